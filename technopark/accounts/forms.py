@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from technopark.accounts.roles import Role
+
+
+class ProfileForm(forms.Form):
+    last_name = forms.CharField(label=_("Surname"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
+
+
+class GrantRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class UserFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, help_text=_("E-mail or surname"))
+    role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Any role")), *Role.choices])
+
+
+def _project_content_types() -> list[tuple[str, Any]]:
+    types = ContentType.objects.filter(app_label__in=["accounts", "core", "portal", "api"]).order_by(
+        "app_label", "model"
+    )
+    return [("", _("Any"))] + [(str(ct.pk), f"{ct.name} ({ct.app_label})") for ct in types]
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.CharField(label=_("Who"), required=False, help_text=_("E-mail or name"))
+    action = forms.CharField(label=_("Action"), required=False, help_text=_("From the start, e.g. accounts.login"))
+    target_type = forms.TypedChoiceField(label=_("Object type"), required=False, coerce=int, empty_value=None)
+    target_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    ip = forms.GenericIPAddressField(label=_("Address"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target_type"].choices = _project_content_types()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        """The cleaned values as arguments of `audit_records`; dates cover whole days in Minsk."""
+        data = self.cleaned_data
+        tz = timezone.get_current_timezone()
+
+        def day_start(day: dt.date | None, shift: int = 0) -> dt.datetime | None:
+            if day is None:
+                return None
+            return dt.datetime.combine(day + dt.timedelta(days=shift), dt.time.min, tzinfo=tz)
+
+        return {
+            "actor": data.get("actor", "").strip(),
+            "action": data.get("action", "").strip(),
+            "target_type_id": data.get("target_type"),
+            "target_id": data.get("target_id", "").strip(),
+            "ip": data.get("ip") or "",
+            "since": day_start(data.get("since")),
+            "until": day_start(data.get("until"), 1),
+        }

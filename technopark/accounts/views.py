@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from technopark.accounts import services
+from technopark.accounts.access import (
+    access_user,
+    has_totp,
+    needs_mfa_enrolment,
+    signed_in_user,
+    staff_required,
+    visible_users,
+)
+from technopark.accounts.forms import AuditFilterForm, GrantRoleForm, ProfileForm, UserFilterForm
+from technopark.accounts.models import User
+from technopark.accounts.roles import Role
+from technopark.core.errors import DomainError
+from technopark.core.selectors import audit_records
+
+PAGE_SIZE = 50
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            services.update_profile(user, actor=user, **form.cleaned_data)
+            messages.success(request, _("Your name has been saved."))
+            return redirect("accounts:profile")
+    else:
+        form = ProfileForm(
+            initial={"last_name": user.last_name, "first_name": user.first_name, "patronymic": user.patronymic}
+        )
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": form,
+            "roles": [Role(role).label for role in sorted(user.roles)],
+            "has_totp": has_totp(user),
+            "needs_mfa": needs_mfa_enrolment(user),
+        },
+    )
+
+
+@staff_required()
+def user_list(request: HttpRequest) -> HttpResponse:
+    form = UserFilterForm(request.GET or None)
+    users = visible_users(request.user).prefetch_related("role_assignments").order_by("email")
+    if form.is_valid():
+        if q := form.cleaned_data["q"].strip():
+            users = users.filter(Q(email__icontains=q) | Q(last_name__icontains=q))
+        if role := form.cleaned_data["role"]:
+            users = users.filter(role_assignments__role=role)
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"form": form, "page_obj": page})
+
+
+@staff_required()
+def user_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = access_user(request.user, user_id)
+    return _render_user_detail(request, person, GrantRoleForm())
+
+
+def _render_user_detail(
+    request: HttpRequest, person: User, grant_form: GrantRoleForm, status: int = 200
+) -> HttpResponse:
+    user_type = ContentType.objects.get_for_model(User)
+    history = audit_records(target_type_id=user_type.pk, target_id=str(person.pk))[:20]
+    held = sorted(person.roles)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "person": person,
+            "held_roles": [(role, Role(role).label) for role in held],
+            "grant_form": grant_form,
+            "history": history,
+            "person_has_totp": has_totp(person),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@staff_required()
+def user_grant_role(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = access_user(request.user, user_id, for_write=True)
+    form = GrantRoleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grant_role(person, form.cleaned_data["role"], actor=request.user)
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Role granted: %(role)s.") % {"role": Role(form.cleaned_data["role"]).label})
+            return redirect("accounts:user-detail", user_id=person.pk)
+    return _render_user_detail(request, person, form, status=400)
+
+
+@require_POST
+@staff_required()
+def user_revoke_role(request: HttpRequest, user_id: int, role: str) -> HttpResponse:
+    person = access_user(request.user, user_id, for_write=True)
+    try:
+        services.revoke_role(person, role, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Role removed: %(role)s.") % {"role": Role(role).label})
+    return redirect("accounts:user-detail", user_id=person.pk)
+
+
+@require_POST
+@staff_required()
+def user_set_active(request: HttpRequest, user_id: int) -> HttpResponse:
+    person = access_user(request.user, user_id, for_write=True)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_user_active(person, active, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The login is active again.") if active else _("The login is blocked."))
+    return redirect("accounts:user-detail", user_id=person.pk)
+
+
+@staff_required()
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    records = audit_records(**form.filters()) if form.is_valid() else audit_records()
+    if form.is_bound and not form.is_valid():
+        records = records.none()
+    page = Paginator(records.select_related("target_type"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_list.html", {"form": form, "page_obj": page})

@@ -1,0 +1,137 @@
+"""The public API at /api/v1/: one NinjaAPI that mounts each app's router.
+
+Every error is JSON ``{"detail": "...", "code": "..."}`` with a 4xx status; bad input never becomes
+a 5xx. Callers authenticate with a personal token (``Authorization: Bearer …``) or the browser
+session; public endpoints also answer anonymous callers.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
+
+from technopark.accounts.api import router as accounts_router
+from technopark.api.auth import PUBLIC
+from technopark.core.errors import DomainError
+from technopark.portal.api import router as portal_router
+
+logger = logging.getLogger(__name__)
+
+# Swagger UI sets inline style attributes; scripts stay restricted to our own files on this page too.
+_docs_csp = csp_update({"style-src": [UNSAFE_INLINE]})
+
+api = NinjaAPI(
+    title="Технопрорыв API",
+    version="1",
+    description=(
+        "API of the children's technopark platform. Authenticate with `Authorization: Bearer <token>` "
+        "(a token from `manage.py issue_api_token EMAIL`) or with the browser session. Lists are "
+        'paginated with `limit` and `offset` and return `{"items": [...], "count": N}`. Errors are '
+        '`{"detail": "...", "code": "..."}`.'
+    ),
+    urls_namespace="api",
+    auth=PUBLIC,
+    docs_decorator=_docs_csp,
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, detail: Any, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"detail": detail, "code": code, **extra}, status=status)
+
+
+def _is_anonymous(request: HttpRequest) -> bool:
+    user = getattr(request, "auth", None) or getattr(request, "user", None)
+    return not getattr(user, "is_authenticated", False)
+
+
+@api.exception_handler(ValidationError)
+def _on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = [".".join(str(part) for part in err.get("loc", [])) for err in exc.errors]
+    detail = _("Invalid input: %(fields)s") % {"fields": ", ".join(f for f in fields if f) or _("request body")}
+    errors = [{"loc": err.get("loc"), "msg": err.get("msg"), "type": err.get("type")} for err in exc.errors]
+    return _error(request, 422, "invalid", detail, errors=errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def _on_model_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return _error(request, 422, "invalid", "; ".join(exc.messages))
+
+
+@api.exception_handler(AuthenticationError)
+def _on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    if exc.status_code == 403:
+        return _error(request, 403, "csrf_failed", str(exc))
+    return _error(request, 401, "not_authenticated", _("Authentication required: a valid token or session."))
+
+
+@api.exception_handler(Throttled)
+def _on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    return _error(request, 429, "throttled", _("Too many requests. Try again later."))
+
+
+@api.exception_handler(HttpError)
+def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found", 409: "conflict"}
+    return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+@api.exception_handler(PermissionDenied)
+def _on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    if _is_anonymous(request):
+        return _error(request, 401, "not_authenticated", _("Authentication required: a valid token or session."))
+    return _error(request, 403, "forbidden", _("You do not have permission to do this."))
+
+
+@api.exception_handler(Http404)
+def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(DomainError)
+def _on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    extra = {"field": exc.field} if exc.field else {}
+    return _error(request, exc.status, exc.code, str(exc.message), **extra)
+
+
+@api.exception_handler(Exception)
+def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A bug, not bad input: logged with its traceback, answered without internals.
+    logger.exception("API error on %s %s", request.method, request.path)
+    return _error(request, 500, "server_error", _("Internal server error."))
+
+
+class ApiIndex(Schema):
+    name: str
+    version: str
+    openapi: str
+    docs: str
+    resources: dict[str, str]
+
+
+@api.get("/", response=ApiIndex, summary="API index", tags=["meta"])
+def index(request: HttpRequest) -> dict[str, Any]:
+    """Where things are: the OpenAPI document, the interactive docs and the resources."""
+    return {
+        "name": api.title,
+        "version": api.version,
+        "openapi": reverse("api:openapi-json"),
+        "docs": reverse("api:openapi-view"),
+        "resources": {
+            "news": reverse("api:news-list"),
+            "me": reverse("api:me"),
+        },
+    }
+
+
+api.add_router("/", portal_router)
+api.add_router("/", accounts_router)

@@ -1,0 +1,54 @@
+"""Who is asking, from where: set once per request, read by the audit log.
+
+Services write audit records without receiving the request (they are also called from commands,
+tasks and the API), so the request's address and agent travel in a context variable, which is safe
+for threads and for async code.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    ip: str | None
+    user_agent: str
+    path: str
+    method: str
+    request: Any = None
+
+    @property
+    def user(self) -> Any:
+        # Read at logging time, not at request start: API token authentication sets the user later.
+        return getattr(self.request, "user", None)
+
+
+_current: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("technopark_request", default=None)
+
+
+def current_request_info() -> RequestInfo | None:
+    return _current.get()
+
+
+def set_request_info(info: RequestInfo | None) -> contextvars.Token[RequestInfo | None]:
+    return _current.set(info)
+
+
+def reset_request_info(token: contextvars.Token[RequestInfo | None]) -> None:
+    _current.reset(token)
+
+
+def client_ip(meta: dict[str, Any], trusted_proxy_count: int) -> str | None:
+    """The client's address: REMOTE_ADDR, or the address the nearest trusted proxy saw.
+
+    X-Forwarded-For is only believed for as many hops as there are trusted proxies; a client can put
+    anything at its start.
+    """
+    if trusted_proxy_count > 0:
+        forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= trusted_proxy_count:
+            return forwarded[-trusted_proxy_count]
+    return meta.get("REMOTE_ADDR") or None

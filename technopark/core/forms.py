@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.forms import BoundField
+from django.forms.renderers import TemplatesSetting
+from django.forms.widgets import Widget
+
+
+class DescribedBoundField(BoundField):
+    """A bound field whose input names its error list in ``aria-describedby``.
+
+    Screen readers then read the error together with the field, not only the red text under it.
+    """
+
+    def build_widget_attrs(self, attrs: dict[str, Any], widget: Widget | None = None) -> dict[str, Any]:
+        attrs = super().build_widget_attrs(attrs, widget)
+        if self.errors and self.auto_id:
+            described = attrs.get("aria-describedby", "")
+            error_id = f"{self.auto_id}_errors"
+            attrs["aria-describedby"] = f"{described} {error_id}".strip()
+            attrs["aria-invalid"] = "true"
+        return attrs
+
+
+class FormRenderer(TemplatesSetting):
+    """Every form and field on the site renders through the design system's templates.
+
+    Labels, help texts and errors are tied to their inputs; errors sit right under the field they
+    belong to, and the values typed stay in the form.
+    """
+
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+    bound_field_class = DescribedBoundField

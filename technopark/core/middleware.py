@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from technopark.core.context import RequestInfo, client_ip, reset_request_info, set_request_info
+from technopark.core.services import log_action
+
+
+class RequestContextMiddleware:
+    """Make the request's address and user available to `log_action`; record every 403.
+
+    Every refusal with 403 passes through here, whichever view or check raised it, so denied
+    accesses reach the audit log from one place.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        info = RequestInfo(
+            ip=client_ip(request.META, settings.TRUSTED_PROXY_COUNT),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            path=request.path,
+            method=request.method or "",
+            request=request,
+        )
+        token = set_request_info(info)
+        try:
+            response = self.get_response(request)
+            if response.status_code == 403:
+                log_action(None, "core.access.denied", data={"path": request.path[:500], "method": info.method})
+            return response
+        finally:
+            reset_request_info(token)

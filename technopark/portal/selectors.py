@@ -1,0 +1,37 @@
+"""Reads for the public pages."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from technopark.portal.models import HomeBlock, News
+
+HOME_NEWS_COUNT = 3
+
+# Columns a news list or card needs; the long texts stay in the database.
+NEWS_CARD_FIELDS = [
+    "id", "status", "published_at", "image",
+    "title_ru", "title_be", "title_en", "lead_ru", "lead_be", "lead_en",
+    "image_alt_ru", "image_alt_be", "image_alt_en",
+]  # fmt: skip
+
+
+def published_news() -> QuerySet[News]:
+    return News.objects.filter(status=News.Status.PUBLISHED, published_at__lte=timezone.now()).order_by(
+        "-published_at", "-id"
+    )
+
+
+def news_cards(news: QuerySet[News]) -> QuerySet[News]:
+    return news.only(*NEWS_CARD_FIELDS)
+
+
+def home_sections() -> dict[str, list[HomeBlock]]:
+    """Visible home page blocks grouped by section, in one query."""
+    sections: dict[str, list[HomeBlock]] = defaultdict(list)
+    for block in HomeBlock.objects.filter(is_visible=True).order_by("kind", "position", "id"):
+        sections[block.kind].append(block)
+    return dict(sections)

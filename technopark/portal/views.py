@@ -1,0 +1,217 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms.models import model_to_dict
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from technopark.accounts.access import staff_required
+from technopark.accounts.roles import Role
+from technopark.core.errors import DomainError
+from technopark.core.files import content_type_for
+from technopark.portal import selectors, services
+from technopark.portal.access import access_home_block, access_news, may_edit_content, visible_news
+from technopark.portal.forms import HomeBlockForm, NewsForm, NewsStatusFilterForm
+from technopark.portal.models import HomeBlock, News
+
+NEWS_PAGE_SIZE = 12
+STAFF_PAGE_SIZE = 50
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    sections = selectors.home_sections()
+    intro = sections.get(HomeBlock.Kind.INTRO, [])
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "is_home": True,
+            "intro": intro[0] if intro else None,
+            "directions": sections.get(HomeBlock.Kind.DIRECTION, []),
+            "labs": sections.get(HomeBlock.Kind.LAB, []),
+            "activities": sections.get(HomeBlock.Kind.ACTIVITY, []),
+            "latest_news": list(selectors.news_cards(selectors.published_news())[: selectors.HOME_NEWS_COUNT]),
+        },
+    )
+
+
+def news_list(request: HttpRequest) -> HttpResponse:
+    news = selectors.news_cards(selectors.published_news())
+    page = Paginator(news, NEWS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/news_list.html", {"page_obj": page})
+
+
+def news_detail(request: HttpRequest, news_id: int) -> HttpResponse:
+    news = access_news(request.user, news_id)
+    return render(request, "portal/news_detail.html", {"news": news, "may_edit": may_edit_content(request.user)})
+
+
+def news_image(request: HttpRequest, news_id: int) -> FileResponse:
+    """The news item's image, for whoever may read the item (DOMAIN.md rule 8)."""
+    news = access_news(request.user, news_id)
+    if not news.image:
+        raise Http404
+    try:
+        handle = news.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type_for(news.image.name))
+    response["Cache-Control"] = "public, max-age=3600" if news.is_published else "private, no-store"
+    return response
+
+
+# --- Staff: news --------------------------------------------------------------------------------
+
+
+@staff_required(Role.METHODOLOGIST)
+def news_manage(request: HttpRequest) -> HttpResponse:
+    form = NewsStatusFilterForm(request.GET or None)
+    news = visible_news(request.user).select_related("author").order_by("-created_at", "-id")
+    if form.is_valid():
+        if status := form.cleaned_data["status"]:
+            news = news.filter(status=status)
+        if q := form.cleaned_data["q"].strip():
+            news = news.filter(Q(title_ru__icontains=q) | Q(title_be__icontains=q) | Q(title_en__icontains=q))
+    news = news.only(
+        "id",
+        "title_ru",
+        "title_be",
+        "title_en",
+        "status",
+        "published_at",
+        "created_at",
+        "author__email",
+        "author__last_name",
+        "author__first_name",
+        "author__patronymic",
+    )
+    page = Paginator(news, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "portal/staff/news_manage.html", {"form": form, "page_obj": page})
+
+
+@staff_required(Role.METHODOLOGIST)
+def news_create(request: HttpRequest) -> HttpResponse:
+    form = NewsForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            news = services.create_news(actor=request.user, **form.service_fields())
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            if "publish" in request.POST:
+                services.publish_news(news, actor=request.user)
+                messages.success(request, _("The news item is published."))
+            else:
+                messages.success(request, _("The draft is saved."))
+            return redirect("portal:news-edit", news_id=news.pk)
+    return render(
+        request, "portal/staff/news_form.html", {"form": form, "news": None}, status=400 if form.errors else 200
+    )
+
+
+@staff_required(Role.METHODOLOGIST)
+def news_edit(request: HttpRequest, news_id: int) -> HttpResponse:
+    news = access_news(request.user, news_id, for_write=True)
+    if request.method == "POST":
+        form = NewsForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.update_news(news, actor=request.user, **form.service_fields())
+            except DomainError as error:
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("portal:news-edit", news_id=news.pk)
+    else:
+        form = NewsForm(initial=model_to_dict(news, fields=NewsForm.Meta.fields))
+    return render(
+        request, "portal/staff/news_form.html", {"form": form, "news": news}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+@staff_required(Role.METHODOLOGIST)
+def news_set_status(request: HttpRequest, news_id: int) -> HttpResponse:
+    news = access_news(request.user, news_id, for_write=True)
+    if request.POST.get("status") == News.Status.PUBLISHED:
+        services.publish_news(news, actor=request.user)
+        messages.success(request, _("The news item is published."))
+    else:
+        services.unpublish_news(news, actor=request.user)
+        messages.success(request, _("The news item is taken off the portal and is a draft again."))
+    return redirect("portal:news-edit", news_id=news.pk)
+
+
+@require_POST
+@staff_required(Role.METHODOLOGIST)
+def news_delete(request: HttpRequest, news_id: int) -> HttpResponse:
+    news = access_news(request.user, news_id, for_write=True)
+    try:
+        services.delete_news(news, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("portal:news-edit", news_id=news.pk)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("portal:news-manage")
+
+
+# --- Staff: home page texts ------------------------------------------------------------------------
+
+
+@staff_required(Role.METHODOLOGIST)
+def home_blocks(request: HttpRequest) -> HttpResponse:
+    blocks = HomeBlock.objects.order_by("kind", "position", "id")
+    grouped = [
+        {"kind": kind, "label": label, "blocks": [block for block in blocks if block.kind == kind]}
+        for kind, label in HomeBlock.Kind.choices
+    ]
+    return render(request, "portal/staff/home_blocks.html", {"sections": grouped})
+
+
+@staff_required(Role.METHODOLOGIST)
+def home_block_create(request: HttpRequest) -> HttpResponse:
+    form = HomeBlockForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_home_block(actor=request.user, **form.service_fields())
+        except DomainError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("The block is added to the home page."))
+            return redirect("portal:home-blocks")
+    return render(
+        request, "portal/staff/home_block_form.html", {"form": form, "block": None}, status=400 if form.errors else 200
+    )
+
+
+@staff_required(Role.METHODOLOGIST)
+def home_block_edit(request: HttpRequest, block_id: int) -> HttpResponse:
+    block = access_home_block(request.user, block_id)
+    if request.method == "POST":
+        form = HomeBlockForm(request.POST)
+        if form.is_valid():
+            try:
+                services.update_home_block(block, actor=request.user, **form.service_fields())
+            except DomainError as error:
+                form.add_error(error.field, error.message)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("portal:home-blocks")
+    else:
+        form = HomeBlockForm(initial=model_to_dict(block, fields=HomeBlockForm.Meta.fields))
+    return render(
+        request, "portal/staff/home_block_form.html", {"form": form, "block": block}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+@staff_required(Role.METHODOLOGIST)
+def home_block_delete(request: HttpRequest, block_id: int) -> HttpResponse:
+    block = access_home_block(request.user, block_id)
+    services.delete_home_block(block, actor=request.user)
+    messages.success(request, _("The block is removed from the home page."))
+    return redirect("portal:home-blocks")
