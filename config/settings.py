@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "technopark.core.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -164,7 +165,8 @@ MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("be", _("Belarusian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own catalogs first; locale-vendor holds Belarusian for third-party apps that lack it (allauth).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-vendor"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Minsk")
 USE_I18N = True
 USE_TZ = True
@@ -192,7 +194,15 @@ STORAGES = {
 WHITENOISE_MAX_AGE = 3600
 
 # --- E-mail -----------------------------------------------------------------------------------------
-globals().update(email_from_url(env_str("EMAIL_URL", "console:")))
+_email = email_from_url(env_str("EMAIL_URL", "console:"))
+globals().update(_email)
+EMAIL_BACKEND = str(_email["EMAIL_BACKEND"])
+# In production e-mail is handed to the background worker (technopark/core/mail.py); the real
+# backend from EMAIL_URL then delivers it.
+EMAIL_IN_BACKGROUND = env_bool("EMAIL_IN_BACKGROUND", not DEBUG)
+if EMAIL_IN_BACKGROUND:
+    EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+    EMAIL_BACKEND = "technopark.core.mail.TaskEmailBackend"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Технопрорыв <noreply@technopark.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

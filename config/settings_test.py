@@ -17,4 +17,5 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 MFA_REQUIRED_FOR_STAFF = True
 if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
     # Tests use a file database so that the live server thread and concurrency tests share it.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}
+    # TEST_SQLITE_NAME lets two test runs on one machine use separate files.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / os.environ.get("TEST_SQLITE_NAME", "test_db.sqlite3"))}

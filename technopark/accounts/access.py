@@ -46,6 +46,12 @@ def needs_mfa_enrolment(user: Any) -> bool:
     return user.is_centre_staff and not has_totp(user)
 
 
+def redirect_to_mfa_enrolment(request: HttpRequest) -> HttpResponse:
+    """Send staff without an authenticator app to set one up, saying why."""
+    messages.warning(request, _("Centre staff must set up two-factor authentication before opening staff pages."))
+    return redirect("mfa_activate_totp")
+
+
 def may_act_as(user: Any, *roles: str) -> bool:
     """True when ``user`` holds one of ``roles``; administrators may do everything."""
     return bool(getattr(user, "is_authenticated", False)) and user.has_role(Role.ADMINISTRATOR, *roles)
@@ -67,11 +73,7 @@ def staff_required(*roles: str) -> Callable[[V], V]:
             if not may_act_as(user, *roles):
                 raise PermissionDenied
             if needs_mfa_enrolment(user):
-                messages.warning(
-                    request,
-                    _("Centre staff must set up two-factor authentication before opening staff pages."),
-                )
-                return redirect("mfa_activate_totp")
+                return redirect_to_mfa_enrolment(request)
             return view(request, *args, **kwargs)
 
         return wrapped  # type: ignore[return-value]

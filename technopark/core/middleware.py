@@ -4,9 +4,28 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 
 from technopark.core.context import RequestInfo, client_ip, reset_request_info, set_request_info
 from technopark.core.services import log_action
+
+
+class ApiLanguageMiddleware:
+    """API responses speak the caller's language (Accept-Language), not the site's default.
+
+    Pages take their language from the URL prefix (/be/, /en/); the API has one URL for everyone,
+    so its error messages follow the header instead. Runs after LocaleMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request, check_path=False)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)
 
 
 class RequestContextMiddleware:

@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from technopark.core.i18n import translated
+from technopark.core.pagination import Pagination
 from technopark.portal import selectors, services
 from technopark.portal.access import access_news, may_edit_content, visible_news
 from technopark.portal.models import News
@@ -73,7 +74,7 @@ class NewsPatch(Schema):
 
 
 @router.get("/news", response=list[NewsOut], url_name="news-list", summary="News")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_news(request: HttpRequest) -> Any:
     """Published news, newest first. Methodologists and administrators also get drafts."""
     user = request.auth  # type: ignore[attr-defined]

@@ -19,10 +19,12 @@ class TranslatedFormMixin:
     translated_names: tuple[str, ...] = ()
 
     def language_groups(self) -> list[dict[str, Any]]:
+        """One group per language; a group starts open when it is Russian, filled in, or has errors."""
         groups = []
         for code in CONTENT_LANGUAGES:
             fields = [self[f"{name}_{code}"] for name in self.translated_names]  # type: ignore[index]
-            groups.append({"code": code, "label": LANGUAGE_LABELS[code], "fields": fields})
+            is_open = code == "ru" or any(field.value() or field.errors for field in fields)
+            groups.append({"code": code, "label": LANGUAGE_LABELS[code], "fields": fields, "open": is_open})
         return groups
 
 

@@ -184,7 +184,10 @@ def home_block_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The block is added to the home page."))
             return redirect("portal:home-blocks")
     return render(
-        request, "portal/staff/home_block_form.html", {"form": form, "block": None}, status=400 if form.errors else 200
+        request,
+        "portal/staff/home_block_form.html",
+        {"form": form, "home_block": None},
+        status=400 if form.errors else 200,
     )
 
 
@@ -204,7 +207,10 @@ def home_block_edit(request: HttpRequest, block_id: int) -> HttpResponse:
     else:
         form = HomeBlockForm(initial=model_to_dict(block, fields=HomeBlockForm.Meta.fields))
     return render(
-        request, "portal/staff/home_block_form.html", {"form": form, "block": block}, status=400 if form.errors else 200
+        request,
+        "portal/staff/home_block_form.html",
+        {"form": form, "home_block": block},
+        status=400 if form.errors else 200,
     )
 
 

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+
+from technopark.accounts import services
+from technopark.accounts.models import User
+from technopark.accounts.roles import Role
+from technopark.core.errors import ConflictError, DomainError
+from technopark.core.models import AuditLog
+
+
+def test_granting_a_role_is_audited_and_one_login_can_hold_several(make_user):
+    admin = make_user("admin@example.test", Role.ADMINISTRATOR)
+    user = make_user("teacher@example.test", Role.TEACHER)
+    services.grant_role(user, Role.JURY_MEMBER, actor=admin)
+    user = User.objects.get(pk=user.pk)
+    assert user.roles == {Role.TEACHER, Role.JURY_MEMBER}
+    record = AuditLog.objects.get(action="accounts.role.granted")
+    assert (record.actor, record.target_id, record.data) == (admin, str(user.pk), {"role": "jury_member"})
+
+
+def test_granting_a_held_role_is_a_conflict(make_user):
+    admin = make_user("admin@example.test", Role.ADMINISTRATOR)
+    user = make_user("teacher@example.test", Role.TEACHER)
+    with pytest.raises(ConflictError):
+        services.grant_role(user, Role.TEACHER, actor=admin)
+
+
+def test_granting_an_unknown_role_is_refused(make_user):
+    admin = make_user("admin@example.test", Role.ADMINISTRATOR)
+    with pytest.raises(DomainError):
+        services.grant_role(admin, "superhero", actor=admin)
+
+
+def test_the_administrator_role_opens_the_back_office_and_revoking_closes_it(make_user):
+    admin = make_user("admin@example.test", Role.ADMINISTRATOR)
+    user = make_user("m@example.test", Role.METHODOLOGIST)
+    services.grant_role(user, Role.ADMINISTRATOR, actor=admin)
+    user.refresh_from_db()
+    assert user.is_staff and user.is_superuser
+    services.revoke_role(user, Role.ADMINISTRATOR, actor=admin)
+    user.refresh_from_db()
+    assert not user.is_staff and not user.is_superuser
+    assert AuditLog.objects.filter(action="accounts.role.revoked", target_id=str(user.pk)).exists()
+
+
+def test_the_last_administrator_cannot_lose_the_role(make_user):
+    admin = make_user("admin@example.test", Role.ADMINISTRATOR)
+    with pytest.raises(DomainError) as info:
+        services.revoke_role(admin, Role.ADMINISTRATOR, actor=admin)
+    assert info.value.code == "last_administrator"
+    assert User.objects.get(pk=admin.pk).roles == {Role.ADMINISTRATOR}
+
+
+def test_revoking_a_role_not_held_is_refused(make_user):
+    admin = make_user("admin@example.test", Role.ADMINISTRATOR)
+    with pytest.raises(DomainError):
+        services.revoke_role(admin, Role.TEACHER, actor=admin)
+
+
+def test_blocking_a_login_is_audited_and_the_last_admin_cannot_be_blocked(make_user):
+    admin = make_user("admin@example.test", Role.ADMINISTRATOR)
+    student = make_user("s@example.test", Role.STUDENT)
+    services.set_user_active(student, False, actor=admin)
+    assert not User.objects.get(pk=student.pk).is_active
+    assert AuditLog.objects.filter(action="accounts.user.blocked").exists()
+    with pytest.raises(DomainError):
+        services.set_user_active(admin, False, actor=admin)
+
+
+def test_a_blocked_login_holds_no_roles_for_access_checks(make_user):
+    user = make_user("t@example.test", Role.TEACHER, is_active=False)
+    assert not user.has_role(Role.TEACHER)
+
+
+def test_full_name_is_written_surname_first_and_short_name_with_initials(make_user):
+    user = make_user("x@example.test", last_name="Иванова", first_name="Анна", patronymic="Сергеевна")
+    assert user.get_full_name() == "Иванова Анна Сергеевна"
+    assert user.get_short_name() == "Иванова А. С."
+
+
+def test_createsuperuser_makes_a_platform_administrator(db):
+    user = User.objects.create_superuser("root@example.test", "pw-long-enough-123")
+    assert Role.ADMINISTRATOR in User.objects.get(pk=user.pk).roles
+
+
+def test_emails_are_unique_whatever_the_case(make_user):
+    from django.db import IntegrityError, transaction
+
+    make_user("Same@Example.test")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(email="SAME@example.TEST")

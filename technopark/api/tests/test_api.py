@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from technopark.api.models import ApiToken
+from technopark.api.services import issue_api_token, revoke_api_token
+from technopark.core.models import AuditLog
+from technopark.portal import services as portal_services
+from technopark.portal.models import News
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+@pytest.fixture
+def editor(make_user):
+    return make_user("editor@example.test", "methodologist")
+
+
+def test_the_api_index_points_to_the_openapi_document_and_docs(client, db):
+    body = client.get("/api/v1/").json()
+    assert body["openapi"] == "/api/v1/openapi.json"
+    assert body["docs"] == "/api/v1/docs"
+    schema = client.get(body["openapi"]).json()
+    assert schema["openapi"].startswith("3.")
+    assert {"/api/v1/news", "/api/v1/news/{news_id}", "/api/v1/me"} <= set(schema["paths"])
+    assert "BearerAuth" in json.dumps(schema["components"]) or "TokenAuth" in json.dumps(schema["components"])
+
+
+def test_the_interactive_docs_load_without_inline_scripts(client, db):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert "<script>" not in response.content.decode()
+
+
+def test_issue_api_token_prints_a_token_that_authenticates(editor):
+    out = StringIO()
+    call_command("issue_api_token", "EDITOR@example.test", stdout=out)
+    token = out.getvalue().strip()
+    assert token.startswith("tp_")
+    stored = ApiToken.objects.get(user=editor)
+    assert token not in (stored.key_hash, stored.prefix)  # only a hash is kept
+    me = Client().get("/api/v1/me", **_bearer(token))
+    assert me.status_code == 200
+    assert me.json()["email"] == "editor@example.test"
+    assert me.json()["roles"] == ["methodologist"]
+    assert AuditLog.objects.filter(action="api.token.issued").exists()
+
+
+def test_issue_api_token_for_an_unknown_email_fails_clearly(db):
+    with pytest.raises(CommandError, match="No user"):
+        call_command("issue_api_token", "nobody@example.test")
+
+
+@pytest.mark.parametrize(
+    "header", ["Bearer tp_wrong", "Bearer ", "Token abc", "Basic dXNlcjpwYXNz", "Bearer " + "x" * 500]
+)
+def test_a_bad_token_is_a_json_401_even_on_public_endpoints(db, client, header):
+    response = client.get("/api/v1/news", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+
+
+def test_revoked_tokens_and_blocked_users_are_refused(editor, client):
+    token, raw = issue_api_token(editor)
+    assert client.get("/api/v1/me", **_bearer(raw)).status_code == 200
+    revoke_api_token(token, actor=editor)
+    assert client.get("/api/v1/me", **_bearer(raw)).status_code == 401
+    _token, raw2 = issue_api_token(editor)
+    editor.is_active = False
+    editor.save()
+    assert client.get("/api/v1/me", **_bearer(raw2)).status_code == 401
+
+
+def test_an_editor_writes_and_publishes_news_through_the_api(editor, client):
+    _token, raw = issue_api_token(editor)
+    created = client.post(
+        "/api/v1/news",
+        json.dumps({"title_ru": "Из API", "title_en": "From the API"}),
+        content_type="application/json",
+        **_bearer(raw),
+    )
+    assert created.status_code == 201
+    news_id = created.json()["id"]
+    assert created.json()["status"] == "draft"
+    assert Client().get(f"/api/v1/news/{news_id}").status_code == 404
+    published = client.patch(
+        f"/api/v1/news/{news_id}", json.dumps({"status": "published"}), content_type="application/json", **_bearer(raw)
+    )
+    assert published.json()["status"] == "published"
+    public = Client().get(f"/api/v1/news/{news_id}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert public["title"] == "From the API"
+    record = AuditLog.objects.get(action="portal.news.published")
+    assert record.actor == editor
+
+
+def test_the_news_list_is_paginated_with_items_and_count(editor, client):
+    for i in range(5):
+        news = portal_services.create_news(actor=editor, title_ru=f"Новость {i}")
+        portal_services.publish_news(news, actor=editor)
+    portal_services.create_news(actor=editor, title_ru="Черновик")
+    body = client.get("/api/v1/news?limit=2&offset=1").json()
+    assert body["count"] == 5
+    assert len(body["items"]) == 2
+    assert Client().get("/api/v1/news", **_bearer(issue_api_token(editor)[1])).json()["count"] == 6
+
+
+def test_session_writes_need_the_csrf_token(editor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post("/api/v1/news", json.dumps({"title_ru": "x"}), content_type="application/json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "csrf_failed"
+    assert News.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status", "code"),
+    [
+        ("GET", "/api/v1/news?limit=-1", None, 422, "invalid"),
+        ("GET", "/api/v1/news?limit=abc", None, 422, "invalid"),
+        ("GET", "/api/v1/news?offset=99999999999999999999999", None, 422, "invalid"),
+        ("GET", "/api/v1/news/abc", None, 422, "invalid"),
+        ("GET", "/api/v1/news/999999", None, 404, "not_found"),
+        ("GET", "/api/v1/nothing-here", None, 404, "not_found"),
+        ("POST", "/api/v1/news", "{not json", 400, "bad_request"),
+        ("POST", "/api/v1/news", "[]", 422, "invalid"),
+        ("POST", "/api/v1/news", '{"title_ru": ""}', 422, "invalid"),
+        ("POST", "/api/v1/news", '{"title_ru": 5}', 422, "invalid"),
+        ("POST", "/api/v1/news", '{"title_ru": "' + "x" * 300 + '"}', 422, "invalid"),
+        ("PATCH", "/api/v1/news/1", '{"status": "archived"}', 422, "invalid"),
+    ],
+)
+def test_bad_input_gets_a_json_4xx_with_detail_and_code(editor, method, url, body, status, code):
+    news = portal_services.create_news(actor=editor, title_ru="Новость")
+    url = url.replace("/news/1", f"/news/{news.pk}")
+    client = Client()
+    client.force_login(editor)
+    response = client.generic(method, url, body or "", content_type="application/json")
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == code
+    assert response.json()["detail"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    limit=st.one_of(st.integers(), st.text(max_size=12)),
+    offset=st.one_of(st.integers(), st.text(max_size=12)),
+    body=st.one_of(
+        st.text(max_size=200),
+        st.dictionaries(
+            st.sampled_from(["title_ru", "title_be", "lead_ru", "status", "x"]),
+            st.one_of(st.none(), st.integers(), st.text(max_size=50)),
+            max_size=4,
+        ).map(json.dumps),
+    ),
+)
+def test_no_input_makes_the_api_fail_with_a_5xx(editor, limit, offset, body):
+    client = Client()
+    client.force_login(editor)
+    listing = client.get("/api/v1/news", {"limit": limit, "offset": offset})
+    assert listing.status_code < 500
+    created = client.post("/api/v1/news", body, content_type="application/json")
+    assert created.status_code < 500
+    assert created.status_code in (201, 400, 422)

@@ -1,0 +1,180 @@
+"""Every URL of the platform, visited as every persona, answers with the expected status.
+
+The table below is the platform's access policy in one place. `test_every_url_has_an_entry` fails
+when a URL is added without a row here, so a new page cannot ship without a decision about who may
+open it. Statuses are of the first response (302 is a redirect: to sign-in for anonymous visitors,
+or onwards after a successful POST).
+
+Django admin's per-model pages are all behind `TechnoparkAdminSite.has_permission`; only its index
+is listed, and `technopark/accounts/tests/test_admin_site.py` covers the gate itself.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+
+from conftest import PERSONAS
+
+ORDER = ["administrator", "methodologist", "lab_manager", "teacher", "student", "guardian", "jury_member", "outsider", "anonymous"]  # fmt: skip
+assert sorted(ORDER) == sorted(PERSONAS)
+
+
+@dataclass
+class Case:
+    method: str
+    statuses: str  # one status per persona, in ORDER
+    kwargs: str = ""  # name of a world object whose pk fills the URL, e.g. "news=published"
+    data: dict[str, Any] = field(default_factory=dict)
+    json: bool = False
+
+    def expected(self) -> dict[str, int]:
+        codes = [int(code) for code in self.statuses.split()]
+        assert len(codes) == len(ORDER)
+        return dict(zip(ORDER, codes, strict=True))
+
+
+#                                                                      adm met lab tea stu gua jur out anon
+MATRIX: dict[str, Case] = {
+    "healthz":                              Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    # Portal: public pages
+    "portal:home":                          Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "portal:news-list":                     Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "portal:news-detail":                   Case("GET",    "200 200 200 200 200 200 200 200 200", "news_id=published"),
+    "portal:news-image":                    Case("GET",    "200 200 200 200 200 200 200 200 200", "news_id=published"),
+    # Portal: staff pages for methodologists (and administrators)
+    "portal:news-manage":                   Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "portal:news-create":                   Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "portal:news-edit":                     Case("GET",    "200 200 403 403 403 403 403 403 302", "news_id=draft"),
+    "portal:news-set-status":               Case("POST",   "302 302 403 403 403 403 403 403 302", "news_id=draft", {"status": "published"}),
+    "portal:news-delete":                   Case("POST",   "302 302 403 403 403 403 403 403 302", "news_id=draft"),
+    "portal:home-blocks":                   Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "portal:home-block-create":             Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "portal:home-block-edit":               Case("GET",    "200 200 403 403 403 403 403 403 302", "block_id=block"),
+    "portal:home-block-delete":             Case("POST",   "302 302 403 403 403 403 403 403 302", "block_id=block"),
+    # Accounts: own profile for every signed-in person; users, roles and audit for administrators
+    "accounts:profile":                     Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "accounts:user-list":                   Case("GET",    "200 403 403 403 403 403 403 403 302"),
+    "accounts:user-detail":                 Case("GET",    "200 403 403 403 403 403 403 403 302", "user_id=target"),
+    "accounts:user-role-grant":             Case("POST",   "302 403 403 403 403 403 403 403 302", "user_id=target", {"role": "teacher"}),
+    "accounts:user-role-revoke":            Case("POST",   "302 403 403 403 403 403 403 403 302", "user_id=target,role=student"),
+    "accounts:user-set-active":             Case("POST",   "302 403 403 403 403 403 403 403 302", "user_id=target", {"active": "0"}),
+    "accounts:audit-list":                  Case("GET",    "200 403 403 403 403 403 403 403 302"),
+    # API: public reads, editor writes, JSON errors (401 for anonymous, 403 for the wrong role)
+    "api:index":                            Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "api:api-root":                         Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "api:openapi-json":                     Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "api:openapi-view":                     Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "api:news-list":                        Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "api:news-create":                      Case("POST",   "201 201 403 403 403 403 403 403 401", "", {"title_ru": "Новость"}, json=True),
+    "api:news-detail":                      Case("GET",    "200 200 200 200 200 200 200 200 200", "news_id=published"),
+    "api:news-update":                      Case("PATCH",  "200 200 403 403 403 403 403 403 401", "news_id=published", {"title_en": "News"}, json=True),
+    "api:me":                               Case("GET",    "200 200 200 200 200 200 200 200 401"),
+    # Back office (see module docstring)
+    "admin:index":                          Case("GET",    "200 302 302 302 302 302 302 302 302"),
+    # Sign-in, sign-up, e-mail and password (django-allauth)
+    "account_login":                        Case("GET",    "302 302 302 302 302 302 302 302 200"),
+    "account_logout":                       Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "account_inactive":                     Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "account_signup":                       Case("GET",    "302 302 302 302 302 302 302 302 200"),
+    "account_reauthenticate":               Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "account_email":                        Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "account_email_verification_sent":      Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "account_confirm_email":                Case("GET",    "200 200 200 200 200 200 200 200 200", "key=unknown-key"),
+    "account_change_password":              Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "account_set_password":                 Case("GET",    "302 302 302 302 302 302 302 302 302"),
+    "account_reset_password":               Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "account_reset_password_done":          Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "account_reset_password_from_key":      Case("GET",    "200 200 200 200 200 200 200 200 200", "uidb36=1,key=bad-key"),
+    "account_reset_password_from_key_done": Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "account_confirm_login_code":           Case("GET",    "302 302 302 302 302 302 302 302 302"),
+    # Two-factor authentication; changing it asks for the password again (reauthentication)
+    "mfa_index":                            Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "mfa_authenticate":                     Case("GET",    "302 302 302 302 302 302 302 302 302"),
+    "mfa_reauthenticate":                   Case("GET",    "200 200 200 302 302 302 302 302 302"),
+    "mfa_activate_totp":                    Case("GET",    "302 302 302 302 302 302 302 302 302"),
+    "mfa_deactivate_totp":                  Case("GET",    "302 302 302 404 404 404 404 404 302"),
+    "mfa_view_recovery_codes":              Case("GET",    "404 404 404 404 404 404 404 404 302"),
+    "mfa_generate_recovery_codes":          Case("GET",    "302 302 302 302 302 302 302 302 302"),
+    "mfa_download_recovery_codes":          Case("GET",    "404 404 404 404 404 404 404 404 302"),
+}  # fmt: skip
+
+
+def _url_names(patterns: list[Any], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(part for part in (namespace, pattern.namespace or "") if part)
+            names |= _url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_url_has_an_entry() -> None:
+    names = {name for name in _url_names(get_resolver().url_patterns) if not name.startswith("admin:")}
+    names.add("admin:index")
+    missing = sorted(names - set(MATRIX))
+    stale = sorted(set(MATRIX) - names)
+    assert not missing, f"URLs without an entry in the permission matrix: {missing}"
+    assert not stale, f"Matrix entries for URLs that no longer exist: {stale}"
+
+
+def _png() -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (20, 60, 140)).save(buffer, format="PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def world(make_user: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
+    """The objects the URLs are about: a published news item with an image, a draft, a block, a user."""
+    from technopark.core.files import validate_image
+    from technopark.portal import services
+    from technopark.portal.models import HomeBlock
+
+    settings.MEDIA_ROOT = tmp_path
+    author = make_user("author@example.test", "methodologist")
+    published = services.create_news(actor=author, title_ru="Опубликовано", image=validate_image(_png()))
+    services.publish_news(published, actor=author)
+    draft = services.create_news(actor=author, title_ru="Черновик")
+    block = HomeBlock.objects.create(kind=HomeBlock.Kind.DIRECTION, title_ru="Инженерия")
+    target = make_user("target@example.test", "student")
+    return {"published": published, "draft": draft, "block": block, "target": target}
+
+
+def _kwargs(spec: str, world: dict[str, Any]) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {}
+    for part in filter(None, spec.split(",")):
+        key, value = part.split("=", 1)
+        kwargs[key] = world[value].pk if value in world else value
+    return kwargs
+
+
+@pytest.mark.parametrize("persona", ORDER)
+@pytest.mark.parametrize("url_name", sorted(MATRIX))
+def test_url_answers_each_persona_as_the_policy_says(
+    url_name: str, persona: str, personas: dict[str, Any], world: dict[str, Any], client_for: Any
+) -> None:
+    case = MATRIX[url_name]
+    url = reverse(url_name, kwargs=_kwargs(case.kwargs, world))
+    client = client_for(personas[persona])
+    if case.json:
+        response = client.generic(case.method, url, data=json.dumps(case.data), content_type="application/json")
+    elif case.method == "POST":
+        response = client.post(url, case.data)
+    else:
+        response = client.generic(case.method, url)
+    assert response.status_code == case.expected()[persona], (
+        f"{case.method} {url} as {persona}: got {response.status_code}, expected {case.expected()[persona]}"
+    )
+    if url.startswith("/api/") and response.status_code >= 400:
+        body = response.json()
+        assert set(body) >= {"detail", "code"}, body

@@ -1,0 +1,69 @@
+"""List pages run the same number of queries whatever the amount of data (no N+1).
+
+Each page is measured at two data sizes; the expected count is the same for both.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from technopark.accounts.models import RoleAssignment, User
+from technopark.core.models import AuditLog
+from technopark.portal.models import News
+
+SIZES = [3, 40]
+
+
+def _news(count: int) -> None:
+    now = timezone.now()
+    News.objects.bulk_create(
+        News(title_ru=f"Новость {i}", lead_ru="Кратко", status=News.Status.PUBLISHED, published_at=now)
+        for i in range(count)
+    )
+
+
+def _users(count: int) -> None:
+    users = User.objects.bulk_create(User(email=f"u{i}@example.test", password="!") for i in range(count))
+    RoleAssignment.objects.bulk_create(RoleAssignment(user=u, role="student") for u in users)
+    RoleAssignment.objects.bulk_create(RoleAssignment(user=u, role="guardian") for u in users[::2])
+
+
+def _audit(count: int) -> None:
+    AuditLog.objects.bulk_create(
+        AuditLog(action="core.test.done", actor_label="x", ip="10.0.0.1") for _ in range(count)
+    )
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+# (url, who, data maker, expected queries)
+PAGES = {
+    "home": ("/", None, _news, 2),
+    "news list": ("/news/", None, _news, 2),
+    "news list in English": ("/en/news/", None, _news, 2),
+    "api news list": ("/api/v1/news?limit=50", None, _news, 2),
+    # Staff pages: session, user, roles, second-factor check, then the list (count + page, + prefetch).
+    "staff news list": ("/staff/news/", "methodologist", _news, 6),
+    "staff user list": ("/staff/users/", "administrator", _users, 7),
+    "staff audit log": ("/staff/audit/", "administrator", _audit, 7),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("page", sorted(PAGES))
+def test_list_pages_make_a_constant_number_of_queries(page, size, personas, client_for, django_assert_num_queries):
+    url, who, make, expected = PAGES[page]
+    make(size)
+    client = client_for(personas[who] if who else None)
+    client.get(url)  # warm caches that are per process, not per request (content types, templates)
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200

@@ -1,0 +1,101 @@
+"""Production settings and response headers (README → Production; CONTRACTS.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k3Y-" + "production-like-secret-for-the-deploy-check-" * 2,
+    "ALLOWED_HOSTS": "technopark.example.by",
+    "DATABASE_URL": "sqlite:///var/deploy-check.sqlite3",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+}
+
+
+def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DEBUG", "SECRET_KEY", "MFA_", "SECURE_"))
+    }
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_deploy_check_passes_with_production_settings():
+    result = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = _run("manage.py", "check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_cookies_are_secure_httponly_and_samesite_and_mfa_is_required():
+    code = (
+        "import json, config.settings as s; print(json.dumps({k: getattr(s, k) for k in ["
+        "'SESSION_COOKIE_SECURE','SESSION_COOKIE_HTTPONLY','SESSION_COOKIE_SAMESITE','CSRF_COOKIE_SECURE',"
+        "'CSRF_COOKIE_HTTPONLY','CSRF_COOKIE_SAMESITE','SECURE_HSTS_SECONDS','SECURE_SSL_REDIRECT',"
+        "'MFA_REQUIRED_FOR_STAFF','DEBUG','LANGUAGE_COOKIE_SECURE']}))"
+    )
+    values = json.loads(_run("-c", code, env=PRODUCTION_ENV).stdout)
+    assert values == {
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "CSRF_COOKIE_SECURE": True,
+        "CSRF_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_SAMESITE": "Lax",
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_SSL_REDIRECT": True,
+        "MFA_REQUIRED_FOR_STAFF": True,
+        "DEBUG": False,
+        "LANGUAGE_COOKIE_SECURE": True,
+    }
+
+
+@pytest.fixture
+def production_headers(settings):
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    settings.SECURE_HSTS_PRELOAD = True
+
+
+@pytest.mark.parametrize("url", ["/", "/en/news/", "/accounts/login/", "/api/v1/", "/healthz"])
+def test_responses_carry_the_security_headers(client, db, production_headers, url):
+    response = client.get(url, secure=True)
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    csp = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip())
+    assert csp["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in csp["script-src"]
+    assert "unsafe-eval" not in csp["script-src"]
+    assert csp["default-src"] == "'self'"
+
+
+def test_pages_contain_no_inline_scripts_or_handlers(client, db):
+    html = client.get("/").content.decode()
+    assert "<script>" not in html
+    assert " onclick=" not in html and " onload=" not in html
+    assert 'src="https://' not in html  # no CDN
+
+
+def test_login_session_cookie_is_httponly(make_user, client):
+    from conftest import PASSWORD
+
+    make_user("x@example.test")
+    response = client.post("/accounts/login/", {"login": "x@example.test", "password": PASSWORD})
+    assert response.cookies["sessionid"]["httponly"]
+    assert response.cookies["sessionid"]["samesite"] == "Lax"
