@@ -33,7 +33,6 @@ DEMO_ENV := DEBUG=1 DEMO_MODE=1 MFA_REQUIRED_FOR_STAFF=0
 run: $(VENV)/.main-installed
 	@mkdir -p var/static
 	@$(DEMO_ENV) $(PY) manage.py migrate --noinput --verbosity 0
-	@$(DEMO_ENV) $(PY) manage.py createcachetable
 	@$(DEMO_ENV) $(PY) manage.py seed_demo --if-empty --print-logins
 	@echo "Serving at http://$(HOST):$(PORT)/  (Ctrl+C to stop; e-mails such as sign-up links are printed here)"
 	@$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)

@@ -168,6 +168,7 @@ LANGUAGES = [("ru", _("Russian")), ("be", _("Belarusian")), ("en", _("English"))
 # Our own catalogs first; locale-vendor holds Belarusian for third-party apps that lack it (allauth).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-vendor"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Minsk")
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 
@@ -249,6 +250,9 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# Rendered public pages for anonymous visitors, per worker process (technopark/core/pagecache.py).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
 
 # --- API ---------------------------------------------------------------------------------------------
 NINJA_PAGINATION_PER_PAGE = 50

@@ -15,6 +15,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = VAR_DIR / "test-media"
 MFA_REQUIRED_FOR_STAFF = True
+PAGE_CACHE = False  # tests of the cache switch it on themselves
 if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
     # Tests use a file database so that the live server thread and concurrency tests share it.
     # TEST_SQLITE_NAME lets two test runs on one machine use separate files.

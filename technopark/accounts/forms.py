@@ -35,7 +35,9 @@ def _project_content_types() -> list[tuple[str, Any]]:
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Who"), required=False, help_text=_("E-mail or name"))
-    action = forms.CharField(label=_("Action"), required=False, help_text=_("From the start, e.g. accounts.login"))
+    action = forms.CharField(
+        label=_("Action"), required=False, help_text=_("The beginning of the action code, e.g. accounts.login")
+    )
     target_type = forms.TypedChoiceField(label=_("Object type"), required=False, coerce=int, empty_value=None)
     target_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     ip = forms.GenericIPAddressField(label=_("Address"), required=False)

@@ -1,4 +1,4 @@
-"""Writes that belong to the core: the audit log."""
+"""Writes that belong to the core: the audit log and content revisions."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import F
 
 from technopark.core.context import current_request_info
-from technopark.core.models import AuditLog
+from technopark.core.models import AuditLog, ContentRevision
 
 
 def log_action(
@@ -46,3 +47,10 @@ def log_action(
         entry.target_label = str(target)[:255]
     entry.save()
     return entry
+
+
+def bump_content_revision(key: str) -> None:
+    """Mark the public content ``key`` as changed; call it inside the write's transaction."""
+    updated = ContentRevision.objects.filter(key=key).update(number=F("number") + 1)
+    if not updated:
+        ContentRevision.objects.get_or_create(key=key, defaults={"number": 1})

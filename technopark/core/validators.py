@@ -22,6 +22,6 @@ def validate_site_link(value: str) -> None:
         _url(value)
     except ValidationError as exc:
         raise ValidationError(
-            _("Enter a page of this site starting with / or a full address starting with https://."),
+            _("Enter a page of this site starting with / or a full web address starting with https:// or http://."),
             code="invalid_link",
         ) from exc

@@ -87,7 +87,7 @@ class HomeBlock(TimeStampedModel):
         _("link"),
         max_length=300,
         blank=True,
-        help_text=_("A page of this site (/news/) or a full address (https://…); leave empty for none."),
+        help_text=_("A page of this site (/news/) or a full web address (https://…); leave empty for none."),
         validators=[validate_site_link],
     )
     is_visible = models.BooleanField(_("shown"), default=True)

@@ -13,15 +13,18 @@ from technopark.accounts.access import staff_required
 from technopark.accounts.roles import Role
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for
+from technopark.core.pagecache import cache_anonymous_page
 from technopark.portal import selectors, services
 from technopark.portal.access import access_home_block, access_news, may_edit_content, visible_news
 from technopark.portal.forms import HomeBlockForm, NewsForm, NewsStatusFilterForm
 from technopark.portal.models import HomeBlock, News
+from technopark.portal.services import PUBLIC_CONTENT
 
 NEWS_PAGE_SIZE = 12
 STAFF_PAGE_SIZE = 50
 
 
+@cache_anonymous_page(PUBLIC_CONTENT)
 def home(request: HttpRequest) -> HttpResponse:
     sections = selectors.home_sections()
     intro = sections.get(HomeBlock.Kind.INTRO, [])
@@ -39,12 +42,14 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_anonymous_page(PUBLIC_CONTENT)
 def news_list(request: HttpRequest) -> HttpResponse:
     news = selectors.news_cards(selectors.published_news())
     page = Paginator(news, NEWS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portal/news_list.html", {"page_obj": page})
 
 
+@cache_anonymous_page(PUBLIC_CONTENT)
 def news_detail(request: HttpRequest, news_id: int) -> HttpResponse:
     news = access_news(request.user, news_id)
     return render(request, "portal/news_detail.html", {"news": news, "may_edit": may_edit_content(request.user)})

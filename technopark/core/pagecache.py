@@ -1,0 +1,94 @@
+"""Rendered public pages kept in each worker's memory, for visitors who are not signed in.
+
+The home page and the news list are what most visitors open, and they are the same for every
+anonymous visitor in a language. Rendering them costs several times more than answering a trivial
+request, so each worker process keeps the rendered bytes, keyed by path, language and the content
+revision of the area (`ContentRevision`, raised by every write in the same transaction). The
+revision is read from the database at most once a second per process, so a published news item
+reaches every worker within about a second; nothing stale survives a revision change, and the
+database stays the only source of truth. Signed-in users (who may see drafts and their own menu)
+and requests carrying messages always get a freshly rendered page.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+from technopark.core.models import ContentRevision
+
+MAX_PAGES = 256
+REVISION_TTL_SECONDS = 1.0
+
+_lock = threading.Lock()
+_pages: OrderedDict[tuple[str, str, str, int], tuple[bytes, int, list[tuple[str, str]]]] = OrderedDict()
+_revisions: dict[str, tuple[float, int]] = {}
+
+
+def current_revision(key: str) -> int:
+    """The revision of ``key``, re-read from the database at most once per REVISION_TTL_SECONDS."""
+    now = time.monotonic()
+    cached = _revisions.get(key)
+    if cached is not None and now - cached[0] < REVISION_TTL_SECONDS:
+        return cached[1]
+    number = ContentRevision.objects.filter(key=key).values_list("number", flat=True).first() or 0
+    _revisions[key] = (now, number)
+    return number
+
+
+def clear() -> None:
+    """Forget every cached page and revision (tests)."""
+    with _lock:
+        _pages.clear()
+        _revisions.clear()
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    return (
+        settings.PAGE_CACHE
+        and request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+def cache_anonymous_page(revision_key: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Serve the view's 200 responses to anonymous visitors from memory until ``revision_key`` changes."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            key = (revision_key, request.get_full_path(), get_language() or "", current_revision(revision_key))
+            with _lock:
+                hit = _pages.get(key)
+                if hit is not None:
+                    _pages.move_to_end(key)
+            if hit is not None:
+                content, status, headers = hit
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response[name] = value
+                return response
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not response.cookies and not response.streaming:
+                entry = (response.content, response.status_code, list(response.items()))
+                with _lock:
+                    _pages[key] = entry
+                    while len(_pages) > MAX_PAGES:
+                        _pages.popitem(last=False)
+            return response
+
+        return wrapped
+
+    return decorator
