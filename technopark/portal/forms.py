@@ -34,7 +34,7 @@ class NewsForm(TranslatedFormMixin, forms.ModelForm):
     translated_names = ("title", "lead", "body", "image_alt")
 
     image = forms.ImageField(
-        label=_("Image"),
+        label=_("Image file"),
         required=False,
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
         help_text=_("JPEG, PNG, WebP or GIF, at most 5 MB."),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -75,7 +75,12 @@ def news_image(request: HttpRequest, news_id: int) -> FileResponse:
 @staff_required(Role.METHODOLOGIST)
 def news_manage(request: HttpRequest) -> HttpResponse:
     form = NewsStatusFilterForm(request.GET or None)
-    news = visible_news(request.user).select_related("author").order_by("-created_at", "-id")
+    # Drafts first (they need work), then the most recently published.
+    news = (
+        visible_news(request.user)
+        .select_related("author")
+        .order_by(F("published_at").desc(nulls_first=True), "-created_at", "-id")
+    )
     if form.is_valid():
         if status := form.cleaned_data["status"]:
             news = news.filter(status=status)

@@ -29,34 +29,71 @@ DEMO_PEOPLE: list[tuple[str, str, str, str, list[str]]] = [
     ("partner@demo.test", "Бондарь", "Сергей", "Михайлович", [Role.PARTNER]),
 ]
 
-DEMO_NEWS = [
-    (
-        "Открыта регистрация на технический уик-энд «Собери робота»",
-        "Адкрыта рэгістрацыя на тэхнічны ўік-энд «Сабяры робата»",
-        "Registration is open for the «Build a robot» technical weekend",
-        "Учащиеся 5–9 классов за два дня соберут и запрограммируют робота в лаборатории технологий и инженерии.",
-        "Навучэнцы 5–9 класаў за два дні збяруць і запраграмуюць робата ў лабараторыі тэхналогій і інжынерыі.",
-        "Students of grades 5–9 will build and program a robot in two days at the lab of technologies and engineering.",
-        2,
-    ),
-    (
-        "Семинар для педагогов: проектная деятельность в ФабЛабе",
-        "Семінар для педагогаў: праектная дзейнасць у ФабЛабе",
-        "Seminar for teachers: project work in the FabLab",
-        "Методисты центра покажут, как провести учебный проект от идеи до опытного образца.",
-        "Метадысты цэнтра пакажуць, як правесці вучэбны праект ад ідэі да доследнага ўзору.",
-        "The centre's methodologists show how to take a class project from an idea to a prototype.",
-        9,
-    ),
-    (
-        "Итоги городского конкурса архитектурных макетов",
-        "Вынікі гарадскога конкурсу архітэктурных макетаў",
-        "Results of the city contest of architectural models",
-        "Поздравляем победителей и благодарим педагогов, подготовивших участников.",
-        "Віншуем пераможцаў і дзякуем педагогам, якія падрыхтавалі ўдзельнікаў.",
-        "Congratulations to the winners, and thanks to the teachers who prepared the participants.",
-        20,
-    ),
+# Each item: titles, summaries and texts in ru / be / en, and how many days ago it was published.
+DEMO_NEWS: list[dict[str, Any]] = [
+    {
+        "title": (
+            "Открыта регистрация на технический уик-энд «Собери робота»",
+            "Адкрыта рэгістрацыя на тэхнічны ўік-энд «Сабяры робата»",
+            "Registration is open for the «Build a robot» technical weekend",
+        ),
+        "lead": (
+            "Учащиеся 5–9 классов за два дня соберут и запрограммируют робота.",
+            "Навучэнцы 5–9 класаў за два дні збяруць і запраграмуюць робата.",
+            "Students of grades 5–9 will build and program a robot in two days.",
+        ),
+        "body": (
+            "Занятия пройдут в лаборатории технологий и инженерии. Участники работают в командах по три "
+            "человека, наставники помогут с конструкцией и программой.\n\nВ конце второго дня команды "
+            "покажут своих роботов на мини-соревновании.",
+            "Заняткі пройдуць у лабараторыі тэхналогій і інжынерыі. Удзельнікі працуюць у камандах па тры "
+            "чалавекі, настаўнікі дапамогуць з канструкцыяй і праграмай.\n\nУ канцы другога дня каманды "
+            "пакажуць сваіх робатаў на міні-спаборніцтве.",
+            "Classes take place in the lab of technologies and engineering. Participants work in teams of "
+            "three; mentors help with the design and the program.\n\nAt the end of the second day the teams "
+            "show their robots in a mini-competition.",
+        ),
+        "days_ago": 2,
+    },
+    {
+        "title": (
+            "Семинар для педагогов: проектная деятельность в ФабЛабе",
+            "Семінар для педагогаў: праектная дзейнасць у ФабЛабе",
+            "Seminar for teachers: project work in the FabLab",
+        ),
+        "lead": (
+            "Методисты центра покажут, как провести учебный проект от идеи до опытного образца.",
+            "Метадысты цэнтра пакажуць, як правесці вучэбны праект ад ідэі да доследнага ўзору.",
+            "The centre's methodologists show how to take a class project from an idea to a prototype.",
+        ),
+        "body": (
+            "На семинаре разберём этапы проекта, подготовку моделей к изготовлению и оценивание работ "
+            "учащихся. Участники получат методические рекомендации.",
+            "На семінары разбяром этапы праекта, падрыхтоўку мадэляў да вырабу і ацэньванне работ "
+            "навучэнцаў. Удзельнікі атрымаюць метадычныя рэкамендацыі.",
+            "The seminar covers the stages of a project, preparing models for making, and assessing "
+            "students' work. Participants receive methodical recommendations.",
+        ),
+        "days_ago": 9,
+    },
+    {
+        "title": (
+            "Итоги городского конкурса архитектурных макетов",
+            "Вынікі гарадскога конкурсу архітэктурных макетаў",
+            "Results of the city contest of architectural models",
+        ),
+        "lead": (
+            "Поздравляем победителей и благодарим педагогов, подготовивших участников.",
+            "Віншуем пераможцаў і дзякуем педагогам, якія падрыхтавалі ўдзельнікаў.",
+            "Congratulations to the winners, and thanks to the teachers who prepared the participants.",
+        ),
+        "body": (
+            "Жюри оценило работы в трёх возрастных группах. Дипломы будут вручены на торжественном закрытии конкурса.",
+            "Журы ацаніла работы ў трох узроставых групах. Дыпломы будуць уручаны на ўрачыстым закрыцці конкурсу.",
+            "The jury assessed the entries in three age groups. Diplomas will be presented at the closing ceremony.",
+        ),
+        "days_ago": 20,
+    },
 ]
 
 
@@ -92,20 +129,18 @@ class Command(BaseCommand):
     def _news(self) -> None:
         author = User.objects.filter(email="methodologist@demo.test").first()
         now = timezone.now()
-        for title_ru, title_be, title_en, lead_ru, lead_be, lead_en, days_ago in DEMO_NEWS:
+        for item in DEMO_NEWS:
+            texts = {
+                f"{field}_{lang}": item[field][index]
+                for field in ("title", "lead", "body")
+                for index, lang in enumerate(("ru", "be", "en"))
+            }
             News.objects.get_or_create(
-                title_ru=title_ru,
+                title_ru=texts.pop("title_ru"),
                 defaults={
-                    "title_be": title_be,
-                    "title_en": title_en,
-                    "lead_ru": lead_ru,
-                    "lead_be": lead_be,
-                    "lead_en": lead_en,
-                    "body_ru": lead_ru,
-                    "body_be": lead_be,
-                    "body_en": lead_en,
+                    **texts,
                     "status": News.Status.PUBLISHED,
-                    "published_at": now - dt.timedelta(days=days_ago),
+                    "published_at": now - dt.timedelta(days=item["days_ago"]),
                     "author": author,
                 },
             )
