@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from technopark.accounts.access import (
 from technopark.accounts.forms import AuditFilterForm, GrantRoleForm, ProfileForm, UserFilterForm
 from technopark.accounts.models import User
 from technopark.accounts.roles import Role
+from technopark.accounts.selectors import find_users
 from technopark.core.errors import DomainError
 from technopark.core.selectors import audit_records
 
@@ -56,12 +56,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 @staff_required()
 def user_list(request: HttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
-    users = visible_users(request.user).prefetch_related("role_assignments").order_by("email")
-    if form.is_valid():
-        if q := form.cleaned_data["q"].strip():
-            users = users.filter(Q(email__icontains=q) | Q(last_name__icontains=q))
-        if role := form.cleaned_data["role"]:
-            users = users.filter(role_assignments__role=role)
+    filters = form.cleaned_data if form.is_valid() else {}
+    users = find_users(visible_users(request.user), **filters)
     page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/user_list.html", {"form": form, "page_obj": page})
 

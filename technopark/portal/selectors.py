@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from technopark.portal.models import HomeBlock, News
@@ -35,3 +35,28 @@ def home_sections() -> dict[str, list[HomeBlock]]:
     for block in HomeBlock.objects.filter(is_visible=True).order_by("kind", "position", "id"):
         sections[block.kind].append(block)
     return dict(sections)
+
+
+def staff_news(news: QuerySet[News], *, status: str = "", q: str = "") -> QuerySet[News]:
+    """News for the staff list: drafts first (they need work), then the most recently published."""
+    if status:
+        news = news.filter(status=status)
+    if q := q.strip():
+        news = news.filter(Q(title_ru__icontains=q) | Q(title_be__icontains=q) | Q(title_en__icontains=q))
+    return (
+        news.select_related("author")
+        .order_by(F("published_at").desc(nulls_first=True), "-created_at", "-id")
+        .only(
+            "id", "title_ru", "title_be", "title_en", "status", "published_at", "created_at",
+            "author__email", "author__last_name", "author__first_name", "author__patronymic",
+        )
+    )  # fmt: skip
+
+
+def home_blocks_by_section() -> list[dict[str, object]]:
+    """Every home page block, hidden ones too, grouped by section in the sections' order."""
+    blocks = list(HomeBlock.objects.order_by("kind", "position", "id"))
+    return [
+        {"kind": kind, "label": label, "blocks": [block for block in blocks if block.kind == kind]}
+        for kind, label in HomeBlock.Kind.choices
+    ]

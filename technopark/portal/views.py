@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F, Q
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -75,30 +74,8 @@ def news_image(request: HttpRequest, news_id: int) -> FileResponse:
 @staff_required(Role.METHODOLOGIST)
 def news_manage(request: HttpRequest) -> HttpResponse:
     form = NewsStatusFilterForm(request.GET or None)
-    # Drafts first (they need work), then the most recently published.
-    news = (
-        visible_news(request.user)
-        .select_related("author")
-        .order_by(F("published_at").desc(nulls_first=True), "-created_at", "-id")
-    )
-    if form.is_valid():
-        if status := form.cleaned_data["status"]:
-            news = news.filter(status=status)
-        if q := form.cleaned_data["q"].strip():
-            news = news.filter(Q(title_ru__icontains=q) | Q(title_be__icontains=q) | Q(title_en__icontains=q))
-    news = news.only(
-        "id",
-        "title_ru",
-        "title_be",
-        "title_en",
-        "status",
-        "published_at",
-        "created_at",
-        "author__email",
-        "author__last_name",
-        "author__first_name",
-        "author__patronymic",
-    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    news = selectors.staff_news(visible_news(request.user), **filters)
     page = Paginator(news, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "portal/staff/news_manage.html", {"form": form, "page_obj": page})
 
@@ -174,12 +151,7 @@ def news_delete(request: HttpRequest, news_id: int) -> HttpResponse:
 
 @staff_required(Role.METHODOLOGIST)
 def home_blocks(request: HttpRequest) -> HttpResponse:
-    blocks = HomeBlock.objects.order_by("kind", "position", "id")
-    grouped = [
-        {"kind": kind, "label": label, "blocks": [block for block in blocks if block.kind == kind]}
-        for kind, label in HomeBlock.Kind.choices
-    ]
-    return render(request, "portal/staff/home_blocks.html", {"sections": grouped})
+    return render(request, "portal/staff/home_blocks.html", {"sections": selectors.home_blocks_by_section()})
 
 
 @staff_required(Role.METHODOLOGIST)

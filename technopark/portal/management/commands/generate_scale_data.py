@@ -388,9 +388,12 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._audit_log(plan, people, news)
         if connection.vendor == "postgresql":
-            # Fresh statistics, or the first benchmark runs against plans made for empty tables.
+            # Fresh statistics, or the first benchmark runs against plans made for empty tables; and
+            # the visibility map that a live database's autovacuum would have set long ago: without
+            # it PostgreSQL cannot use index-only scans, and counting the published news becomes a
+            # sequential scan of the whole table (measured: 28 ms instead of 5 ms at city scale).
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("VACUUM (ANALYZE)")
         elif connection.vendor == "sqlite":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")

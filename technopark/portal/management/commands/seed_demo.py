@@ -8,7 +8,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from technopark.accounts.models import RoleAssignment, User
 from technopark.accounts.roles import Role
@@ -151,8 +151,9 @@ class Command(BaseCommand):
         out = self.stdout
         out.write("")
         out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
-        for email, *_name, roles in DEMO_PEOPLE:
-            out.write(f"  {email:<36} {', '.join(str(Role(r).label) for r in roles)}")
+        with translation.override("en"):  # the terminal speaks the README's language
+            for email, *_name, roles in DEMO_PEOPLE:
+                out.write(f"  {email:<36} {', '.join(str(Role(r).label) for r in roles)}")
         if not settings.MFA_REQUIRED_FOR_STAFF:
             out.write(
                 "Note: this demo does NOT require staff to set up two-factor authentication "
