@@ -18,7 +18,9 @@ from technopark.portal.models import News
 router = Router(tags=["news"])
 
 
-class NewsOut(Schema):
+class NewsSummaryOut(Schema):
+    """A news item in a list: everything but the full texts (fetch one item for those)."""
+
     id: int
     status: str
     published_at: dt.datetime | None
@@ -29,9 +31,6 @@ class NewsOut(Schema):
     lead_ru: str
     lead_be: str
     lead_en: str
-    body_ru: str
-    body_be: str
-    body_en: str
     image_url: str | None
     url: str
 
@@ -46,6 +45,12 @@ class NewsOut(Schema):
     @staticmethod
     def resolve_url(obj: News) -> str:
         return reverse("portal:news-detail", kwargs={"news_id": obj.pk})
+
+
+class NewsOut(NewsSummaryOut):
+    body_ru: str
+    body_be: str
+    body_en: str
 
 
 class NewsIn(Schema):
@@ -73,14 +78,14 @@ class NewsPatch(Schema):
     status: News.Status | None = Field(None, description="'published' publishes, 'draft' takes it off the portal")
 
 
-@router.get("/news", response=list[NewsOut], url_name="news-list", summary="News")
+@router.get("/news", response=list[NewsSummaryOut], url_name="news-list", summary="News")
 @paginate(Pagination)
 def list_news(request: HttpRequest) -> Any:
     """Published news, newest first. Methodologists and administrators also get drafts."""
     user = request.auth  # type: ignore[attr-defined]
     if may_edit_content(user):
-        return visible_news(user).order_by("-created_at", "-id")
-    return selectors.published_news()
+        return selectors.news_cards(visible_news(user).order_by("-created_at", "-id"))
+    return selectors.news_cards(selectors.published_news())
 
 
 @router.get("/news/{news_id}", response=NewsOut, url_name="news-detail", summary="One news item")

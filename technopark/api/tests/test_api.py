@@ -111,6 +111,8 @@ def test_the_news_list_is_paginated_with_items_and_count(editor, client):
     body = client.get("/api/v1/news?limit=2&offset=1").json()
     assert body["count"] == 5
     assert len(body["items"]) == 2
+    assert "body_ru" not in body["items"][0]  # lists carry summaries; one item carries the text
+    assert "body_ru" in client.get(f"/api/v1/news/{body['items'][0]['id']}").json()
     assert Client().get("/api/v1/news", **_bearer(issue_api_token(editor)[1])).json()["count"] == 6
 
 

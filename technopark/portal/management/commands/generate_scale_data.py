@@ -430,7 +430,12 @@ class Command(BaseCommand):
         self._in_batches(rows, total, label, model_class._default_manager.bulk_create)  # type: ignore[arg-type]
 
     def _insert_raw(
-        self, model_class: type[models.Model], field_names: list[str], rows: Iterator[tuple[Any, ...]], total: int
+        self,
+        model_class: type[models.Model],
+        field_names: list[str],
+        rows: Iterator[tuple[Any, ...]],
+        total: int,
+        label: str,
     ) -> None:
         """INSERT tuples of ready database values with ``executemany``.
 
@@ -455,7 +460,7 @@ class Command(BaseCommand):
                 else:
                     cursor.executemany(sql, batch)
 
-        self._in_batches(rows, total, str(meta.verbose_name_plural), insert)
+        self._in_batches(rows, total, label, insert)
 
     # --- deleting ---------------------------------------------------------------------------------
 
@@ -759,4 +764,4 @@ class Command(BaseCommand):
                     rng.choice(USER_AGENTS),
                 )
 
-        self._insert_raw(AuditLog, fields, rows(), plan.audit_records)
+        self._insert_raw(AuditLog, fields, rows(), plan.audit_records, "audit records")
