@@ -6,7 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from technopark.core.i18n import translated
@@ -94,12 +94,12 @@ def get_news(request: HttpRequest, news_id: int) -> News:
 
 
 @router.post("/news", response={201: NewsOut}, url_name="news-create", summary="Write a news item (draft)")
-def create_news(request: HttpRequest, payload: NewsIn) -> tuple[int, News]:
+def create_news(request: HttpRequest, payload: NewsIn) -> Status[News]:
     """Methodologists and administrators. The item starts as a draft; PATCH ``status`` to publish it."""
     user = request.auth  # type: ignore[attr-defined]
     if not may_edit_content(user):
         raise PermissionDenied
-    return 201, services.create_news(actor=user, **payload.dict())
+    return Status(201, services.create_news(actor=user, **payload.dict()))
 
 
 @router.patch("/news/{news_id}", response=NewsOut, url_name="news-update", summary="Change or publish a news item")
