@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+
+from config.serving import refuse_to_serve_without_a_secret  # noqa: E402
+
+refuse_to_serve_without_a_secret()

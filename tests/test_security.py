@@ -34,11 +34,19 @@ def test_the_deploy_check_passes_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_a_secret_key():
+def test_production_refuses_to_serve_without_a_secret_key():
     env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
-    result = _run("manage.py", "check", env=env)
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    check = _run("manage.py", "check", "--deploy", env=env)
+    assert check.returncode != 0
+    assert "technopark.E001" in check.stderr + check.stdout
+    server = _run("-c", "import config.wsgi", env=env)
+    assert server.returncode != 0
+    assert "SECRET_KEY must be set" in server.stderr
+
+
+def test_commands_that_serve_nothing_run_without_a_secret_key():
+    result = _run("manage.py", "makemigrations", "--check", "--dry-run", env={**PRODUCTION_ENV, "SECRET_KEY": ""})
+    assert result.returncode == 0, result.stderr
 
 
 def test_production_cookies_are_secure_httponly_and_samesite_and_mfa_is_required():
