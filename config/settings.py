@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     # Project apps first: their templates override allauth's.
     "technopark.core",
     "technopark.accounts",
+    "technopark.network",
     "technopark.portal",
     "technopark.api",
     "technopark.accounts.admin_config.TechnoparkAdminConfig",

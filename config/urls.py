@@ -14,6 +14,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("technopark.accounts.urls")),
+    path("", include("technopark.network.urls")),
     path("", include("technopark.portal.urls")),
     prefix_default_language=False,
 )

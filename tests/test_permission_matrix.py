@@ -77,6 +77,37 @@ MATRIX: dict[str, Case] = {
     "api:news-detail":                      Case("GET",    "200 200 200 200 200 200 200 200 200", "news_id=published"),
     "api:news-update":                      Case("PATCH",  "200 200 403 403 403 403 403 403 401", "news_id=published", {"title_en": "News"}, json=True),
     "api:me":                               Case("GET",    "200 200 200 200 200 200 200 200 401"),
+    # Network: the public registry; staff pages for methodologists (and administrators)
+    "network:institution-list":             Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "network:institution-detail":           Case("GET",    "200 200 200 200 200 200 200 200 200", "institution_id=institution"),
+    "network:agreement-scan":               Case("GET",    "200 200 404 404 404 404 404 404 404", "agreement_id=agreement"),
+    "network:institution-export":           Case("GET",    "200 200 403 403 403 403 403 403 302", "file_format=xlsx"),
+    "network:institution-create":           Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "network:institution-edit":             Case("GET",    "200 200 403 403 403 403 403 403 302", "institution_id=institution"),
+    "network:institution-set-active":       Case("POST",   "302 302 403 403 403 403 403 403 302", "institution_id=institution", {"active": "0"}),
+    "network:coordinator-add":              Case("POST",   "302 302 403 403 403 403 403 403 302", "institution_id=institution", {"email": "target@example.test"}),
+    "network:coordinator-remove":           Case("POST",   "302 302 403 403 403 403 403 403 302", "institution_id=institution,user_id=coordinator"),
+    "network:contact-create":               Case("GET",    "200 200 403 403 403 403 403 403 302", "institution_id=institution"),
+    "network:contact-edit":                 Case("GET",    "200 200 403 403 403 403 403 403 302", "contact_id=contact"),
+    "network:contact-delete":               Case("POST",   "302 302 403 403 403 403 403 403 302", "contact_id=contact"),
+    "network:agreement-list":               Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "network:agreement-create":             Case("GET",    "200 200 403 403 403 403 403 403 302", "institution_id=institution"),
+    "network:agreement-edit":               Case("GET",    "200 200 403 403 403 403 403 403 302", "agreement_id=agreement"),
+    "network:agreement-delete":             Case("POST",   "302 302 403 403 403 403 403 403 302", "agreement_id=agreement"),
+    "network:import-start":                 Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "network:import-template":              Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    # An import is seen by whoever started it (here another methodologist) and by administrators.
+    "network:import-job":                   Case("GET",    "200 404 403 403 403 403 403 403 302", "job_id=job"),
+    "network:import-progress":              Case("GET",    "200 404 403 403 403 403 403 403 302", "job_id=job"),
+    "network:import-confirm":               Case("POST",   "302 404 403 403 403 403 403 403 302", "job_id=job"),
+    "api:district-list":                    Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "api:institution-list":                 Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "api:institution-detail":               Case("GET",    "200 200 200 200 200 200 200 200 200", "institution_id=institution"),
+    "api:institution-create":               Case("POST",   "201 201 403 403 403 403 403 403 401", "", {"full_name": "Школа", "short_name": "Школа", "kind": "school", "district": 1, "cluster_role": "base"}, json=True),
+    "api:institution-update":               Case("PATCH",  "200 200 403 403 403 403 403 403 401", "institution_id=institution", {"address": "ул. Новая, 1"}, json=True),
+    "api:agreement-list":                   Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "api:agreement-detail":                 Case("GET",    "200 200 404 404 404 404 404 404 404", "agreement_id=agreement"),
+    "api:agreement-create":                 Case("POST",   "201 201 403 403 403 403 403 403 401", "institution_id=institution", {"number": "1", "signed_on": "2026-01-01", "valid_from": "2026-01-01", "subject": "x"}, json=True),
     # Back office (see module docstring)
     "admin:index":                          Case("GET",    "200 302 302 302 302 302 302 302 302"),
     # Sign-in, sign-up, e-mail and password (django-allauth)
@@ -147,7 +178,40 @@ def world(make_user: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
     draft = services.create_news(actor=author, title_ru="Черновик")
     block = HomeBlock.objects.create(kind=HomeBlock.Kind.DIRECTION, title_ru="Инженерия")
     target = make_user("target@example.test", "student")
-    return {"published": published, "draft": draft, "block": block, "target": target}
+    network = _network_world(author, make_user)
+    return {"published": published, "draft": draft, "block": block, "target": target, **network}
+
+
+def _network_world(author: Any, make_user: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from technopark.core.models import BackgroundJob
+    from technopark.core.services import set_job_state, start_job
+    from technopark.network import services as network_services
+    from technopark.network.models import District
+
+    institution = network_services.create_institution(
+        actor=author, full_name="ГУО «Гимназия № 1»", short_name="Гимназия № 1", kind="gymnasium",
+        district=District.objects.get(code="frunzensky"), cluster_role="partner",
+    )  # fmt: skip
+    coordinator = make_user("coordinator@example.test")
+    network_services.add_coordinator(institution, coordinator, actor=author)
+    contact = network_services.add_contact(institution, actor=author, full_name="Петрова Анна")
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    scan.name = "document.pdf"
+    day = dt.date(2026, 1, 1)
+    agreement = network_services.create_agreement(
+        institution, actor=author, number="1", signed_on=day, valid_from=day, subject="Сотрудничество", scan=scan
+    )
+    job = start_job("network.import_institutions", actor=author, input_name="list.xlsx")
+    set_job_state(job, BackgroundJob.Status.FAILED, data={"error": "x"})
+    return {
+        "institution": institution,
+        "coordinator": coordinator,
+        "contact": contact,
+        "agreement": agreement,
+        "job": job,
+    }
 
 
 def _kwargs(spec: str, world: dict[str, Any]) -> dict[str, Any]:

@@ -44,12 +44,37 @@ def _count(client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
+def _institutions(count: int) -> None:
+    import datetime as dt
+
+    from technopark.network.models import Agreement, District, Institution
+
+    districts = list(District.objects.all())
+    institutions = Institution.objects.bulk_create(
+        Institution(
+            full_name=f"Школа {i}", short_name=f"Школа {i}", kind="school", district=districts[i % len(districts)],
+            cluster_role="partner", search_text=f"школа {i}",
+        )
+        for i in range(count)
+    )  # fmt: skip
+    day = dt.date(2026, 1, 1)
+    Agreement.objects.bulk_create(
+        Agreement(institution=institution, number=str(i), signed_on=day, valid_from=day, subject="x")
+        for i, institution in enumerate(institutions)
+    )
+
+
 # (url, who, data maker, expected queries)
 PAGES = {
     "home": ("/", None, _news, 2),
     "news list": ("/news/", None, _news, 2),
     "news list in English": ("/en/news/", None, _news, 2),
     "api news list": ("/api/v1/news?limit=50", None, _news, 2),
+    # count, page, and the districts of the filter's select
+    "institution list": ("/network/?q=школа", None, _institutions, 3),
+    "api institution list": ("/api/v1/institutions?limit=50", None, _institutions, 2),
+    "staff agreement list": ("/staff/agreements/", "methodologist", _institutions, 7),
+    "api agreement list": ("/api/v1/agreements?limit=50", "methodologist", _institutions, 5),
     # Staff pages: session, user, roles, second-factor check, then the list (count + page, + prefetch).
     "staff news list": ("/staff/news/", "methodologist", _news, 6),
     "staff user list": ("/staff/users/", "administrator", _users, 7),

@@ -23,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from technopark.accounts.api import router as accounts_router
 from technopark.api.auth import PUBLIC
 from technopark.core.errors import DomainError
+from technopark.network.api import router as network_router
 from technopark.portal.api import router as portal_router
 
 logger = logging.getLogger(__name__)
@@ -128,6 +129,9 @@ def index(request: HttpRequest) -> dict[str, Any]:
         "docs": reverse("api:openapi-view"),
         "resources": {
             "news": reverse("api:news-list"),
+            "institutions": reverse("api:institution-list"),
+            "districts": reverse("api:district-list"),
+            "agreements": reverse("api:agreement-list"),
             "me": reverse("api:me"),
         },
     }
@@ -135,3 +139,4 @@ def index(request: HttpRequest) -> dict[str, Any]:
 
 api.add_router("/", portal_router)
 api.add_router("/", accounts_router)
+api.add_router("/", network_router)

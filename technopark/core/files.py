@@ -17,7 +17,15 @@ from PIL import Image, UnidentifiedImageError
 
 # Pillow format → the extension the stored file gets.
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
-CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "gif": "image/gif"}
+CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+}
 MAX_IMAGE_PIXELS = 40_000_000
 
 
@@ -68,3 +76,25 @@ def random_upload_name(folder: str, filename: str) -> str:
 def content_type_for(name: str) -> str:
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return CONTENT_TYPES.get(ext, "application/octet-stream")
+
+
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def validate_document(upload: UploadedFile) -> UploadedFile:
+    """A signed scan: a PDF (checked by its header) or an image; renamed by its real format."""
+    if upload.size is not None and upload.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large: at most %(limit)s MB.") % {"limit": DOCUMENT_MAX_BYTES // (1024 * 1024)},
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(0)
+    if head == b"%PDF-":
+        upload.name = "document.pdf"
+        return upload
+    try:
+        return validate_image(upload)
+    except ValidationError as exc:
+        raise ValidationError(_("Upload a PDF or an image (JPEG, PNG, WebP)."), code="not_document") from exc

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Widget
@@ -33,3 +34,19 @@ class FormRenderer(TemplatesSetting):
     form_template_name = "core/forms/form.html"
     field_template_name = "core/forms/field.html"
     bound_field_class = DescribedBoundField
+
+
+class PhoneField(forms.CharField):
+    """A phone number as people write it, stored as ``+375 XX XXX-XX-XX`` (`core.text.normalize_phone`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "placeholder": "+375 29 123-45-67"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        from technopark.core.text import normalize_phone
+
+        return normalize_phone(super().clean(value) or "")

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -75,3 +77,55 @@ class ContentRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}#{self.number}"
+
+
+def job_file_path(instance: Any, filename: str) -> str:
+    from technopark.core.files import random_upload_name
+
+    return random_upload_name("jobs", filename)
+
+
+class BackgroundJob(TimeStampedModel):
+    """Long work (an import, bulk certificates, an export) that runs in the worker and reports progress.
+
+    The page that started it polls the job (htmx) and shows its progress, then its result. Each app
+    owns the pages and tasks of its kinds of job; this model only keeps the state.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("In progress")
+        WAITING = "waiting", _("Waiting for confirmation")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("total"), default=0)
+    input_file = models.FileField(_("file"), upload_to=job_file_path, blank=True)
+    input_name = models.CharField(_("file name"), max_length=255, blank=True)
+    data = models.JSONField(_("result"), default=dict, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "created_by", "-created_at"], name="job_kind_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.progress_total <= 0:
+            return 100 if self.is_finished else 0
+        return min(100, round(100 * self.progress_done / self.progress_total))

@@ -7,9 +7,10 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F
+from django.utils import timezone
 
 from technopark.core.context import current_request_info
-from technopark.core.models import AuditLog, ContentRevision
+from technopark.core.models import AuditLog, BackgroundJob, ContentRevision
 
 
 def log_action(
@@ -54,3 +55,46 @@ def bump_content_revision(key: str) -> None:
     updated = ContentRevision.objects.filter(key=key).update(number=F("number") + 1)
     if not updated:
         ContentRevision.objects.get_or_create(key=key, defaults={"number": 1})
+
+
+def start_job(
+    kind: str, *, actor: Any, input_file: Any = None, input_name: str = "", data: dict[str, Any] | None = None
+) -> BackgroundJob:
+    """Create a job record for long work; the caller enqueues its task with ``job.pk``."""
+    job = BackgroundJob(
+        kind=kind,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        input_name=input_name[:255],
+        data=data or {},
+    )
+    if input_file is not None:
+        job.input_file = input_file
+    job.save()
+    log_action(job, f"{kind}.started", actor=actor, data={"file": input_name} if input_name else {})
+    return job
+
+
+def report_progress(job: BackgroundJob, *, done: int, total: int | None = None) -> None:
+    """Save how far the job is. Call it outside long transactions, so that the page polling sees it."""
+    job.progress_done = done
+    fields = ["progress_done", "updated_at"]
+    if total is not None:
+        job.progress_total = total
+        fields.append("progress_total")
+    if job.status == BackgroundJob.Status.PENDING:
+        job.status = BackgroundJob.Status.RUNNING
+        fields.append("status")
+    job.save(update_fields=fields)
+
+
+def set_job_state(job: BackgroundJob, status: str, *, data: dict[str, Any] | None = None) -> None:
+    """Move the job to ``status`` (waiting for confirmation, done or failed) with its result ``data``."""
+    job.status = status
+    fields = ["status", "updated_at"]
+    if data is not None:
+        job.data = data
+        fields.append("data")
+    if status in (BackgroundJob.Status.DONE, BackgroundJob.Status.FAILED):
+        job.finished_at = timezone.now()
+        fields.append("finished_at")
+    job.save(update_fields=fields)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from technopark.accounts.access import may_act_as
 from technopark.accounts.roles import CONTENT_EDITOR_ROLES
+from technopark.network.access import may_manage_network
 
 
 def _staff_menu(request: HttpRequest) -> list[dict[str, str]]:
@@ -20,6 +21,11 @@ def _staff_menu(request: HttpRequest) -> list[dict[str, str]]:
         items += [
             {"url": reverse("portal:news-manage"), "label": _("News")},
             {"url": reverse("portal:home-blocks"), "label": _("Home page texts")},
+        ]
+    if may_manage_network(user):
+        items += [
+            {"url": reverse("network:agreement-list"), "label": _("Cooperation agreements")},
+            {"url": reverse("network:import-start"), "label": _("Import institutions")},
         ]
     if may_act_as(user):
         items += [

@@ -1,0 +1,73 @@
+"""Who may see and change institutions, contacts and agreements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from technopark.accounts.access import may_act_as
+from technopark.accounts.roles import Role
+from technopark.core.access import get_visible_or_404
+from technopark.core.models import BackgroundJob
+from technopark.network.models import Agreement, Institution
+
+# Centre staff who keep the registry of the cluster.
+NETWORK_MANAGERS = (Role.METHODOLOGIST,)
+
+
+def may_manage_network(user: Any) -> bool:
+    """Methodologists and administrators create, edit, import and export institutions and agreements."""
+    return may_act_as(user, *NETWORK_MANAGERS)
+
+
+def visible_institutions(user: Any) -> QuerySet[Institution]:
+    """The public sees active members of the cluster; network managers see inactive ones too."""
+    if may_manage_network(user):
+        return Institution.objects.all()
+    return Institution.objects.filter(is_active=True)
+
+
+def access_institution(user: Any, institution_id: int, *, for_write: bool = False) -> Institution:
+    if for_write and not may_manage_network(user):
+        raise PermissionDenied
+    return get_visible_or_404(visible_institutions(user), user=user, pk=institution_id)
+
+
+def visible_agreements(user: Any) -> QuerySet[Agreement]:
+    """Network managers see every agreement; a partner's coordinators and representatives see theirs."""
+    if may_manage_network(user):
+        return Agreement.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Agreement.objects.none()
+    return Agreement.objects.filter(institution__coordinators=user)
+
+
+def access_agreement(user: Any, agreement_id: int, *, for_write: bool = False) -> Agreement:
+    if for_write and not may_manage_network(user):
+        raise PermissionDenied
+    return get_visible_or_404(visible_agreements(user), user=user, pk=agreement_id)
+
+
+def may_see_contacts(user: Any, institution: Institution) -> bool:
+    """Contact persons are for staff and the institution's own coordinators, not for the public."""
+    if may_manage_network(user):
+        return True
+    return bool(getattr(user, "is_authenticated", False)) and institution.coordinators.filter(pk=user.pk).exists()
+
+
+def visible_import_jobs(user: Any) -> QuerySet[BackgroundJob]:
+    """Imports are seen by whoever started them, and by administrators (for support)."""
+    from technopark.network.tasks import IMPORT_KIND
+
+    jobs = BackgroundJob.objects.filter(kind=IMPORT_KIND)
+    if may_act_as(user):
+        return jobs
+    if not may_manage_network(user):
+        return jobs.none()
+    return jobs.filter(created_by=user)
+
+
+def access_import_job(user: Any, job_id: int) -> BackgroundJob:
+    return get_visible_or_404(visible_import_jobs(user), user=user, pk=job_id)
