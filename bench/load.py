@@ -68,6 +68,9 @@ ENDPOINTS = [
     Endpoint("news list, page 2", "/news/?page=2"),
     Endpoint("home page (en)", "/en/"),
     Endpoint("API news list", "/api/v1/news?limit=50"),
+    Endpoint("institution list", "/network/"),
+    Endpoint("institution search", "/network/?q=%D0%B3%D0%B8%D0%BC%D0%BD%D0%B0%D0%B7%D0%B8%D1%8F&sort=district"),
+    Endpoint("API institution search", "/api/v1/institutions?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0&limit=50"),
 ]
 TRIVIAL = ENDPOINTS[0]
 

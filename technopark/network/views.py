@@ -19,6 +19,7 @@ from technopark.core.access import get_visible_or_404
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for
 from technopark.core.models import BackgroundJob
+from technopark.core.pagecache import cache_anonymous_page
 from technopark.core.services import set_job_state, start_job
 from technopark.network import selectors, services, tabular
 from technopark.network.access import (
@@ -57,6 +58,7 @@ def _form_error(form: object, error: DomainError | ValidationError) -> None:
 # --- Public: the registry ------------------------------------------------------------------------
 
 
+@cache_anonymous_page(services.PUBLIC_REGISTRY)
 def institution_list(request: HttpRequest) -> HttpResponse:
     form = InstitutionFilterForm(request.GET or None)
     institutions = selectors.find_institutions(visible_institutions(request.user), **form.filters())
@@ -68,6 +70,7 @@ def institution_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@cache_anonymous_page(services.PUBLIC_REGISTRY)
 def institution_detail(request: HttpRequest, institution_id: int) -> HttpResponse:
     institution = access_institution(request.user, institution_id)
     show_contacts = may_see_contacts(request.user, institution)

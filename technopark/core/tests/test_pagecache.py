@@ -56,3 +56,16 @@ def test_error_pages_are_not_cached(page_cache, client, db):
     assert client.get("/news/999999/").status_code == 404
     assert client.get("/news/999999/").status_code == 404
     assert all(key[1] != "/news/999999/" for key in pagecache._pages)
+
+
+def test_a_change_to_an_institution_reaches_the_cached_registry(page_cache, client, monkeypatch, make_user):
+    from technopark.network import services as network_services
+    from technopark.network.models import District
+
+    client.get("/network/")
+    network_services.create_institution(
+        actor=None, full_name="ГУО «Лицей № 7»", short_name="Лицей № 7", kind="lyceum",
+        district=District.objects.get(code="frunzensky"), cluster_role="base",
+    )  # fmt: skip
+    monkeypatch.setattr(pagecache, "REVISION_TTL_SECONDS", 0)
+    assert "Лицей № 7" in client.get("/network/").content.decode()

@@ -44,6 +44,8 @@ from django.db import connection, models, transaction
 from technopark.accounts.models import RoleAssignment, User
 from technopark.accounts.roles import Role
 from technopark.core.models import AuditLog
+from technopark.core.text import search_key
+from technopark.network.models import Agreement, District, Institution
 from technopark.portal.models import HomeBlock, News
 
 EMAIL_DOMAIN = "scale.test"
@@ -72,6 +74,7 @@ class Plan:
     partners: int
     news: int
     audit_records: int
+    institutions: int
 
     @property
     def users(self) -> int:
@@ -98,6 +101,7 @@ PLANS: dict[str, Plan] = {
         partners=6,
         news=300,
         audit_records=20_000,
+        institutions=60,
     ),
     # Minsk: ~250 000 pupils in the city's schools take part through ~600 institutions.
     "city": Plan(
@@ -111,6 +115,7 @@ PLANS: dict[str, Plan] = {
         partners=25,
         news=20_000,
         audit_records=1_000_000,
+        institutions=600,
     ),
 }
 
@@ -285,6 +290,10 @@ USER_AGENTS = [
     f"Mozilla/5.0 (X11; Linux x86_64) {_WEBKIT} YaBrowser/24.4 Safari/537.36",
     f"Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) {_SAFARI} Safari/605.1.15",
 ]
+STREETS = [
+    "Притыцкого", "Сурганова", "Якуба Коласа", "Независимости", "Некрасова", "Кальварийская", "Янки Купалы",
+    "Московская", "Казинца", "Партизанская", "Маяковского", "Карла Маркса", "Кирова", "Голубева", "Лобанка",
+]  # fmt: skip
 DENIED_PATHS = ["/staff/news/", "/staff/home/", "/accounts/users/", "/accounts/audit/", "/admin/"]
 
 
@@ -379,9 +388,11 @@ class Command(BaseCommand):
             self._delete_generated()
 
         self._say(f"Generating scale {scale!r} with seed {seed} on {connection.vendor}")
-        with explicit_timestamps(User, RoleAssignment, News, AuditLog):
+        with explicit_timestamps(User, RoleAssignment, News, AuditLog, Institution, Agreement):
             with transaction.atomic():
                 people = self._people(plan)
+            with transaction.atomic():
+                self._institutions(plan, people)
             with transaction.atomic():
                 news = self._news(plan, people["methodologist"])
                 self._home_blocks()
@@ -472,6 +483,8 @@ class Command(BaseCommand):
             self._say(f"  audit records: {deleted:,}")
             deleted, _ = News.objects.filter(author__email__endswith="@" + EMAIL_DOMAIN).delete()
             self._say(f"  news: {deleted:,}")
+            deleted, _ = Institution.objects.filter(email__endswith="@" + EMAIL_DOMAIN).delete()
+            self._say(f"  institutions with their agreements: {deleted:,}")
             users = generated_users()
             user_ids = users.values("pk")
             # Every table that points at a login (roles, addresses, tokens, authenticators, admin log…):
@@ -489,6 +502,81 @@ class Command(BaseCommand):
                     related.delete()
             deleted = users._raw_delete(users.db)
             self._say(f"  logins: {deleted:,}")
+
+    # --- institutions -----------------------------------------------------------------------------
+
+    def _institutions(self, plan: Plan, people: dict[str, list[Person]]) -> None:
+        """The cluster: mostly schools of Minsk's districts, some partners in the regions and abroad.
+
+        Generated institutions are recognisable by their e-mail @scale.test; coordinators are linked
+        to institutions and partners get one or two cooperation agreements of various ages.
+        """
+        rng = self.rng
+        minsk = list(District.objects.filter(kind=District.Kind.MINSK))
+        regions = list(District.objects.filter(kind=District.Kind.REGION))
+        abroad = District.objects.get(code="abroad")
+        # (kind, role, full name pattern, short name pattern, share)
+        shapes = [
+            ("school", "base", "ГУО «Средняя школа № {n} г. Минска»", "СШ № {n}", 0.62),
+            ("gymnasium", "base", "ГУО «Гимназия № {n} г. Минска»", "Гимназия № {n}", 0.12),
+            ("lyceum", "base", "ГУО «Лицей № {n} г. Минска»", "Лицей № {n}", 0.04),
+            ("additional", "associate", "ГУО «Центр творчества детей и молодёжи № {n} г. Минска»", "ЦТДМ № {n}", 0.06),
+            ("college", "associate", "УО «Минский государственный колледж № {n}»", "МГК № {n}", 0.05),
+            ("university", "partner", "УО «Технический университет № {n}»", "ТУ № {n}", 0.03),
+            ("nas_institute", "partner", "ГНУ «Институт прикладных исследований № {n} НАН»", "ИПИ № {n}", 0.03),
+            ("enterprise", "partner", "ОАО «Технопредприятие № {n}»", "Технопредприятие № {n}", 0.04),
+            ("public_organisation", "partner", "ОО «Клуб юных техников № {n}»", "Клуб юных техников № {n}", 0.01),
+        ]  # fmt: skip
+        countries = ["Россия", "Казахстан", "Китай", "Узбекистан", "Армения"]
+        counters: dict[str, int] = {}
+        institutions = []
+        for index in range(plan.institutions):
+            kind, role, full, short, _share = rng.choices(shapes, weights=[shape[4] for shape in shapes])[0]
+            counters[kind] = counters.get(kind, 0) + 1
+            number = counters[kind]
+            if role == "partner" and rng.random() < 0.15:
+                district, country = abroad, rng.choice(countries)
+            elif role == "partner" and rng.random() < 0.3:
+                district, country = rng.choice(regions), ""
+            else:
+                district, country = rng.choice(minsk), ""
+            full_name, short_name = full.format(n=number), short.format(n=number)
+            created = BASE_DATE - dt.timedelta(days=rng.randint(0, 3 * 365))
+            institutions.append(
+                Institution(
+                    full_name=full_name, short_name=short_name, kind=kind, district=district, country=country,
+                    address=f"ул. {rng.choice(STREETS)}, {rng.randint(1, 120)}",
+                    website=f"https://inst{index}.example.by", email=f"inst{index}@{EMAIL_DOMAIN}",
+                    phone=f"+375 17 {rng.randint(200, 399)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
+                    cluster_role=role, is_active=rng.random() > 0.03,
+                    search_text=search_key(short_name, full_name), created_at=created, updated_at=created,
+                )
+            )  # fmt: skip
+        Institution.objects.bulk_create(institutions, batch_size=BATCH_SIZE)
+        through = Institution.coordinators.through
+        coordinators = people.get("coordinator", [])
+        through.objects.bulk_create(
+            through(institution_id=institutions[i % len(institutions)].pk, user_id=person.pk)
+            for i, person in enumerate(coordinators)
+        )
+        agreements = []
+        for institution in institutions:
+            if institution.cluster_role != "partner":
+                continue
+            for number in range(rng.randint(1, 2)):
+                start = (BASE_DATE - dt.timedelta(days=rng.randint(0, 4 * 365))).date()
+                until = start + dt.timedelta(days=rng.choice([365, 2 * 365, 3 * 365])) if rng.random() < 0.85 else None
+                agreements.append(
+                    Agreement(
+                        institution=institution, number=f"{start.year}/{institution.pk}-{number + 1}",
+                        signed_on=start, valid_from=start, valid_until=until,
+                        subject="Сотрудничество в области научно-технического творчества учащихся",
+                        resources=rng.sample(Agreement.Resource.values, rng.randint(1, 3)),
+                        created_at=BASE_DATE, updated_at=BASE_DATE,
+                    )
+                )  # fmt: skip
+        Agreement.objects.bulk_create(agreements, batch_size=BATCH_SIZE)
+        self._say(f"  institutions: {len(institutions):,}, agreements: {len(agreements):,}")
 
     # --- people -----------------------------------------------------------------------------------
 
