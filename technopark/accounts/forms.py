@@ -40,7 +40,7 @@ class AuditFilterForm(forms.Form):
     )
     target_type = forms.TypedChoiceField(label=_("Object type"), required=False, coerce=int, empty_value=None)
     target_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
-    ip = forms.GenericIPAddressField(label=_("Address"), required=False)
+    ip = forms.GenericIPAddressField(label=_("IP address"), required=False)
     since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 

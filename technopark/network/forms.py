@@ -11,7 +11,7 @@ from technopark.core.forms import PhoneField
 from technopark.network.models import Agreement, Contact, District, Institution
 
 SORTS = [
-    ("name", _("Name")),
+    ("name", _("Name of the institution")),
     ("district", _("District")),
     ("kind", _("Kind")),
     ("-created", _("Newest first")),
@@ -117,7 +117,7 @@ class ImportForm(forms.Form):
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         if upload.size and upload.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("The file is too large: at most 5 MB."))
+            raise forms.ValidationError(_("The file is too large: at most %(limit)s MB.") % {"limit": 5})
         return upload
 
 

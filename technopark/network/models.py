@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.core.files import random_upload_name
 from technopark.core.i18n import translated
@@ -32,7 +33,7 @@ class District(models.Model):
     name_ru = models.CharField(_("name (Russian)"), max_length=100)
     name_be = models.CharField(_("name (Belarusian)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         verbose_name = _("district")
@@ -78,7 +79,7 @@ class Institution(TimeStampedModel):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     cluster_role = models.CharField(_("role in the cluster"), max_length=12, choices=ClusterRole.choices)
-    is_active = models.BooleanField(_("active"), default=True)
+    is_active = models.BooleanField(pgettext_lazy("institution", "active"), default=True)
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("coordinators"), blank=True, related_name="coordinated_institutions"
     )
@@ -105,7 +106,7 @@ class Contact(models.Model):
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="contacts")
     full_name = models.CharField(_("full name"), max_length=200)
-    position = models.CharField(_("position"), max_length=200, blank=True)
+    position = models.CharField(pgettext_lazy("job", "position"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 

@@ -76,7 +76,7 @@ class HomeBlock(TimeStampedModel):
         ACTIVITY = "activity", _("Line of activity")
 
     kind = models.CharField(_("section"), max_length=16, choices=Kind.choices)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
     title_ru = models.CharField(_("heading (Russian)"), max_length=200)
     title_be = models.CharField(_("heading (Belarusian)"), max_length=200, blank=True)
     title_en = models.CharField(_("heading (English)"), max_length=200, blank=True)

@@ -68,12 +68,22 @@ def _fresh_rate_limits() -> None:
 
 
 @pytest.fixture
-def site(live_server: Any, django_db_serialized_rollback: None) -> Any:
-    """The live server, with the rows that data migrations create (home page texts) in place.
+def site(live_server: Any) -> Any:
+    """The live server, with the reference rows that data migrations create in place.
 
-    Serialized rollback restores those rows at the start of each test, so the flush after a
-    browser test does not leave the rest of the suite without them.
+    Browser tests commit (the server runs in another thread), so the database is emptied after each
+    one, reference data included; they are put back here before every test by running the same
+    data-migration functions, which are idempotent.
     """
+    import importlib
+
+    from django.apps import apps
+
+    for module, function in [
+        ("technopark.network.migrations.0002_districts", "create"),
+        ("technopark.portal.migrations.0002_home_texts", "create_blocks"),
+    ]:
+        getattr(importlib.import_module(module), function)(apps, None)
     return live_server
 
 

@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 
 from technopark.accounts.models import RoleAssignment, User
 from technopark.accounts.roles import Role
+from technopark.core.text import search_key
+from technopark.network.models import Agreement, District, Institution
 from technopark.portal.models import News
 
 DEMO_PASSWORD = "demo-tekhnopark-2026"  # noqa: S105 (printed to the demo user on purpose)
@@ -97,6 +99,16 @@ DEMO_NEWS: list[dict[str, Any]] = [
 ]
 
 
+# Fictional institutions (numbers no Minsk school has), so that nothing here passes for a real one.
+DEMO_INSTITUTIONS = [
+    ("ГУО «Средняя школа № 301 г. Минска»", "СШ № 301", "school", "frunzensky", "base"),
+    ("ГУО «Гимназия № 95 г. Минска»", "Гимназия № 95", "gymnasium", "sovetsky", "base"),
+    ("ГУО «Лицей № 77 г. Минска»", "Лицей № 77", "lyceum", "partizansky", "associate"),
+    ("УО «Демонстрационный колледж технологий»", "Демо-колледж", "college", "zavodskoy", "associate"),
+    ("ООО «Демо-Робототехника»", "Демо-Робототехника", "enterprise", "minsk-region", "partner"),
+]
+
+
 class Command(BaseCommand):
     help = "Load demo data: people of every role with verified e-mail, and news. Safe to run repeatedly."
 
@@ -109,6 +121,7 @@ class Command(BaseCommand):
         if not (if_empty and User.objects.exists()):
             self._people()
             self._news()
+            self._institutions()
         if print_logins:
             self._print_logins()
 
@@ -144,6 +157,36 @@ class Command(BaseCommand):
                     "author": author,
                 },
             )
+
+    def _institutions(self) -> None:
+        today = timezone.localdate()
+        for full_name, short_name, kind, district, role in DEMO_INSTITUTIONS:
+            institution, created = Institution.objects.get_or_create(
+                short_name=short_name,
+                defaults={
+                    "full_name": full_name,
+                    "kind": kind,
+                    "district": District.objects.get(code=district),
+                    "cluster_role": role,
+                    "search_text": search_key(short_name, full_name),
+                },
+            )
+            if created and role == "partner":
+                Agreement.objects.create(
+                    institution=institution,
+                    number="1/2026",
+                    signed_on=today - dt.timedelta(days=320),
+                    valid_from=today - dt.timedelta(days=320),
+                    valid_until=today + dt.timedelta(days=45),
+                    subject="Наставничество и стажировки учащихся в области робототехники",
+                    resources=["mentors", "internships"],
+                )
+        coordinator = User.objects.filter(email="coordinator@demo.test").first()
+        partner = User.objects.filter(email="partner@demo.test").first()
+        if coordinator:
+            Institution.objects.get(short_name="Гимназия № 95").coordinators.add(coordinator)
+        if partner:
+            Institution.objects.get(short_name="Демо-Робототехника").coordinators.add(partner)
 
     def _print_logins(self) -> None:
         from django.conf import settings
