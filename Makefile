@@ -26,9 +26,9 @@ $(VENV)/.dev-installed: $(VENV)/.main-installed requirements/dev.txt
 	$(PIP_INSTALL) -r requirements/main.txt -r requirements/dev.txt
 	@touch $@
 
-# The demo: DEBUG on, e-mail printed to this terminal, and (said when the logins are printed)
-# no second factor required for staff.
-DEMO_ENV := DEBUG=1 DEMO_MODE=1 MFA_REQUIRED_FOR_STAFF=0
+# The demo: DEBUG on, e-mail printed to this terminal, background tasks run at once (no worker
+# needed), and (said when the logins are printed) no second factor required for staff.
+DEMO_ENV := DEBUG=1 DEMO_MODE=1 MFA_REQUIRED_FOR_STAFF=0 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 
 run: $(VENV)/.main-installed
 	@mkdir -p var/static
