@@ -15,3 +15,8 @@ def find_users(users: QuerySet[User], *, q: str = "", role: str = "") -> QuerySe
     if role:
         users = users.filter(role_assignments__role=role)
     return users
+
+
+def active_user_with_email(email: str) -> User | None:
+    """The active login with this e-mail (any letter case), or None."""
+    return User.objects.filter(email__iexact=email.strip(), is_active=True).first()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import staff_required
-from technopark.accounts.models import User
 from technopark.accounts.roles import Role
+from technopark.accounts.selectors import active_user_with_email
 from technopark.core.access import get_visible_or_404
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for
@@ -48,11 +49,12 @@ PAGE_SIZE = 25
 MANAGERS = (Role.METHODOLOGIST,)
 
 
-def _form_error(form: object, error: DomainError | ValidationError) -> None:
+def _form_error(form: BaseForm, error: DomainError | ValidationError) -> None:
+    """Show a refusal from a service on the form, under its field when it names one."""
     if isinstance(error, ValidationError):
-        form.add_error(None, error)  # type: ignore[attr-defined]
+        form.add_error(None, error)
     else:
-        form.add_error(error.field, error.message)  # type: ignore[attr-defined]
+        form.add_error(error.field, error.message)
 
 
 # --- Public: the registry ------------------------------------------------------------------------
@@ -164,7 +166,7 @@ def coordinator_add(request: HttpRequest, institution_id: int) -> HttpResponse:
     institution = access_institution(request.user, institution_id, for_write=True)
     form = CoordinatorForm(request.POST)
     if form.is_valid():
-        user = User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True).first()
+        user = active_user_with_email(form.cleaned_data["email"])
         if user is None:
             messages.error(request, _("No active user with this e-mail: they must sign up first."))
         else:
