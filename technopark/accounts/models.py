@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.roles import STAFF_ROLES, Role
+from technopark.core.files import random_upload_name
+from technopark.core.i18n import translated
+from technopark.core.models import TimeStampedModel
 
 
 class UserManager(BaseUserManager["User"]):
@@ -109,3 +114,256 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+# --- People in the registry ---------------------------------------------------------------------
+
+# A person this young or younger consents through a guardian (Belarus: a legal representative
+# consents for a child under 16).
+AGE_OF_OWN_CONSENT = 16
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Full years on ``day``. Someone born on 29 February turns a year older on 1 March in other years."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+class Person(TimeStampedModel):
+    """A human in the registry: a student, a teacher, a guardian. May have a login (`user`) or not:
+    a teacher adds students without accounts, and a student or guardian claims the record later."""
+
+    class Category(models.TextChoices):
+        NONE = "none", _("Without a category")
+        SECOND = "second", _("Second category")
+        FIRST = "first", _("First category")
+        HIGHEST = "highest", _("Highest category")
+        METHODOLOGIST = "methodologist", _("Teacher-methodologist")
+        INNOVATOR = "innovator", _("Teacher-innovator")
+
+    last_name = models.CharField(_("surname"), max_length=150)
+    first_name = models.CharField(_("name"), max_length=150)
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    grade = models.PositiveSmallIntegerField(
+        _("grade"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(11)]
+    )
+    qualification_category = models.CharField(
+        _("qualification category"), max_length=16, choices=Category.choices, blank=True
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # ФИО lower-cased and ё-folded for search and duplicate detection; kept by the services.
+    search_text = models.CharField(max_length=460, editable=False, default="", db_index=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["last_name", "first_name", "patronymic", "id"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "patronymic", "id"], name="person_name"),
+            models.Index(fields=["birth_date"], name="person_birth_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(grade__isnull=True) | models.Q(grade__gte=1, grade__lte=11),
+                name="person_grade_1_11",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """ФИО as written in Minsk: surname, name, patronymic."""
+        return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
+
+    @property
+    def short_name(self) -> str:
+        """Surname and initials: «Иванова А. С.»."""
+        initials = " ".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
+        return f"{self.last_name} {initials}".strip()
+
+    def age_on(self, day: dt.date) -> int | None:
+        return age_on(self.birth_date, day) if self.birth_date else None
+
+    def needs_guardian_on(self, day: dt.date) -> bool | None:
+        """True for a child under 16 on ``day``; None when the date of birth is unknown."""
+        age = self.age_on(day)
+        return None if age is None else age < AGE_OF_OWN_CONSENT
+
+
+class Guardianship(models.Model):
+    """A guardian (законный представитель) of a child; a child has at most two."""
+
+    MAX_PER_CHILD = 2
+
+    guardian = models.ForeignKey(Person, verbose_name=_("guardian"), on_delete=models.CASCADE, related_name="wards")
+    child = models.ForeignKey(Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="guardianships")
+    created_at = models.DateTimeField(_("linked"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
+        constraints = [
+            models.UniqueConstraint(fields=["guardian", "child"], name="guardianship_unique"),
+            models.CheckConstraint(condition=~models.Q(guardian=models.F("child")), name="guardianship_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.child}"
+
+
+class ClaimCode(models.Model):
+    """A single-use code a teacher hands out so a student or a guardian can claim a record.
+
+    Only a hash is stored: the code is shown once, when it is issued, and cannot be read back.
+    """
+
+    class Claimant(models.TextChoices):
+        SELF = "self", _("The person themself")
+        GUARDIAN = "guardian", _("A guardian")
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="claim_codes")
+    claimant = models.CharField(_("for"), max_length=10, choices=Claimant.choices)
+    code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("valid until"))
+    created_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("claim code")
+        verbose_name_plural = _("claim codes")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_claimant_display()})"
+
+
+class NotDuplicate(models.Model):
+    """Two records staff looked at and decided are different people (twins, namesakes)."""
+
+    first = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="not_duplicate_unique"),
+            models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="not_duplicate_ordered"),
+        ]
+
+
+# --- Consent to the processing of personal data (DOMAIN.md rule 4) --------------------------------
+
+
+class ConsentPurpose(models.TextChoices):
+    PARTICIPATION = "participation", _("Taking part in the centre's activities")
+    PUBLICATION = "publication", _("Publishing photos and names")
+    NDTP_TRANSFER = "ndtp_transfer", _("Passing data to the National Children's Technopark for selection")
+
+
+class ConsentText(TimeStampedModel):
+    """One version of the text people agree to for one purpose. Staff write new versions; the latest
+    published one is current, and consents to earlier versions no longer count (people are asked again)."""
+
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    version = models.PositiveIntegerField(_("version"))
+    title_ru = models.CharField(_("title (Russian)"), max_length=300)
+    title_be = models.CharField(_("title (Belarusian)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    body_ru = models.TextField(_("text (Russian)"))
+    body_be = models.TextField(_("text (Belarusian)"), blank=True)
+    body_en = models.TextField(_("text (English)"), blank=True)
+    published_at = models.DateTimeField(_("in force since"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+        ordering = ["purpose", "-version"]
+        constraints = [models.UniqueConstraint(fields=["purpose", "version"], name="consent_text_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}, v{self.version}"
+
+    @property
+    def title(self) -> str:
+        return translated(self, "title")
+
+    @property
+    def body(self) -> str:
+        return translated(self, "body")
+
+
+def consent_scan_path(instance: Any, filename: str) -> str:
+    return random_upload_name("consents", filename)
+
+
+class Consent(models.Model):
+    """One consent: whose data (subject), who gave it (the subject, or a guardian for a child under 16),
+    for which purpose and text version, when and how; and when it was withdrawn."""
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        PAPER = "paper", _("On paper (signed scan)")
+
+    subject = models.ForeignKey(Person, verbose_name=_("whose data"), on_delete=models.CASCADE, related_name="consents")
+    giver = models.ForeignKey(
+        Person, verbose_name=_("given by"), on_delete=models.CASCADE, related_name="consents_given"
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    text = models.ForeignKey(ConsentText, verbose_name=_("text version"), on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField(_("given"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    scan = models.FileField(_("signed scan"), upload_to=consent_scan_path, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at", "-id"]
+        indexes = [models.Index(fields=["subject", "purpose", "withdrawn_at"], name="consent_subject_purpose")]
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.get_purpose_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

@@ -1,10 +1,17 @@
-"""Reads of logins for the staff pages."""
+"""Reads of logins, people and consents; `may_process` is the consent question every module asks."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import groupby
 
-from technopark.accounts.models import User
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from technopark.accounts.models import Consent, ConsentPurpose, ConsentText, NotDuplicate, Person, User
+from technopark.core.text import search_key
 
 
 def find_users(users: QuerySet[User], *, q: str = "", role: str = "") -> QuerySet[User]:
@@ -20,3 +27,140 @@ def find_users(users: QuerySet[User], *, q: str = "", role: str = "") -> QuerySe
 def active_user_with_email(email: str) -> User | None:
     """The active login with this e-mail (any letter case), or None."""
     return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+# --- People ------------------------------------------------------------------------------------------
+
+PERSON_ORDERINGS = {
+    "name": ["last_name", "first_name", "patronymic", "id"],
+    "-created": ["-created_at", "-id"],
+    "birth_date": ["birth_date", "last_name", "id"],
+}
+
+
+def find_persons(persons: QuerySet[Person], *, q: str = "", sort: str = "name") -> QuerySet[Person]:
+    """``persons`` narrowed by a search in ФИО (every word must match, ё = е, any case), sorted."""
+    if q and (key := search_key(q)):
+        for word in key.split():
+            persons = persons.filter(search_text__contains=word)
+    return persons.order_by(*PERSON_ORDERINGS.get(sort, PERSON_ORDERINGS["name"]))
+
+
+# Two names at least this similar (difflib ratio of the normalised ФИО) with the same date of birth
+# are offered to staff as possible duplicates; equal names always are.
+SIMILAR_NAME_RATIO = 0.85
+
+
+@dataclass(frozen=True)
+class DuplicatePair:
+    first: Person
+    second: Person
+    exact: bool
+
+
+def possible_duplicates(*, limit: int = 100) -> list[DuplicatePair]:
+    """Pairs of records with the same date of birth and the same or a very similar ФИО (a typo, ё/е, a
+    missing patronymic), minus pairs staff marked as different people; exact matches first.
+
+    Reads only (id, date of birth, name key) for every dated record in one ordered pass: a city of tens of
+    thousands compares a handful of names per date.
+    """
+    dismissed = set(NotDuplicate.objects.values_list("first_id", "second_id"))
+    found: list[tuple[bool, int, int]] = []
+    rows = Person.objects.filter(birth_date__isnull=False).order_by("birth_date", "id")
+    for _day, group in groupby(rows.values_list("birth_date", "id", "search_text").iterator(2000), key=lambda r: r[0]):
+        people = list(group)
+        for i, (_d, first_id, first_key) in enumerate(people):
+            for _d2, second_id, second_key in people[i + 1 :]:
+                if (first_id, second_id) in dismissed:
+                    continue
+                exact = first_key == second_key
+                if exact or _similar(first_key, second_key):
+                    found.append((exact, first_id, second_id))
+    found.sort(key=lambda item: (not item[0], item[1], item[2]))
+    found = found[:limit]
+    by_id = Person.objects.in_bulk({pk for _e, a, b in found for pk in (a, b)})
+    return [DuplicatePair(by_id[a], by_id[b], exact) for exact, a, b in found if a in by_id and b in by_id]
+
+
+def _similar(first: str, second: str) -> bool:
+    if SequenceMatcher(None, first, second).ratio() >= SIMILAR_NAME_RATIO:
+        return True
+    # «Иванов Иван» and «Иванов Иван Петрович»: one name is the other without the patronymic.
+    shorter, longer = sorted((first.split(), second.split()), key=len)
+    return len(shorter) >= 2 and longer[: len(shorter)] == shorter
+
+
+def guardians_of(person: Person) -> list[Person]:
+    return [link.guardian for link in person.guardianships.select_related("guardian").order_by("id")]
+
+
+# --- Consent (DOMAIN.md rule 4) ------------------------------------------------------------------------
+
+
+def current_consent_text(purpose: str, *, at: dt.datetime | None = None) -> ConsentText | None:
+    """The version of the text in force for ``purpose`` (the latest published), or None."""
+    texts = ConsentText.objects.filter(purpose=purpose, published_at__isnull=False)
+    if at is not None:
+        texts = texts.filter(published_at__lte=at)
+    return texts.order_by("-version").first()
+
+
+def may_process(person: Person | int, purpose: str, *, at: dt.datetime | None = None) -> bool:
+    """May the centre process ``person``'s data for ``purpose`` now (or at ``at``)?
+
+    The one question every module asks before registering, publishing or passing data on: yes only when a
+    consent to the version of the text in force was given (by the right person: a guardian for a child
+    under 16, the person themself from 16; `services.give_consent` enforces that) and not withdrawn.
+    """
+    when = at or timezone.now()
+    text = current_consent_text(purpose, at=when)
+    if text is None:
+        return False
+    return (
+        Consent.objects.filter(subject=person, text=text, given_at__lte=when)
+        .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=when))
+        .exists()
+    )
+
+
+def persons_with_consent(persons: QuerySet[Person], purpose: str) -> QuerySet[Person]:
+    """The part of ``persons`` whose data may be processed for ``purpose`` now: `may_process` for a list,
+    in one query (galleries and published results hide the rest)."""
+    text = current_consent_text(purpose)
+    if text is None:
+        return persons.none()
+    return persons.filter(consents__text=text, consents__withdrawn_at__isnull=True).distinct()
+
+
+@dataclass(frozen=True)
+class ConsentStatus:
+    purpose: str
+    label: str
+    text: ConsentText | None
+    active: Consent | None  # the consent to the text in force, if any
+    outdated: Consent | None  # a consent to an earlier version, still not withdrawn: asks again
+
+    @property
+    def granted(self) -> bool:
+        return self.active is not None
+
+
+def consent_overview(person: Person) -> list[ConsentStatus]:
+    """For each purpose: the text in force and this person's consent to it (or to an earlier version)."""
+    texts: dict[str, ConsentText] = {}
+    for text in ConsentText.objects.filter(published_at__isnull=False).order_by("purpose", "-version"):
+        texts.setdefault(text.purpose, text)
+    current = list(person.consents.filter(withdrawn_at__isnull=True).select_related("text", "giver"))
+    statuses = []
+    for purpose, label in ConsentPurpose.choices:
+        text = texts.get(purpose)
+        mine = [c for c in current if c.purpose == purpose]
+        active = next((c for c in mine if text is not None and c.text_id == text.pk), None)
+        outdated = next((c for c in mine if active is None), None)
+        statuses.append(ConsentStatus(purpose, str(label), text, active, outdated))
+    return statuses
+
+
+def consent_history(person: Person) -> QuerySet[Consent]:
+    return person.consents.select_related("text", "giver", "recorded_by", "withdrawn_by").order_by("-given_at", "-id")

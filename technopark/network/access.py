@@ -1,17 +1,18 @@
-"""Who may see and change institutions, contacts and agreements."""
+"""Who may see and change institutions, contacts, agreements, and the people of the cluster."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from technopark.accounts.access import may_act_as
+from technopark.accounts.models import Consent, Guardianship, Person
 from technopark.accounts.roles import Role
-from technopark.core.access import get_visible_or_404
+from technopark.core.access import deny, get_visible_or_404
 from technopark.core.models import BackgroundJob
-from technopark.network.models import Agreement, Institution
+from technopark.network.models import Affiliation, Agreement, Institution
 
 # Centre staff who keep the registry of the cluster.
 NETWORK_MANAGERS = (Role.METHODOLOGIST,)
@@ -71,3 +72,122 @@ def visible_import_jobs(user: Any) -> QuerySet[BackgroundJob]:
 
 def access_import_job(user: Any, job_id: int) -> BackgroundJob:
     return get_visible_or_404(visible_import_jobs(user), user=user, pk=job_id)
+
+
+# --- People (DOMAIN.md, "People and roles") ----------------------------------------------------------
+
+# Centre staff who see everyone in the registry (lab managers check who may use the machines).
+PEOPLE_READERS = (Role.METHODOLOGIST, Role.LAB_MANAGER)
+# Centre staff who correct anyone's record, merge duplicates and record consents given on paper.
+PEOPLE_MANAGERS = (Role.METHODOLOGIST,)
+
+
+def may_manage_people(user: Any) -> bool:
+    return may_act_as(user, *PEOPLE_MANAGERS)
+
+
+def teaching_institutions(user: Any) -> QuerySet[Institution]:
+    """Institutions where ``user`` is a teacher: the teacher role and a teacher's affiliation there
+    (made by staff or the institution's coordinator, never by the teacher)."""
+    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.TEACHER):
+        return Institution.objects.none()
+    return Institution.objects.filter(
+        affiliations__person__user=user, affiliations__kind=Affiliation.Kind.TEACHER, is_active=True
+    )
+
+
+def coordinated_institutions(user: Any) -> QuerySet[Institution]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Institution.objects.none()
+    return Institution.objects.filter(coordinators=user)
+
+
+def institutions_for_people(user: Any) -> QuerySet[Institution]:
+    """Institutions whose people ``user`` adds and edits: all for staff managers; their own for
+    coordinators; for teachers, the ones where they teach (students only, see `may_edit_person`)."""
+    if may_manage_people(user):
+        return Institution.objects.all()
+    return Institution.objects.filter(
+        Q(pk__in=teaching_institutions(user).values("pk")) | Q(pk__in=coordinated_institutions(user).values("pk"))
+    )
+
+
+def visible_persons(user: Any) -> QuerySet[Person]:
+    """Whom ``user`` sees: staff everyone; a teacher the students of their institutions; a coordinator
+    everyone affiliated with their institution; a guardian their children; everyone their own record."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Person.objects.none()
+    if may_act_as(user, *PEOPLE_READERS):
+        return Person.objects.all()
+    rule = Q(user=user) | Q(guardianships__guardian__user=user)
+    teaching = teaching_institutions(user)
+    if user.has_role(Role.TEACHER):
+        rule |= Q(affiliations__kind=Affiliation.Kind.STUDENT, affiliations__institution__in=teaching.values("pk"))
+    rule |= Q(affiliations__institution__in=coordinated_institutions(user).values("pk"))
+    # A subquery, not a join, so a person reached by two rules is listed once.
+    return Person.objects.filter(pk__in=Person.objects.filter(rule).values("pk"))
+
+
+def access_person(user: Any, person_id: int, *, for_write: bool = False) -> Person:
+    """The person ``person_id`` if ``user`` sees it (and, ``for_write``, may edit it); `Http404` otherwise,
+    the same as for a record that does not exist (audited)."""
+    person = get_visible_or_404(visible_persons(user), user=user, pk=person_id)
+    if for_write and not may_edit_person(user, person):
+        deny(user, target=person, reason="not editable")
+    return person
+
+
+def may_edit_person(user: Any, person: Person) -> bool:
+    """Staff managers edit anyone; a coordinator the people of their institution; a teacher the students
+    of theirs; a guardian their children; everyone their own record."""
+    if may_manage_people(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if person.user_id == user.pk:
+        return True
+    if Guardianship.objects.filter(child=person, guardian__user=user).exists():
+        return True
+    links = Affiliation.objects.filter(person=person)
+    if links.filter(institution__in=coordinated_institutions(user).values("pk")).exists():
+        return True
+    return links.filter(
+        kind=Affiliation.Kind.STUDENT, institution__in=teaching_institutions(user).values("pk")
+    ).exists()
+
+
+def may_issue_claim_code(user: Any, person: Person) -> bool:
+    """Codes are handed out by whoever keeps the record for the institution: staff, its coordinator, the
+    student's teacher; never by the person or a guardian (a code is a key to the record)."""
+    if may_manage_people(user):
+        return True
+    if not getattr(user, "is_authenticated", False) or person.user_id == user.pk:
+        return False
+    links = Affiliation.objects.filter(person=person)
+    if links.filter(institution__in=coordinated_institutions(user).values("pk")).exists():
+        return True
+    return links.filter(
+        kind=Affiliation.Kind.STUDENT, institution__in=teaching_institutions(user).values("pk")
+    ).exists()
+
+
+def may_manage_affiliations(user: Any, institution: Institution) -> bool:
+    """Teachers are attached to an institution by staff or its coordinator."""
+    return may_manage_people(user) or coordinated_institutions(user).filter(pk=institution.pk).exists()
+
+
+def visible_consents(user: Any) -> QuerySet[Consent]:
+    """Consents whose details (giver, scan) ``user`` may read: staff all; givers their own."""
+    if may_act_as(user, *PEOPLE_READERS):
+        return Consent.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Consent.objects.none()
+    return Consent.objects.filter(giver__user=user)
+
+
+def access_consent(user: Any, consent_id: int, *, for_write: bool = False) -> Consent:
+    """A consent ``user`` may read; ``for_write`` (withdraw): its giver, or staff managers on a written request."""
+    consent = get_visible_or_404(visible_consents(user).select_related("subject", "giver"), user=user, pk=consent_id)
+    if for_write and not (may_manage_people(user) or consent.giver.user_id == user.pk):
+        deny(user, target=consent, reason="not the giver")
+    return consent

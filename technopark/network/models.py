@@ -185,3 +185,37 @@ class Agreement(TimeStampedModel):
 
     def resource_labels(self) -> list[str]:
         return [str(self.Resource(code).label) for code in self.resources if code in self.Resource.values]
+
+
+class Affiliation(TimeStampedModel):
+    """A person's place in the cluster: a student of an institution (one at a time) or a teacher at
+    one or more, with their position there."""
+
+    class Kind(models.TextChoices):
+        STUDENT = "student", _("Student")
+        TEACHER = "teacher", _("Teacher")
+
+    person = models.ForeignKey(
+        "accounts.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="affiliations"
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="affiliations"
+    )
+    kind = models.CharField(_("as"), max_length=10, choices=Kind.choices)
+    position = models.CharField(pgettext_lazy("job", "position"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        ordering = ["institution__short_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "institution", "kind"], name="affiliation_unique"),
+            # A student belongs to one institution at a time.
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(kind="student"), name="affiliation_one_school"
+            ),
+        ]
+        indexes = [models.Index(fields=["institution", "kind"], name="affiliation_institution_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.institution} ({self.get_kind_display()})"

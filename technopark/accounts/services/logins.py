@@ -1,4 +1,4 @@
-"""Every write to logins and roles. Views, the API and commands call these, never the ORM directly."""
+"""Every write to logins and roles."""
 
 from __future__ import annotations
 

@@ -1,0 +1,346 @@
+"""Every write to people in the registry: records, guardianship, claim codes, duplicates and merges."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.core.cache import cache
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from technopark.accounts.models import ClaimCode, Guardianship, NotDuplicate, Person, RoleAssignment, User
+from technopark.accounts.roles import Role
+from technopark.core.errors import ConflictError, DomainError
+from technopark.core.services import log_action
+from technopark.core.text import normalize_phone, search_key
+
+# A claim code is valid this long after it is issued.
+CLAIM_CODE_DAYS = 30
+# Unambiguous letters and digits (no 0/O, 1/I/L): 12 of them carry 60 bits, so codes cannot be guessed,
+# and failed attempts are limited besides.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+MAX_FAILED_CLAIMS_PER_HOUR = 10
+
+PERSON_FIELDS = (
+    "last_name",
+    "first_name",
+    "patronymic",
+    "birth_date",
+    "email",
+    "phone",
+    "grade",
+    "qualification_category",
+)
+
+
+class PersonError(DomainError):
+    code = "person_error"
+
+
+def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    cleaned = dict(fields)
+    for name in ("last_name", "first_name", "patronymic", "email"):
+        if name in cleaned and cleaned[name] is not None:
+            cleaned[name] = " ".join(str(cleaned[name]).split())
+    if cleaned.get("email"):
+        cleaned["email"] = cleaned["email"].lower()
+    if "phone" in cleaned:
+        cleaned["phone"] = normalize_phone(cleaned["phone"] or "")
+    if cleaned.get("birth_date") and cleaned["birth_date"] > timezone.localdate():
+        raise PersonError(_("The date of birth cannot be in the future."), code="birth_date_future", field="birth_date")
+    return cleaned
+
+
+def _refresh_search_text(person: Person) -> None:
+    person.search_text = search_key(person.last_name, person.first_name, person.patronymic)
+
+
+def _snapshot(person: Person) -> dict[str, Any]:
+    data = {name: getattr(person, name) for name in PERSON_FIELDS}
+    if data["birth_date"]:
+        data["birth_date"] = data["birth_date"].isoformat()
+    return data
+
+
+@transaction.atomic
+def create_person(*, actor: Any, user: User | None = None, **fields: Any) -> Person:
+    """Add a person to the registry (the caller's access rule decides who may). Fields are
+    `PERSON_FIELDS`; names are trimmed, the phone normalised. Raises `ValidationError` or `PersonError`."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    person = Person(**_clean_fields(fields), user=user, created_by=actor if getattr(actor, "pk", None) else None)
+    _refresh_search_text(person)
+    person.full_clean()
+    person.save()
+    log_action(person, "accounts.person.created", actor=actor, data=_snapshot(person))
+    return person
+
+
+@transaction.atomic
+def update_person(person: Person, *, actor: Any, **fields: Any) -> Person:
+    """Change a person's details; the audit record keeps each changed value before and after."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown person fields: {sorted(unknown)}")
+    before = _snapshot(person)
+    for name, value in _clean_fields(fields).items():
+        setattr(person, name, value)
+    _refresh_search_text(person)
+    person.full_clean()
+    person.save(update_fields=[*fields, "search_text", "updated_at"])
+    after = _snapshot(person)
+    changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+    if changed:
+        log_action(person, "accounts.person.changed", actor=actor, data={"changed": changed})
+    return person
+
+
+@transaction.atomic
+def ensure_own_person(user: User, *, actor: Any = None) -> Person:
+    """The registry record of a login, created from its name when it has none yet."""
+    person = Person.objects.select_for_update().filter(user=user).first()
+    if person is not None:
+        return person
+    return create_person(
+        actor=actor or user,
+        user=user,
+        last_name=user.last_name or user.email.split("@")[0],
+        first_name=user.first_name or "—",
+        patronymic=user.patronymic,
+        email=user.email,
+    )
+
+
+@transaction.atomic
+def link_guardian(child: Person, guardian: Person, *, actor: Any) -> Guardianship:
+    """Make ``guardian`` a guardian of ``child``. A child has at most two guardians.
+
+    Raises `ConflictError` when already linked, `PersonError` when the child has two guardians or the
+    two records are the same person.
+    """
+    # Lock the child so two simultaneous links cannot both see one free place.
+    Person.objects.select_for_update().filter(pk=child.pk).first()
+    if guardian.pk == child.pk:
+        raise PersonError(_("A person cannot be their own guardian."), code="guardian_self")
+    if Guardianship.objects.filter(child=child, guardian=guardian).exists():
+        raise ConflictError(_("This guardian is already linked to the child."), code="guardian_already_linked")
+    if Guardianship.objects.filter(child=child).count() >= Guardianship.MAX_PER_CHILD:
+        raise PersonError(_("A child can have at most two guardians."), code="too_many_guardians")
+    link = Guardianship.objects.create(
+        child=child, guardian=guardian, created_by=actor if getattr(actor, "pk", None) else None
+    )
+    log_action(child, "accounts.guardian.linked", actor=actor, data={"guardian": guardian.pk, "name": str(guardian)})
+    return link
+
+
+@transaction.atomic
+def unlink_guardian(link: Guardianship, *, actor: Any) -> None:
+    """Remove a guardianship (staff, when it was made by mistake)."""
+    child, guardian = link.child, link.guardian
+    link.delete()
+    log_action(child, "accounts.guardian.unlinked", actor=actor, data={"guardian": guardian.pk, "name": str(guardian)})
+
+
+def _hash_code(code: str) -> str:
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normalised.encode()).hexdigest()
+
+
+def _new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+@transaction.atomic
+def issue_claim_code(person: Person, *, claimant: str, actor: Any) -> tuple[ClaimCode, str]:
+    """A new single-use code for ``person`` and the code itself (shown once, stored only as a hash).
+
+    Earlier unused codes of the same kind for the person stop working. Raises `PersonError` when the
+    record already has a login (for ``self``) or already has two guardians (for ``guardian``).
+    """
+    if claimant not in ClaimCode.Claimant.values:
+        raise PersonError(_("Choose who will use the code."), code="claimant", field="claimant")
+    if claimant == ClaimCode.Claimant.SELF and person.user_id:
+        raise PersonError(_("This record already belongs to a login."), code="already_claimed")
+    if claimant == ClaimCode.Claimant.GUARDIAN and person.guardianships.count() >= Guardianship.MAX_PER_CHILD:
+        raise PersonError(_("A child can have at most two guardians."), code="too_many_guardians")
+    now = timezone.now()
+    ClaimCode.objects.filter(person=person, claimant=claimant, used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
+    code = _new_code()
+    claim = ClaimCode.objects.create(
+        person=person,
+        claimant=claimant,
+        code_hash=_hash_code(code),
+        expires_at=now + dt.timedelta(days=CLAIM_CODE_DAYS),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    log_action(person, "accounts.claim_code.issued", actor=actor, data={"claimant": claimant, "code_id": claim.pk})
+    return claim, code
+
+
+def _failed_claims_key(user: User) -> str:
+    return f"accounts:claim-failures:{user.pk}"
+
+
+def claim_person(code: str, *, user: User) -> Person:
+    """Claim the record a code was issued for: as the person themself (the record gets this login) or as
+    a guardian (the login's own record becomes the child's guardian).
+
+    Raises `PersonError` for an unknown, used or expired code (after too many failures, for any code for
+    an hour) and when the login already has a record of its own (for ``self``).
+    """
+    failures_key = _failed_claims_key(user)
+    if (cache.get(failures_key) or 0) >= MAX_FAILED_CLAIMS_PER_HOUR:
+        log_action(None, "accounts.claim_code.throttled", actor=user)
+        raise PersonError(_("Too many wrong codes. Try again in an hour."), code="claim_throttled", field="code")
+    try:
+        return _claim(code, user=user)
+    except PersonError as error:
+        if error.code == "claim_code_invalid":
+            try:
+                cache.incr(failures_key)
+            except ValueError:
+                cache.set(failures_key, 1, timeout=3600)
+            # Recorded outside the failed transaction, so the attempt stays in the audit log.
+            log_action(None, "accounts.claim_code.failed", actor=user)
+        raise
+
+
+@transaction.atomic
+def _claim(code: str, *, user: User) -> Person:
+    invalid = PersonError(
+        _("This code is not valid. Check it, or ask the teacher for a new one."),
+        code="claim_code_invalid",
+        field="code",
+    )
+    claim = ClaimCode.objects.select_for_update().filter(code_hash=_hash_code(code)).select_related("person").first()
+    if claim is None or claim.used_at is not None or claim.expires_at <= timezone.now():
+        raise invalid
+    person = Person.objects.select_for_update().get(pk=claim.person_id)
+    if claim.claimant == ClaimCode.Claimant.SELF:
+        if person.user_id:
+            raise invalid
+        if Person.objects.filter(user=user).exists():
+            raise PersonError(
+                _("Your login already has a record of its own. Ask the centre to merge the two records."),
+                code="login_has_person",
+                field="code",
+            )
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+        role = Role.STUDENT
+    else:
+        guardian = ensure_own_person(user)
+        if guardian.pk == person.pk:
+            raise invalid
+        if not Guardianship.objects.filter(child=person, guardian=guardian).exists():
+            link_guardian(person, guardian, actor=user)
+        role = Role.GUARDIAN
+    if not RoleAssignment.objects.filter(user=user, role=role).exists():
+        RoleAssignment.objects.create(user=user, role=role)
+        user.__dict__.pop("roles", None)
+        log_action(user, "accounts.role.granted", actor=user, data={"role": role, "by": "claim_code"})
+    claim.used_at = timezone.now()
+    claim.used_by = user
+    claim.save(update_fields=["used_at", "used_by"])
+    log_action(person, "accounts.person.claimed", actor=user, data={"claimant": claim.claimant, "code_id": claim.pk})
+    return person
+
+
+def _ordered_pair(first: Person, second: Person) -> tuple[Person, Person]:
+    return (first, second) if first.pk < second.pk else (second, first)
+
+
+@transaction.atomic
+def mark_not_duplicate(first: Person, second: Person, *, actor: Any) -> None:
+    """Remember that two similar records are different people, so they are no longer offered for merging."""
+    low, high = _ordered_pair(first, second)
+    if low.pk == high.pk:
+        raise PersonError(_("Choose two different records."), code="same_person")
+    _pair, created = NotDuplicate.objects.get_or_create(
+        first=low, second=high, defaults={"created_by": actor if getattr(actor, "pk", None) else None}
+    )
+    if created:
+        log_action(low, "accounts.person.not_duplicate", actor=actor, data={"other": high.pk, "name": str(high)})
+
+
+def _reverse_relations() -> list[models.ForeignObjectRel]:
+    """Every foreign key to `Person` from any app, including ones added later (events, projects…)."""
+    return [
+        rel
+        for rel in Person._meta.get_fields(include_hidden=True)
+        if isinstance(rel, models.ForeignObjectRel) and (rel.one_to_many or rel.one_to_one) and rel.field.concrete
+    ]
+
+
+@transaction.atomic
+def merge_persons(keep: Person, duplicate: Person, *, actor: Any) -> Person:
+    """Merge ``duplicate`` into ``keep``: every link to the duplicate (guardianship, affiliations,
+    consents, and whatever later modules attach) moves to ``keep``, empty fields of ``keep`` are filled
+    from the duplicate, and the duplicate is deleted. A link ``keep`` already has is not doubled.
+
+    Raises `PersonError` when both records have logins (an administrator must decide which login stays)
+    or when they are the same record. The audit record keeps the duplicate's details and what moved.
+    """
+    if keep.pk == duplicate.pk:
+        raise PersonError(_("Choose two different records."), code="same_person")
+    locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])}
+    if len(locked) != 2:
+        raise ConflictError(_("One of the records no longer exists."), code="person_gone")
+    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+    if keep.user_id and duplicate.user_id:
+        raise PersonError(
+            _("Both records have logins. An administrator must block one of the logins first."),
+            code="both_have_logins",
+        )
+    removed = {**_snapshot(duplicate), "id": duplicate.pk, "user": duplicate.user_id}
+    moved: dict[str, int] = {}
+    dropped: dict[str, int] = {}
+    for rel in _reverse_relations():
+        model, field = rel.related_model, rel.field
+        if rel.one_to_one:
+            # A one-to-one link (one row per person) moves only when ``keep`` has none.
+            if model._default_manager.filter(**{field.name: keep}).exists():
+                continue
+        label = f"{model._meta.label}.{field.name}"
+        for row in model._default_manager.filter(**{field.name: duplicate}):
+            setattr(row, field.attname, keep.pk)
+            try:
+                with transaction.atomic():
+                    row.save(update_fields=[field.name])
+            except IntegrityError:
+                # ``keep`` already has this link (the same guardian, the same school): drop the copy.
+                row.delete()
+                dropped[label] = dropped.get(label, 0) + 1
+            else:
+                moved[label] = moved.get(label, 0) + 1
+    # A guardianship turned into a link from a person to themself cannot stand.
+    Guardianship.objects.filter(child=keep, guardian=keep).delete()
+    filled = []
+    for name in PERSON_FIELDS:
+        if getattr(keep, name) in ("", None) and getattr(duplicate, name) not in ("", None):
+            setattr(keep, name, getattr(duplicate, name))
+            filled.append(name)
+    user = duplicate.user
+    duplicate.delete()
+    if user is not None and keep.user_id is None:
+        keep.user = user
+        filled.append("user")
+    _refresh_search_text(keep)
+    keep.full_clean()
+    keep.save()
+    log_action(
+        keep,
+        "accounts.person.merged",
+        actor=actor,
+        data={"removed": removed, "moved": moved, "dropped": dropped, "filled": filled},
+    )
+    return keep
