@@ -108,6 +108,29 @@ MATRIX: dict[str, Case] = {
     "api:agreement-list":                   Case("GET",    "200 200 200 200 200 200 200 200 200"),
     "api:agreement-detail":                 Case("GET",    "200 200 404 404 404 404 404 404 404", "agreement_id=agreement"),
     "api:agreement-create":                 Case("POST",   "201 201 403 403 403 403 403 403 401", "institution_id=institution", {"number": "1", "signed_on": "2026-01-01", "valid_from": "2026-01-01", "subject": "x"}, json=True),
+    # People: who sees whom (DOMAIN.md). The world: "pupil" is a student of the institution where the
+    # teacher persona teaches, and the guardian persona is the pupil's guardian; the student, jury member
+    # and outsider personas have nothing to do with the pupil. Missing and forbidden look the same (404).
+    "network:person-list":                  Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "network:person-detail":                Case("GET",    "200 200 200 200 404 200 404 404 302", "person_id=pupil"),
+    "network:person-edit":                  Case("GET",    "200 200 404 200 404 200 404 404 302", "person_id=pupil"),
+    "network:student-create":               Case("GET",    "200 200 403 200 403 403 403 403 302"),
+    "network:class-create":                 Case("GET",    "200 200 403 200 403 403 403 403 302"),
+    "network:claim":                        Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "network:affiliation-add":              Case("POST",   "302 302 403 403 404 403 404 404 302", "person_id=pupil", {"kind": "teacher"}),
+    "network:affiliation-remove":           Case("POST",   "302 302 403 403 404 403 404 404 302", "affiliation_id=pupil_school"),
+    "network:claim-code-issue":             Case("POST",   "200 200 403 200 404 403 404 404 302", "person_id=pupil", {"claimant": "self"}),
+    "network:consent-paper":                Case("GET",    "200 200 403 403 403 403 403 403 302", "person_id=pupil"),
+    "network:consent-give":                 Case("GET",    "200 200 200 200 404 200 404 404 302", "person_id=pupil,purpose=publication"),
+    "network:consent-withdraw":             Case("POST",   "302 302 404 404 404 302 404 404 302", "consent_id=consent"),
+    "network:consent-scan":                 Case("GET",    "200 200 200 404 404 200 404 404 302", "consent_id=consent"),
+    "network:duplicate-list":               Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "network:person-merge":                 Case("GET",    "200 200 403 403 403 403 403 403 302", "keep_id=pupil,other_id=twin"),
+    "network:not-duplicate":                Case("POST",   "302 302 403 403 403 403 403 403 302", "first_id=pupil,second_id=twin"),
+    "accounts:consent-text-list":           Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "accounts:consent-text-create":         Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "accounts:consent-text-edit":           Case("GET",    "200 200 403 403 403 403 403 403 302", "text_id=draft_text"),
+    "accounts:consent-text-publish":        Case("POST",   "302 302 403 403 403 403 403 403 302", "text_id=draft_text"),
     # Back office (see module docstring)
     "admin:index":                          Case("GET",    "200 302 302 302 302 302 302 302 302"),
     # Sign-in, sign-up, e-mail and password (django-allauth)
@@ -165,7 +188,7 @@ def _png() -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def world(make_user: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
+def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any]:
     """The objects the URLs are about: a published news item with an image, a draft, a block, a user."""
     from technopark.core.files import validate_image
     from technopark.portal import services
@@ -179,7 +202,36 @@ def world(make_user: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
     block = HomeBlock.objects.create(kind=HomeBlock.Kind.DIRECTION, title_ru="Инженерия")
     target = make_user("target@example.test", "student")
     network = _network_world(author, make_user)
-    return {"published": published, "draft": draft, "block": block, "target": target, **network}
+    people = _people_world(author, personas, network["institution"])
+    return {"published": published, "draft": draft, "block": block, "target": target, **network, **people}
+
+
+def _people_world(author: Any, personas: dict[str, Any], institution: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from technopark.accounts import services as account_services
+    from technopark.network import services as network_services
+
+    for purpose in ("participation", "publication", "ndtp_transfer"):
+        text = account_services.create_consent_text(actor=author, purpose=purpose, title_ru="Согласие", body_ru="Текст")
+        account_services.publish_consent_text(text, actor=author)
+    draft_text = account_services.create_consent_text(actor=author, purpose="participation", title_ru="v2", body_ru="v2")
+    teacher = account_services.ensure_own_person(personas["teacher"])
+    network_services.set_affiliation(teacher, institution, kind="teacher", position="Учитель информатики", actor=author)
+    born = dt.date(2013, 4, 1)
+    pupil = network_services.add_student(institution, actor=author, last_name="Ученикова", first_name="Анна", birth_date=born)
+    twin = network_services.add_student(institution, actor=author, last_name="Ученикова", first_name="Анна", patronymic="С.", birth_date=born)
+    parent = account_services.ensure_own_person(personas["guardian"])
+    account_services.link_guardian(pupil, parent, actor=author)
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    consent = account_services.give_consent(pupil, purpose="participation", giver=parent, actor=author, channel="paper", scan=scan)
+    return {
+        "pupil": pupil,
+        "twin": twin,
+        "pupil_school": pupil.affiliations.get(),
+        "consent": consent,
+        "draft_text": draft_text,
+    }
 
 
 def _network_world(author: Any, make_user: Any) -> dict[str, Any]:

@@ -276,6 +276,9 @@ class NotDuplicate(models.Model):
             models.CheckConstraint(condition=models.Q(first__lt=models.F("second")), name="not_duplicate_ordered"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.first_id} ≠ {self.second_id}"
+
 
 # --- Consent to the processing of personal data (DOMAIN.md rule 4) --------------------------------
 

@@ -6,6 +6,9 @@ from django import forms
 from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Widget
+from django.utils.translation import gettext_lazy as _
+
+from technopark.core.i18n import CONTENT_LANGUAGES
 
 
 class DescribedBoundField(BoundField):
@@ -50,3 +53,21 @@ class PhoneField(forms.CharField):
         from technopark.core.text import normalize_phone
 
         return normalize_phone(super().clean(value) or "")
+
+
+LANGUAGE_LABELS = {"ru": _("Russian"), "be": _("Belarusian"), "en": _("English")}
+
+
+class TranslatedFormMixin:
+    """Groups the ``<name>_<lang>`` fields of a form by language for the template."""
+
+    translated_names: tuple[str, ...] = ()
+
+    def language_groups(self) -> list[dict[str, Any]]:
+        """One group per language; a group starts open when it is Russian, filled in, or has errors."""
+        groups = []
+        for code in CONTENT_LANGUAGES:
+            fields = [self[f"{name}_{code}"] for name in self.translated_names]  # type: ignore[index]
+            is_open = code == "ru" or any(field.value() or field.errors for field in fields)
+            groups.append({"code": code, "label": LANGUAGE_LABELS[code], "fields": fields, "open": is_open})
+        return groups

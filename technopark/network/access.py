@@ -171,9 +171,10 @@ def may_issue_claim_code(user: Any, person: Person) -> bool:
     ).exists()
 
 
-def may_manage_affiliations(user: Any, institution: Institution) -> bool:
-    """Teachers are attached to an institution by staff or its coordinator."""
-    return may_manage_people(user) or coordinated_institutions(user).filter(pk=institution.pk).exists()
+def attachable_institutions(user: Any) -> QuerySet[Institution]:
+    """Where ``user`` attaches people (teachers above all) and detaches them: anywhere for staff
+    managers, their own institutions for coordinators; a teacher never attaches themself."""
+    return Institution.objects.all() if may_manage_people(user) else coordinated_institutions(user)
 
 
 def visible_consents(user: Any) -> QuerySet[Consent]:

@@ -5,10 +5,12 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from technopark.accounts.models import ClaimCode, ConsentPurpose, Person
 from technopark.core.files import validate_document
 from technopark.core.forms import PhoneField
-from technopark.network.models import Agreement, Contact, District, Institution
+from technopark.network.models import Affiliation, Agreement, Contact, District, Institution
 
 SORTS = [
     ("name", _("Name of the institution")),
@@ -125,3 +127,165 @@ class AgreementFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *Agreement.Status.choices]
     )
+
+
+# --- People -------------------------------------------------------------------------------------------
+
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+GRADES = [(grade, str(grade)) for grade in range(1, 12)]
+
+
+def date_field(label: Any, *, required: bool = True) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class PersonFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, help_text=_("Surname, name or patronymic"))
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), required=False, queryset=Institution.objects.none(), empty_label=_("Any institution")
+    )
+    kind = forms.ChoiceField(label=_("Who"), required=False, choices=[("", _("Everyone")), *Affiliation.Kind.choices])
+    grade = forms.TypedChoiceField(
+        label=_("Grade"), required=False, coerce=int, empty_value=None, choices=[("", _("Any grade")), *GRADES]
+    )
+
+    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if institutions is not None:
+            self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+class PersonForm(forms.Form):
+    last_name = forms.CharField(label=_("Surname"), max_length=150)
+    first_name = forms.CharField(label=_("Name"), max_length=150)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
+    birth_date = date_field(_("Date of birth"), required=False)
+    grade = forms.TypedChoiceField(
+        label=_("Grade"), required=False, coerce=int, empty_value=None, choices=[("", "—"), *GRADES]
+    )
+    qualification_category = forms.ChoiceField(
+        label=_("Qualification category"), required=False, choices=[("", "—"), *Person.Category.choices],
+        help_text=_("For teachers"),
+    )  # fmt: skip
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = PhoneField(label=_("Phone"), required=False)
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+
+
+class StudentForm(PersonForm):
+    """A new student of an institution: the date of birth is required (the consent rule needs the age)."""
+
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none())
+    field_order = ["institution", "last_name", "first_name", "patronymic", "birth_date", "grade", "email", "phone"]
+
+    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["qualification_category"]
+        self.fields["birth_date"].required = True
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        if institutions.count() == 1:
+            self.fields["institution"].initial = institutions.first()
+
+    def service_fields(self) -> dict[str, Any]:
+        fields = super().service_fields()
+        fields.pop("institution", None)
+        return fields
+
+
+class ClassListForm(forms.Form):
+    """The head of a class list: where and which grade; the rows follow as `ClassRowFormSet`."""
+
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none())
+    grade = forms.TypedChoiceField(label=_("Grade"), coerce=int, choices=[("", "—"), *GRADES])
+
+    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        if institutions.count() == 1:
+            self.fields["institution"].initial = institutions.first()
+
+
+class ClassRowForm(forms.Form):
+    last_name = forms.CharField(label=_("Surname"), max_length=150, required=False)
+    first_name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
+    birth_date = date_field(_("Date of birth"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        number = (self.prefix or "").rsplit("-", 1)[-1]
+        for field in self.fields.values():
+            # Each cell of the table names its column and row for screen readers.
+            field.widget.attrs["aria-label"] = _("%(column)s, row %(row)s") % {
+                "column": field.label,
+                "row": int(number) + 1 if number.isdigit() else "",
+            }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.is_blank(data):
+            for name in ("last_name", "first_name", "birth_date"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, _("This field is required."))
+        return data
+
+    @staticmethod
+    def is_blank(data: dict[str, Any]) -> bool:
+        return not any(data.get(name) for name in ("last_name", "first_name", "patronymic", "birth_date"))
+
+
+ClassRowFormSet = forms.formset_factory(ClassRowForm, extra=35, max_num=60, absolute_max=60)
+
+
+class AffiliationForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none())
+    kind = forms.ChoiceField(label=_("As"), choices=Affiliation.Kind.choices)
+    position = forms.CharField(
+        label=pgettext_lazy("job", "Position"), max_length=200, required=False, help_text=_("For teachers")
+    )
+
+    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+
+
+class ClaimCodeForm(forms.Form):
+    claimant = forms.ChoiceField(label=_("Who will use the code"), choices=ClaimCode.Claimant.choices)
+
+
+class ClaimForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("As the teacher wrote it, for example K7QF-M2XP-9TAB; letter case does not matter."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+
+class PaperConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    giver = forms.TypedChoiceField(label=_("Signed by"), coerce=int, choices=[])
+    given_on = date_field(_("Signed on"))
+    scan = forms.FileField(
+        label=_("Signed scan"),
+        help_text=_("PDF or an image, at most 20 MB."),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
+    )
+
+    def __init__(self, *args: Any, givers: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["giver"].choices = [(p.pk, p.full_name) for p in givers]  # type: ignore[attr-defined]
+
+    def clean_scan(self) -> UploadedFile:
+        return validate_document(self.cleaned_data["scan"])

@@ -1,14 +1,16 @@
-"""Reads of the registry for lists, exports and the institution page."""
+"""Reads of the registry for lists, exports, the institution page and the people lists."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 
+from technopark.accounts.models import Consent, ConsentPurpose, Person
+from technopark.accounts.selectors import current_consent_text, find_persons
 from technopark.core.text import search_key
-from technopark.network.models import EXPIRING_WITHIN_DAYS, Agreement, District, Institution
+from technopark.network.models import EXPIRING_WITHIN_DAYS, Affiliation, Agreement, District, Institution
 
 ORDERINGS = {
     "name": ["short_name", "id"],
@@ -62,3 +64,46 @@ def agreements_by_status(agreements: QuerySet[Agreement], status: str, today: dt
     if status in conditions:
         agreements = agreements.filter(conditions[status])
     return agreements.select_related("institution").order_by("valid_until", "institution__short_name", "id")
+
+
+# --- People -------------------------------------------------------------------------------------------
+
+
+def find_people(
+    persons: QuerySet[Person],
+    *,
+    q: str = "",
+    institution: Institution | int | None = None,
+    kind: str = "",
+    grade: int | None = None,
+    sort: str = "name",
+) -> QuerySet[Person]:
+    """``persons`` (already narrowed to what the user sees) filtered for the people list, with their
+    institutions prefetched and a flag for a consent to take part under the text in force."""
+    persons = find_persons(persons, q=q, sort=sort)
+    if institution or kind:
+        links = Affiliation.objects.all()
+        if institution:
+            links = links.filter(institution=institution)
+        if kind:
+            links = links.filter(kind=kind)
+        persons = persons.filter(pk__in=links.values("person_id"))
+    if grade:
+        persons = persons.filter(grade=grade)
+    text = current_consent_text(ConsentPurpose.PARTICIPATION)
+    consented = (
+        Exists(Consent.objects.filter(subject=OuterRef("pk"), text=text, withdrawn_at__isnull=True))
+        if text is not None
+        else Value(False)
+    )
+    return persons.annotate(may_take_part=consented).prefetch_related(
+        Prefetch("affiliations", queryset=Affiliation.objects.select_related("institution").order_by("kind", "id"))
+    )
+
+
+def institution_people_counts(institution: Institution) -> dict[str, int]:
+    counts = Affiliation.objects.filter(institution=institution).aggregate(
+        students=Count("pk", filter=Q(kind=Affiliation.Kind.STUDENT)),
+        teachers=Count("pk", filter=Q(kind=Affiliation.Kind.TEACHER)),
+    )
+    return {key: value or 0 for key, value in counts.items()}

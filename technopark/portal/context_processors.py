@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from technopark.accounts.access import may_act_as
 from technopark.accounts.roles import CONTENT_EDITOR_ROLES
-from technopark.network.access import may_manage_network
+from technopark.network.access import may_manage_network, may_manage_people
 
 
 def _staff_menu(request: HttpRequest) -> list[dict[str, str]]:
@@ -26,6 +26,11 @@ def _staff_menu(request: HttpRequest) -> list[dict[str, str]]:
         items += [
             {"url": reverse("network:agreement-list"), "label": _("Cooperation agreements")},
             {"url": reverse("network:import-start"), "label": _("Import institutions")},
+        ]
+    if may_manage_people(user):
+        items += [
+            {"url": reverse("network:duplicate-list"), "label": _("Possible duplicates")},
+            {"url": reverse("accounts:consent-text-list"), "label": _("Consent texts")},
         ]
     if may_act_as(user):
         items += [

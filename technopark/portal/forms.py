@@ -7,25 +7,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from technopark.core.files import validate_image
+from technopark.core.forms import TranslatedFormMixin
 from technopark.core.i18n import CONTENT_LANGUAGES
 from technopark.portal.models import HomeBlock, News
-
-LANGUAGE_LABELS = {"ru": _("Russian"), "be": _("Belarusian"), "en": _("English")}
-
-
-class TranslatedFormMixin:
-    """Groups the ``<name>_<lang>`` fields of a form by language for the template."""
-
-    translated_names: tuple[str, ...] = ()
-
-    def language_groups(self) -> list[dict[str, Any]]:
-        """One group per language; a group starts open when it is Russian, filled in, or has errors."""
-        groups = []
-        for code in CONTENT_LANGUAGES:
-            fields = [self[f"{name}_{code}"] for name in self.translated_names]  # type: ignore[index]
-            is_open = code == "ru" or any(field.value() or field.errors for field in fields)
-            groups.append({"code": code, "label": LANGUAGE_LABELS[code], "fields": fields, "open": is_open})
-        return groups
 
 
 class NewsForm(TranslatedFormMixin, forms.ModelForm):

@@ -306,10 +306,9 @@ def merge_persons(keep: Person, duplicate: Person, *, actor: Any) -> Person:
     dropped: dict[str, int] = {}
     for rel in _reverse_relations():
         model, field = rel.related_model, rel.field
-        if rel.one_to_one:
-            # A one-to-one link (one row per person) moves only when ``keep`` has none.
-            if model._default_manager.filter(**{field.name: keep}).exists():
-                continue
+        # A one-to-one link (one row per person) moves only when ``keep`` has none.
+        if rel.one_to_one and model._default_manager.filter(**{field.name: keep}).exists():
+            continue
         label = f"{model._meta.label}.{field.name}"
         for row in model._default_manager.filter(**{field.name: duplicate}):
             setattr(row, field.attname, keep.pk)

@@ -23,6 +23,11 @@
       }
     });
 
+    // <button data-print> prints the page (claim slips); without JavaScript the browser's own Print works.
+    document.querySelectorAll("[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+
     // Close an open dropdown when Escape is pressed or focus leaves it.
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") return;
