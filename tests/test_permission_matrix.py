@@ -131,6 +131,20 @@ MATRIX: dict[str, Case] = {
     "accounts:consent-text-create":         Case("GET",    "200 200 403 403 403 403 403 403 302"),
     "accounts:consent-text-edit":           Case("GET",    "200 200 403 403 403 403 403 403 302", "text_id=draft_text"),
     "accounts:consent-text-publish":        Case("POST",   "302 302 403 403 403 403 403 403 302", "text_id=draft_text"),
+    # People through the API ("@name" in the data stands for that world object's id)
+    "api:person-list":                      Case("GET",    "200 200 200 200 200 200 200 200 401"),
+    "api:person-detail":                    Case("GET",    "200 200 200 200 404 200 404 404 401", "person_id=pupil"),
+    "api:person-create":                    Case("POST",   "201 201 403 201 403 403 403 403 401", "", {"institution": "@institution", "last_name": "Новикова", "first_name": "Ева", "birth_date": "2014-02-03"}, json=True),
+    "api:person-update":                    Case("PATCH",  "200 200 404 200 404 200 404 404 401", "person_id=pupil", {"phone": "+375291112233"}, json=True),
+    "api:person-claim":                     Case("POST",   "400 400 400 400 400 400 400 400 401", "", {"code": "AAAA-BBBB-CCCC"}, json=True),
+    "api:claim-code-create":                Case("POST",   "201 201 403 201 404 403 404 404 401", "person_id=pupil", {"claimant": "self"}, json=True),
+    "api:person-merge":                     Case("POST",   "200 200 403 403 403 403 403 403 401", "", {"keep": "@pupil", "duplicate": "@twin"}, json=True),
+    "api:person-consents":                  Case("GET",    "200 200 200 200 404 200 404 404 401", "person_id=pupil"),
+    # Online consent: only the guardian of a child under 16 may give it; staff have no record to give it from.
+    "api:consent-create":                   Case("POST",   "403 403 403 400 404 201 404 404 401", "person_id=pupil", {"purpose": "publication"}, json=True),
+    "api:consent-withdraw":                 Case("POST",   "200 200 404 404 404 200 404 404 401", "consent_id=consent"),
+    "api:consent-list":                     Case("GET",    "200 200 200 200 200 200 200 200 401"),
+    "api:consent-text-list":                Case("GET",    "200 200 200 200 200 200 200 200 200"),
     # Back office (see module docstring)
     "admin:index":                          Case("GET",    "200 302 302 302 302 302 302 302 302"),
     # Sign-in, sign-up, e-mail and password (django-allauth)
@@ -215,16 +229,24 @@ def _people_world(author: Any, personas: dict[str, Any], institution: Any) -> di
     for purpose in ("participation", "publication", "ndtp_transfer"):
         text = account_services.create_consent_text(actor=author, purpose=purpose, title_ru="Согласие", body_ru="Текст")
         account_services.publish_consent_text(text, actor=author)
-    draft_text = account_services.create_consent_text(actor=author, purpose="participation", title_ru="v2", body_ru="v2")
+    draft_text = account_services.create_consent_text(
+        actor=author, purpose="participation", title_ru="v2", body_ru="v2"
+    )
     teacher = account_services.ensure_own_person(personas["teacher"])
     network_services.set_affiliation(teacher, institution, kind="teacher", position="Учитель информатики", actor=author)
     born = dt.date(2013, 4, 1)
-    pupil = network_services.add_student(institution, actor=author, last_name="Ученикова", first_name="Анна", birth_date=born)
-    twin = network_services.add_student(institution, actor=author, last_name="Ученикова", first_name="Анна", patronymic="С.", birth_date=born)
+    pupil = network_services.add_student(
+        institution, actor=author, last_name="Ученикова", first_name="Анна", birth_date=born
+    )
+    twin = network_services.add_student(
+        institution, actor=author, last_name="Ученикова", first_name="Анна", patronymic="С.", birth_date=born
+    )
     parent = account_services.ensure_own_person(personas["guardian"])
     account_services.link_guardian(pupil, parent, actor=author)
     scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
-    consent = account_services.give_consent(pupil, purpose="participation", giver=parent, actor=author, channel="paper", scan=scan)
+    consent = account_services.give_consent(
+        pupil, purpose="participation", giver=parent, actor=author, channel="paper", scan=scan
+    )
     return {
         "pupil": pupil,
         "twin": twin,
@@ -283,7 +305,8 @@ def test_url_answers_each_persona_as_the_policy_says(
     url = reverse(url_name, kwargs=_kwargs(case.kwargs, world))
     client = client_for(personas[persona])
     if case.json:
-        response = client.generic(case.method, url, data=json.dumps(case.data), content_type="application/json")
+        data = {k: world[v[1:]].pk if isinstance(v, str) and v.startswith("@") else v for k, v in case.data.items()}
+        response = client.generic(case.method, url, data=json.dumps(data), content_type="application/json")
     elif case.method == "POST":
         response = client.post(url, case.data)
     else:

@@ -64,6 +64,39 @@ def _institutions(count: int) -> None:
     )
 
 
+def _people(count: int) -> None:
+    """``count`` students of one school where the teacher persona teaches, each with a consent given by the
+    guardian persona (their guardian), and a duplicate pair per student for the staff's duplicates page."""
+    import datetime as dt
+
+    from technopark.accounts import services as account_services
+    from technopark.accounts.models import Consent, ConsentText, Guardianship, Person
+    from technopark.network.models import Affiliation, District, Institution
+
+    school = Institution.objects.create(
+        full_name="Гимназия", short_name="Гимназия", kind="gymnasium", district=District.objects.first(),
+        cluster_role="base",
+    )  # fmt: skip
+    teacher = account_services.ensure_own_person(User.objects.get(email="teacher@example.test"))
+    Affiliation.objects.create(person=teacher, institution=school, kind="teacher")
+    parent = account_services.ensure_own_person(User.objects.get(email="guardian@example.test"))
+    text = ConsentText.objects.create(
+        purpose="participation", version=1, title_ru="С", body_ru="Т", published_at=timezone.now()
+    )
+    born = dt.date(2013, 1, 1)
+    students = Person.objects.bulk_create(
+        Person(last_name=f"Ученик{i}", first_name="Иван", birth_date=born + dt.timedelta(days=i // 2), grade=7,
+               search_text=f"ученик{i // 2} иван")
+        for i in range(count)
+    )  # fmt: skip
+    Affiliation.objects.bulk_create(Affiliation(person=p, institution=school, kind="student") for p in students)
+    Guardianship.objects.bulk_create(Guardianship(guardian=parent, child=p) for p in students)
+    Consent.objects.bulk_create(
+        Consent(subject=p, giver=parent, purpose="participation", text=text, given_at=timezone.now(), channel="online")
+        for p in students
+    )
+
+
 # (url, who, data maker, expected queries)
 PAGES = {
     "home": ("/", None, _news, 2),
@@ -75,6 +108,13 @@ PAGES = {
     "api institution list": ("/api/v1/institutions?limit=50", None, _institutions, 2),
     "staff agreement list": ("/staff/agreements/", "methodologist", _institutions, 7),
     "api agreement list": ("/api/v1/agreements?limit=50", "methodologist", _institutions, 5),
+    # People: session, user, roles, who-sees-whom, then count + page + institutions (+ consent text).
+    "people list for a teacher": ("/people/?grade=7", "teacher", _people, 9),
+    "people list for a guardian": ("/people/", "guardian", _people, 9),
+    "people list for staff": ("/people/?q=ученик", "methodologist", _people, 9),
+    "api people list": ("/api/v1/persons?limit=50", "teacher", _people, 7),
+    "api consent list": ("/api/v1/consents?limit=50", "methodologist", _people, 5),
+    "staff duplicates": ("/staff/people/duplicates/", "methodologist", _people, 7),
     # Staff pages: session, user, roles, second-factor check, then the list (count + page, + prefetch).
     "staff news list": ("/staff/news/", "methodologist", _news, 6),
     "staff user list": ("/staff/users/", "administrator", _users, 7),

@@ -5,22 +5,35 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
+from technopark.accounts import services as account_services
+from technopark.accounts.models import ClaimCode, Consent, ConsentPurpose, ConsentText, Person
+from technopark.accounts.selectors import current_consent_text
+from technopark.core.access import get_visible_or_404
 from technopark.core.pagination import Pagination
 from technopark.network import selectors, services
 from technopark.network.access import (
     access_agreement,
+    access_consent,
     access_institution,
+    access_person,
+    institutions_for_people,
+    may_issue_claim_code,
     may_manage_network,
+    may_manage_people,
     visible_agreements,
+    visible_consents,
     visible_institutions,
+    visible_persons,
 )
-from technopark.network.models import Agreement, District, Institution
+from technopark.network.models import Affiliation, Agreement, District, Institution
 
 router = Router(tags=["network"])
 
@@ -180,3 +193,264 @@ def create_agreement(request: HttpRequest, institution_id: int, payload: Agreeme
     user = request.auth  # type: ignore[attr-defined]
     institution = access_institution(user, institution_id, for_write=True)
     return Status(201, services.create_agreement(institution, actor=user, **payload.dict()))
+
+
+# --- People (scoped by `network.access.visible_persons`) ------------------------------------------------
+
+
+class AffiliationOut(Schema):
+    id: int
+    institution_id: int
+    institution: str
+    kind: Affiliation.Kind
+    position: str
+
+    @staticmethod
+    def resolve_institution(obj: Affiliation) -> str:
+        return obj.institution.short_name
+
+
+class PersonOut(Schema):
+    id: int
+    last_name: str
+    first_name: str
+    patronymic: str
+    full_name: str
+    birth_date: dt.date | None
+    grade: int | None
+    qualification_category: str
+    email: str
+    phone: str
+    has_login: bool
+    affiliations: list[AffiliationOut]
+
+    @staticmethod
+    def resolve_has_login(obj: Person) -> bool:
+        return obj.user_id is not None
+
+    @staticmethod
+    def resolve_affiliations(obj: Person) -> list[Affiliation]:
+        return list(obj.affiliations.all())
+
+
+class PersonListOut(PersonOut):
+    may_take_part: bool = Field(description="A consent to take part, under the text in force, is on file")
+
+
+class PersonFilters(Schema):
+    q: str = Field("", description="Words of the surname, name or patronymic")
+    institution: int | None = Field(None, description="Institution id")
+    kind: Affiliation.Kind | None = None
+    grade: int | None = Field(None, ge=1, le=11)
+    sort: str = Field("name", pattern="^(name|birth_date|-created)$")
+
+
+class StudentIn(Schema):
+    institution: int
+    last_name: str = Field(min_length=1, max_length=150)
+    first_name: str = Field(min_length=1, max_length=150)
+    patronymic: str = Field("", max_length=150)
+    birth_date: dt.date
+    grade: int | None = Field(None, ge=1, le=11)
+    email: str = Field("", max_length=254)
+    phone: str = Field("", max_length=40)
+
+
+class PersonPatch(Schema):
+    last_name: str | None = Field(None, min_length=1, max_length=150)
+    first_name: str | None = Field(None, min_length=1, max_length=150)
+    patronymic: str | None = Field(None, max_length=150)
+    birth_date: dt.date | None = None
+    grade: int | None = Field(None, ge=1, le=11)
+    qualification_category: Person.Category | None = None
+    email: str | None = Field(None, max_length=254)
+    phone: str | None = Field(None, max_length=40)
+
+
+class ClaimCodeIn(Schema):
+    claimant: ClaimCode.Claimant
+
+
+class ClaimCodeOut(Schema):
+    code: str = Field(description="Shown once; only a hash is stored")
+    claimant: ClaimCode.Claimant
+    expires_at: dt.datetime
+
+
+class ClaimIn(Schema):
+    code: str = Field(min_length=1, max_length=40)
+
+
+class MergeIn(Schema):
+    keep: int = Field(description="The record that stays")
+    duplicate: int = Field(description="The record merged into it and deleted")
+
+
+class ConsentOut(Schema):
+    id: int
+    subject_id: int
+    giver_id: int
+    giver: str
+    purpose: ConsentPurpose
+    text_version: int
+    given_at: dt.datetime
+    channel: Consent.Channel
+    withdrawn_at: dt.datetime | None
+    active: bool
+
+    @staticmethod
+    def resolve_giver(obj: Consent) -> str:
+        return obj.giver.full_name
+
+    @staticmethod
+    def resolve_text_version(obj: Consent) -> int:
+        return obj.text.version
+
+    @staticmethod
+    def resolve_active(obj: Consent) -> bool:
+        return obj.withdrawn_at is None
+
+
+class ConsentIn(Schema):
+    purpose: ConsentPurpose
+
+
+class ConsentFilters(Schema):
+    purpose: ConsentPurpose | None = None
+    active: bool | None = Field(None, description="true: not withdrawn; false: withdrawn")
+    subject: int | None = Field(None, description="Person id")
+
+
+class ConsentTextOut(Schema):
+    id: int
+    purpose: ConsentPurpose
+    version: int
+    title: str
+    body: str
+    published_at: dt.datetime
+
+
+def _signed_in(request: HttpRequest) -> Any:
+    """The caller of an endpoint about people: a 401 for anonymous callers, before any lookup."""
+    user = request.auth  # type: ignore[attr-defined]
+    if not user.is_authenticated:
+        raise AuthenticationError
+    return user
+
+
+def _people(queryset: Any) -> Any:
+    return queryset.prefetch_related(
+        Prefetch("affiliations", queryset=Affiliation.objects.select_related("institution").order_by("kind", "id"))
+    )
+
+
+@router.get("/persons", response=list[PersonListOut], url_name="person-list", summary="People")
+@paginate(Pagination)
+def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
+    """Whom the caller sees: staff everyone; a teacher the students of their institutions; a coordinator
+    the people of theirs; a guardian their children; everyone their own record."""
+    values = {key: value for key, value in filters.dict().items() if value not in (None, "")}
+    return selectors.find_people(visible_persons(_signed_in(request)), **values)
+
+
+@router.get("/persons/{int:person_id}", response=PersonOut, url_name="person-detail")
+def get_person(request: HttpRequest, person_id: int) -> Person:
+    """404 both for a record that does not exist and for one the caller may not see."""
+    user = _signed_in(request)
+    return _people(visible_persons(user)).get(pk=access_person(user, person_id).pk)
+
+
+@router.post("/persons", response={201: PersonOut}, url_name="person-create")
+def create_student(request: HttpRequest, payload: StudentIn) -> Status[Person]:
+    """A teacher, a coordinator or staff add a student of an institution they keep (no login)."""
+    user = _signed_in(request)
+    institutions = institutions_for_people(user)
+    if not institutions.exists():
+        raise PermissionDenied
+    institution = get_visible_or_404(institutions, user=user, pk=payload.institution)
+    values = payload.dict(exclude={"institution"})
+    return Status(201, services.add_student(institution, actor=user, **values))
+
+
+@router.patch("/persons/{int:person_id}", response=PersonOut, url_name="person-update")
+def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
+    user = _signed_in(request)
+    person = access_person(user, person_id, for_write=True)
+    return account_services.update_person(person, actor=user, **payload.dict(exclude_unset=True))
+
+
+@router.post("/persons/claim", response=PersonOut, url_name="person-claim")
+def claim_person(request: HttpRequest, payload: ClaimIn) -> Person:
+    """Claim a record with the code a teacher handed out (as the student, or as a guardian)."""
+    return account_services.claim_person(payload.code, user=_signed_in(request))
+
+
+@router.post("/persons/{int:person_id}/claim-codes", response={201: ClaimCodeOut}, url_name="claim-code-create")
+def create_claim_code(request: HttpRequest, person_id: int, payload: ClaimCodeIn) -> Status[dict[str, Any]]:
+    user = _signed_in(request)
+    person = access_person(user, person_id)
+    if not may_issue_claim_code(user, person):
+        raise PermissionDenied
+    claim, code = account_services.issue_claim_code(person, claimant=payload.claimant, actor=user)
+    return Status(201, {"code": code, "claimant": claim.claimant, "expires_at": claim.expires_at})
+
+
+@router.post("/persons/merge", response=PersonOut, url_name="person-merge")
+def merge_persons(request: HttpRequest, payload: MergeIn) -> Person:
+    """Staff merge a duplicate into the record that stays; every link moves (audited)."""
+    user = _signed_in(request)
+    if not may_manage_people(user):
+        raise PermissionDenied
+    keep = access_person(user, payload.keep)
+    duplicate = access_person(user, payload.duplicate)
+    return account_services.merge_persons(keep, duplicate, actor=user)
+
+
+@router.get("/persons/{int:person_id}/consents", response=list[ConsentOut], url_name="person-consents")
+def list_person_consents(request: HttpRequest, person_id: int) -> Any:
+    """A person's consents and their history: staff see all, a giver the ones they gave."""
+    user = _signed_in(request)
+    person = access_person(user, person_id)
+    return visible_consents(user).filter(subject=person).select_related("text", "giver").order_by("-given_at", "-id")
+
+
+@router.post("/persons/{int:person_id}/consents", response={201: ConsentOut}, url_name="consent-create")
+def give_consent(request: HttpRequest, person_id: int, payload: ConsentIn) -> Status[Consent]:
+    """The caller consents online: for their child under 16 as a guardian, or for themself from 16."""
+    user = _signed_in(request)
+    person = access_person(user, person_id)
+    giver = Person.objects.filter(user=user).first()
+    if giver is None:
+        raise PermissionDenied
+    return Status(201, account_services.give_consent(person, purpose=payload.purpose, giver=giver, actor=user))
+
+
+@router.post("/consents/{consent_id}/withdraw", response=ConsentOut, url_name="consent-withdraw")
+def withdraw_consent(request: HttpRequest, consent_id: int) -> Consent:
+    """One call, as easy as giving: the giver (or staff on a written request)."""
+    user = _signed_in(request)
+    consent = access_consent(user, consent_id, for_write=True)
+    return account_services.withdraw_consent(consent, actor=user)
+
+
+@router.get("/consents", response=list[ConsentOut], url_name="consent-list")
+@paginate(Pagination)
+def list_consents(request: HttpRequest, filters: Query[ConsentFilters]) -> Any:
+    """Staff read every consent; anyone else the consents they gave."""
+    consents = visible_consents(_signed_in(request)).select_related("text", "giver")
+    if filters.purpose:
+        consents = consents.filter(purpose=filters.purpose)
+    if filters.active is not None:
+        consents = consents.filter(withdrawn_at__isnull=filters.active)
+    if filters.subject:
+        consents = consents.filter(subject_id=filters.subject)
+    return consents.order_by("-given_at", "-id")
+
+
+@router.get(
+    "/consent-texts", response=list[ConsentTextOut], url_name="consent-text-list", summary="Consent texts in force"
+)
+def list_consent_texts(request: HttpRequest) -> list[ConsentText]:
+    """The version of each purpose's text that is in force (public: people read it before consenting)."""
+    texts = [current_consent_text(purpose) for purpose in ConsentPurpose.values]
+    return [text for text in texts if text is not None]

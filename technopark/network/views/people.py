@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from technopark.accounts import selectors as account_selectors
 from technopark.accounts import services as account_services
-from technopark.accounts.access import signed_in_user, staff_required
+from technopark.accounts.access import may_act_as, signed_in_user, staff_required
 from technopark.accounts.models import Consent, ConsentPurpose, Person
 from technopark.accounts.services.consent import expected_giver_rule
 from technopark.core.errors import DomainError
@@ -32,6 +32,7 @@ from technopark.core.files import content_type_for
 from technopark.network import selectors, services
 from technopark.network.access import (
     PEOPLE_MANAGERS,
+    PEOPLE_READERS,
     access_consent,
     access_person,
     attachable_institutions,
@@ -54,7 +55,7 @@ from technopark.network.forms import (
     PersonForm,
     StudentForm,
 )
-from technopark.network.models import Affiliation
+from technopark.network.models import Affiliation, Institution
 from technopark.network.views.registry import _form_error
 
 PAGE_SIZE = 50
@@ -67,7 +68,9 @@ PAGE_SIZE = 50
 def person_list(request: HttpRequest) -> HttpResponse:
     """Everyone the user sees: staff the registry, a teacher their students, a guardian their children."""
     institutions = institutions_for_people(request.user)
-    form = PersonFilterForm(request.GET or None, institutions=institutions)
+    # Lab managers see everyone without keeping anyone's records: they filter by any institution.
+    choices = Institution.objects.all() if may_act_as(request.user, *PEOPLE_READERS) else institutions
+    form = PersonFilterForm(request.GET or None, institutions=choices)
     people = selectors.find_people(visible_persons(request.user), **form.filters())
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(

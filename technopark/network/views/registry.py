@@ -32,6 +32,7 @@ from technopark.network.access import (
     visible_agreements,
     visible_import_jobs,
     visible_institutions,
+    visible_persons,
 )
 from technopark.network.forms import (
     AgreementFilterForm,
@@ -88,6 +89,8 @@ def institution_detail(request: HttpRequest, institution_id: int) -> HttpRespons
             "coordinators": institution.coordinators.order_by("last_name", "email") if show_contacts else [],
             "agreements": agreements,
             "summary": selectors.institution_summary(institution),
+            "people": selectors.institution_people_counts(institution) if show_contacts else None,
+            "may_list_people": show_contacts and visible_persons(request.user).exists(),
             "coordinator_form": CoordinatorForm(),
         },
     )
