@@ -59,6 +59,9 @@ class Endpoint:
     name: str
     path: str
     target: bool = False  # held to the targets below (the pages people open most)
+    # Signed in as a generated login: "teacher" (with a session cookie, for pages) or "staff" (a
+    # methodologist's API token). Anonymous when empty.
+    as_who: str = ""
 
 
 ENDPOINTS = [
@@ -71,6 +74,13 @@ ENDPOINTS = [
     Endpoint("institution list", "/network/"),
     Endpoint("institution search", "/network/?q=%D0%B3%D0%B8%D0%BC%D0%BD%D0%B0%D0%B7%D0%B8%D1%8F&sort=district"),
     Endpoint("API institution search", "/api/v1/institutions?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0&limit=50"),
+    # People (signed in): a teacher's list of their school's students; staff searching the registry.
+    Endpoint("people list (teacher)", "/people/", as_who="teacher"),
+    Endpoint(
+        "people search (staff API)",
+        "/api/v1/persons?q=%D0%B8%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2%D0%B0&limit=50",
+        as_who="staff",
+    ),
 ]
 TRIVIAL = ENDPOINTS[0]
 
@@ -148,11 +158,12 @@ def percentile(sorted_values: list[float], pct: float) -> float:
 class LoadRun:
     """Shared state of the connections hammering one endpoint."""
 
-    def __init__(self, host: str, port: int, path: str, connections: int) -> None:
+    def __init__(self, host: str, port: int, path: str, connections: int, headers: str = "") -> None:
         self.host, self.port, self.connections = host, port, connections
         self.request = (
             f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: technopark-bench/1\r\n"
-            "Accept: text/html,application/json\r\nAccept-Language: ru,en;q=0.5\r\nConnection: keep-alive\r\n\r\n"
+            "Accept: text/html,application/json\r\nAccept-Language: ru,en;q=0.5\r\nConnection: keep-alive\r\n"
+            f"{headers}\r\n"
         ).encode("ascii")
         self.active = True  # send new requests
         self.recording = False  # count what completes
@@ -298,10 +309,18 @@ class HttpConnection(asyncio.Protocol):
 
 
 async def drive(
-    host: str, port: int, endpoint: Endpoint, *, connections: int, warmup: float, duration: float, probes: Probes
+    host: str,
+    port: int,
+    endpoint: Endpoint,
+    *,
+    connections: int,
+    warmup: float,
+    duration: float,
+    probes: Probes,
+    headers: str = "",
 ) -> Measurement:
     """Warm up, then measure ``duration`` seconds of ``connections`` busy connections."""
-    run = LoadRun(host, port, endpoint.path, connections)
+    run = LoadRun(host, port, endpoint.path, connections, headers)
     for _ in range(connections):
         await run.open_connection()
     await asyncio.sleep(warmup)
@@ -504,6 +523,48 @@ def ensure_postgres_database(url: str) -> None:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+# Who the signed-in endpoints act as: the teacher of the generated school with the most students, and
+# a generated methodologist. Prints the header lines to send.
+CREDENTIALS_SCRIPT = """
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db.models import Count
+from technopark.accounts.models import User
+from technopark.api.services import issue_api_token
+from technopark.network.models import Affiliation, Institution
+school = Institution.objects.filter(email__endswith="@scale.test").annotate(
+    n=Count("affiliations", filter=models.Q(affiliations__kind="student"))).order_by("-n").first()
+teacher = Affiliation.objects.filter(institution=school, kind="teacher", person__user__is_active=True,
+    person__user__role_assignments__role="teacher").select_related("person__user").first().person.user
+session = SessionStore()
+session[SESSION_KEY] = str(teacher.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = teacher.get_session_auth_hash()
+session.create()
+staff = User.objects.filter(
+    email__endswith="@scale.test", role_assignments__role="methodologist", is_active=True).first()
+_token, raw = issue_api_token(staff, name="bench", actor=None)
+print("teacher\tCookie: " + settings.SESSION_COOKIE_NAME + "=" + session.session_key)
+print("staff\tAuthorization: Bearer " + raw)
+"""
+
+
+def credentials(env: dict[str, str]) -> dict[str, str]:
+    """Header lines that sign the bench in, by ``Endpoint.as_who``."""
+    script = "from django.db import models\n" + CREDENTIALS_SCRIPT
+    output = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script], env=env, check=True, cwd=PROJECT_DIR,
+        capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    headers = {}
+    for line in output.splitlines():
+        who, _tab, header = line.partition("\t")
+        if header:
+            headers[who] = header + "\r\n"
+    return headers
+
+
 def manage(env: dict[str, str], *args: str) -> None:
     print("$ manage.py " + " ".join(args), flush=True)
     subprocess.run([sys.executable, "manage.py", *args], env=env, check=True, cwd=PROJECT_DIR)
@@ -529,13 +590,17 @@ def wait_until_serving(port: int, server: subprocess.Popen[bytes], log: Path, ti
     raise SystemExit(f"gunicorn did not answer /healthz within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
-def check_endpoints(port: int) -> dict[str, int]:
+def check_endpoints(port: int, signed_in: dict[str, str]) -> dict[str, int]:
     """One request to each endpoint before the load: a page that fails is reported, not hammered blindly."""
     sizes = {}
     for endpoint in ENDPOINTS:
         url = f"http://127.0.0.1:{port}{endpoint.path}"
+        headers = {}
+        if endpoint.as_who:
+            name, _colon, value = signed_in[endpoint.as_who].strip().partition(": ")
+            headers[name] = value
         try:
-            with urllib.request.urlopen(url, timeout=30) as response:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as response:
                 sizes[endpoint.path] = len(response.read())
         except OSError as error:
             print(f"WARNING: {endpoint.path} fails before any load: {error}", file=sys.stderr)
@@ -734,7 +799,8 @@ def main(argv: list[str] | None = None) -> int:
         with log.open("wb") as log_file:
             server = subprocess.Popen(command, env=env, cwd=PROJECT_DIR, stdout=log_file, stderr=subprocess.STDOUT)
         wait_until_serving(port, server, log)
-        sizes = check_endpoints(port)
+        signed_in = credentials(env)
+        sizes = check_endpoints(port, signed_in)
         database_name = urllib.parse.unquote(urllib.parse.urlsplit(args.database_url).path.lstrip("/"))
         probes = Probes(server.pid, database_name if kind == "postgresql" else None)
 
@@ -760,6 +826,7 @@ def main(argv: list[str] | None = None) -> int:
                         warmup=args.warmup,
                         duration=args.duration,
                         probes=probes,
+                        headers=signed_in.get(endpoint.as_who, ""),
                     )
                 )
                 previous = best.get(endpoint.path)

@@ -62,25 +62,32 @@ def possible_duplicates(*, limit: int = 100) -> list[DuplicatePair]:
     """Pairs of records with the same date of birth and the same or a very similar ФИО (a typo, ё/е, a
     missing patronymic), minus pairs staff marked as different people; exact matches first.
 
-    Reads only (id, date of birth, name key) for every dated record in one ordered pass: a city of tens of
-    thousands compares a handful of names per date.
+    One ordered pass over (date of birth, id, name key) of every dated record. Within a date, only records
+    that share the surname or the first name are compared (a typo rarely hits both), so the work grows
+    with the number of records, not with its square.
     """
     dismissed = set(NotDuplicate.objects.values_list("first_id", "second_id"))
-    found: list[tuple[bool, int, int]] = []
+    found: dict[tuple[int, int], bool] = {}
     rows = Person.objects.filter(birth_date__isnull=False).order_by("birth_date", "id")
-    for _day, group in groupby(rows.values_list("birth_date", "id", "search_text").iterator(2000), key=lambda r: r[0]):
-        people = list(group)
-        for i, (_d, first_id, first_key) in enumerate(people):
-            for _d2, second_id, second_key in people[i + 1 :]:
-                if (first_id, second_id) in dismissed:
-                    continue
-                exact = first_key == second_key
-                if exact or _similar(first_key, second_key):
-                    found.append((exact, first_id, second_id))
-    found.sort(key=lambda item: (not item[0], item[1], item[2]))
-    found = found[:limit]
-    by_id = Person.objects.in_bulk({pk for _e, a, b in found for pk in (a, b)})
-    return [DuplicatePair(by_id[a], by_id[b], exact) for exact, a, b in found if a in by_id and b in by_id]
+    for _day, group in groupby(rows.values_list("birth_date", "id", "search_text").iterator(5000), key=lambda r: r[0]):
+        blocks: dict[tuple[int, str], list[tuple[int, str]]] = {}
+        for _d, pk, key in group:
+            words = key.split()
+            for position in (0, 1):
+                if len(words) > position:
+                    blocks.setdefault((position, words[position]), []).append((pk, key))
+        for members in blocks.values():
+            for i, (first_id, first_key) in enumerate(members):
+                for second_id, second_key in members[i + 1 :]:
+                    pair = (first_id, second_id)
+                    if pair in found or pair in dismissed:
+                        continue
+                    exact = first_key == second_key
+                    if exact or _similar(first_key, second_key):
+                        found[pair] = exact
+    ordered = sorted(found.items(), key=lambda item: (not item[1], item[0]))[:limit]
+    by_id = Person.objects.in_bulk({pk for (a, b), _exact in ordered for pk in (a, b)})
+    return [DuplicatePair(by_id[a], by_id[b], exact) for (a, b), exact in ordered if a in by_id and b in by_id]
 
 
 def _similar(first: str, second: str) -> bool:
@@ -154,11 +161,11 @@ def consent_overview(person: Person) -> list[ConsentStatus]:
     current = list(person.consents.filter(withdrawn_at__isnull=True).select_related("text", "giver"))
     statuses = []
     for purpose, label in ConsentPurpose.choices:
-        text = texts.get(purpose)
+        in_force = texts.get(purpose)
         mine = [c for c in current if c.purpose == purpose]
-        active = next((c for c in mine if text is not None and c.text_id == text.pk), None)
+        active = next((c for c in mine if in_force is not None and c.text_id == in_force.pk), None)
         outdated = next((c for c in mine if active is None), None)
-        statuses.append(ConsentStatus(purpose, str(label), text, active, outdated))
+        statuses.append(ConsentStatus(purpose, str(label), in_force, active, outdated))
     return statuses
 
 

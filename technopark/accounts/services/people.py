@@ -306,6 +306,7 @@ def merge_persons(keep: Person, duplicate: Person, *, actor: Any) -> Person:
     dropped: dict[str, int] = {}
     for rel in _reverse_relations():
         model, field = rel.related_model, rel.field
+        assert isinstance(model, type)  # resolved once the app registry is ready
         # A one-to-one link (one row per person) moves only when ``keep`` has none.
         if rel.one_to_one and model._default_manager.filter(**{field.name: keep}).exists():
             continue

@@ -376,7 +376,7 @@ def consent_paper(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 @login_required
-def consent_scan(request: HttpRequest, consent_id: int) -> HttpResponse:
+def consent_scan(request: HttpRequest, consent_id: int) -> FileResponse:
     consent = access_consent(request.user, consent_id)
     if not consent.scan:
         raise Http404

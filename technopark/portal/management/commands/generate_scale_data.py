@@ -10,7 +10,12 @@ What it makes, for the parts of the platform that exist so far:
   five years;
 * the audit log of a year: sign-ins, failed sign-ins, refusals, news edits;
 * the home page blocks, when the page has none yet (they are content, not generated rows, and are
-  left in place by ``--force``).
+  left in place by ``--force``);
+* the registry of people: a record for every student and teacher login (students at schools of the
+  cluster with a grade from their age, teachers with a position and a qualification category), a
+  guardian record without a login for most children, consents to take part (a guardian's under 16,
+  the person's own from 16; online or on paper) under the consent texts in force (version 1 is made
+  when there is none), and a few hundred records typed twice with a slip, for the duplicates page.
 
 Why it is written the way it is:
 
@@ -41,11 +46,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 
-from technopark.accounts.models import RoleAssignment, User
+from technopark.accounts.models import (
+    ClaimCode,
+    Consent,
+    ConsentPurpose,
+    ConsentText,
+    Guardianship,
+    NotDuplicate,
+    RoleAssignment,
+    User,
+)
+from technopark.accounts.models import Person as Registered
 from technopark.accounts.roles import Role
 from technopark.core.models import AuditLog
 from technopark.core.text import search_key
-from technopark.network.models import Agreement, District, Institution
+from technopark.network.models import Affiliation, Agreement, District, Institution
 from technopark.portal.models import HomeBlock, News
 
 EMAIL_DOMAIN = "scale.test"
@@ -75,6 +90,7 @@ class Plan:
     news: int
     audit_records: int
     institutions: int
+    duplicates: int  # student records typed a second time (with a slip) by another teacher
 
     @property
     def users(self) -> int:
@@ -102,6 +118,7 @@ PLANS: dict[str, Plan] = {
         news=300,
         audit_records=20_000,
         institutions=60,
+        duplicates=20,
     ),
     # Minsk: ~250 000 pupils in the city's schools take part through ~600 institutions.
     "city": Plan(
@@ -116,6 +133,7 @@ PLANS: dict[str, Plan] = {
         news=20_000,
         audit_records=1_000_000,
         institutions=600,
+        duplicates=500,
     ),
 }
 
@@ -388,11 +406,13 @@ class Command(BaseCommand):
             self._delete_generated()
 
         self._say(f"Generating scale {scale!r} with seed {seed} on {connection.vendor}")
-        with explicit_timestamps(User, RoleAssignment, News, AuditLog, Institution, Agreement):
+        with explicit_timestamps(User, RoleAssignment, News, AuditLog, Institution, Agreement, Registered, Affiliation):
             with transaction.atomic():
                 people = self._people(plan)
             with transaction.atomic():
-                self._institutions(plan, people)
+                institutions = self._institutions(plan, people)
+            with transaction.atomic():
+                self._registry(plan, people, institutions)
             with transaction.atomic():
                 news = self._news(plan, people["methodologist"])
                 self._home_blocks()
@@ -483,6 +503,17 @@ class Command(BaseCommand):
             self._say(f"  audit records: {deleted:,}")
             deleted, _ = News.objects.filter(author__email__endswith="@" + EMAIL_DOMAIN).delete()
             self._say(f"  news: {deleted:,}")
+            registered = Registered.objects.filter(email__endswith="@" + EMAIL_DOMAIN)
+            ids = registered.values("pk")
+            for table, names in [
+                (Consent, ["subject", "giver"]), (Guardianship, ["child", "guardian"]), (Affiliation, ["person"]),
+                (ClaimCode, ["person"]), (NotDuplicate, ["first", "second"]),
+            ]:  # fmt: skip
+                for name in names:
+                    rows = table._base_manager.filter(**{f"{name}__in": ids})
+                    rows._raw_delete(rows.db)
+            deleted = registered._raw_delete(registered.db)
+            self._say(f"  people in the registry: {deleted:,}")
             deleted, _ = Institution.objects.filter(email__endswith="@" + EMAIL_DOMAIN).delete()
             self._say(f"  institutions with their agreements: {deleted:,}")
             users = generated_users()
@@ -505,7 +536,7 @@ class Command(BaseCommand):
 
     # --- institutions -----------------------------------------------------------------------------
 
-    def _institutions(self, plan: Plan, people: dict[str, list[Person]]) -> None:
+    def _institutions(self, plan: Plan, people: dict[str, list[Person]]) -> list[Institution]:
         """The cluster: mostly schools of Minsk's districts, some partners in the regions and abroad.
 
         Generated institutions are recognisable by their e-mail @scale.test; coordinators are linked
@@ -577,6 +608,139 @@ class Command(BaseCommand):
                 )  # fmt: skip
         Agreement.objects.bulk_create(agreements, batch_size=BATCH_SIZE)
         self._say(f"  institutions: {len(institutions):,}, agreements: {len(agreements):,}")
+        return institutions
+
+    # --- the registry of people -------------------------------------------------------------------
+
+    def _registry(self, plan: Plan, people: dict[str, list[Person]], institutions: list[Institution]) -> None:
+        """Records for the logins, guardians, school and teaching links, consents, a few duplicates."""
+        rng = self.rng
+        schools = [i for i in institutions if i.kind in {"school", "gymnasium", "lyceum"}] or institutions
+        coordinated = {
+            row[1]: row[0] for row in Institution.coordinators.through.objects.values_list("institution_id", "user_id")
+        }
+        texts = self._consent_texts()
+        users = User.objects.in_bulk([p.pk for kind in ("student", "teacher", "coordinator") for p in people[kind]])
+        base_day = BASE_DATE.date()
+        categories = list(Registered.Category.values)
+        positions = [
+            "Учитель информатики",
+            "Учитель физики",
+            "Учитель трудового обучения",
+            "Педагог дополнительного образования",
+        ]
+        counter = iter(range(10**9))
+
+        def record(user: User | None, **fields: Any) -> Registered:
+            created = BASE_DATE - dt.timedelta(days=rng.randint(0, 2 * 365))
+            if "names" in fields:
+                last, first, patronymic = fields.pop("names")
+            else:
+                assert user is not None
+                last, first, patronymic = user.last_name, user.first_name, user.patronymic
+            return Registered(
+                user_id=user.pk if user else None, last_name=last, first_name=first, patronymic=patronymic,
+                email=user.email if user else f"person.{next(counter)}@{EMAIL_DOMAIN}",
+                search_text=search_key(last, first, patronymic), created_at=created, updated_at=created, **fields,
+            )  # fmt: skip
+
+        # Teachers and coordinators: adults, at the institution they coordinate or at a school.
+        teachers = [
+            record(users[p.pk], birth_date=base_day - dt.timedelta(days=rng.randint(23 * 365, 60 * 365)),
+                   qualification_category=rng.choice(categories))
+            for kind in ("coordinator", "teacher") for p in people[kind]
+        ]  # fmt: skip
+        Registered.objects.bulk_create(teachers, batch_size=BATCH_SIZE)
+        Affiliation.objects.bulk_create(
+            (
+                Affiliation(
+                    person_id=t.pk,
+                    institution_id=coordinated.get(t.user_id or 0) or rng.choice(schools).pk,
+                    kind="teacher", position=rng.choice(positions), created_at=t.created_at, updated_at=t.created_at,
+                )
+                for t in teachers
+            ),
+            batch_size=BATCH_SIZE,
+        )  # fmt: skip
+        self._say(f"  teachers' records: {len(teachers):,}")
+
+        # Students: 7 to 17 years old on the base date, the grade follows from the age.
+        students: list[Registered] = []
+        for p in people["student"]:
+            age_days = rng.randint(7 * 365, 17 * 365 + 364)
+            grade = min(11, max(1, age_days // 365 - 5))
+            students.append(record(users[p.pk], birth_date=base_day - dt.timedelta(days=age_days), grade=grade))
+        # The same child typed a second time by another teacher, with a slip in the surname.
+        for original in rng.sample(students, min(plan.duplicates, len(students))):
+            last = original.last_name
+            slip = last[:2] + last[2] + last[2:] if len(last) > 3 else last + "а"
+            students.append(
+                record(None, names=(slip, original.first_name, original.patronymic), birth_date=original.birth_date,
+                       grade=original.grade)
+            )  # fmt: skip
+        self._bulk(Registered, iter(students), len(students), "students' records")
+        school_of = [rng.choice(schools).pk for _ in students]
+        self._bulk(
+            Affiliation,
+            (Affiliation(person_id=s.pk, institution_id=school_of[i], kind="student", created_at=s.created_at,
+                         updated_at=s.created_at) for i, s in enumerate(students)),
+            len(students), "students' schools",
+        )  # fmt: skip
+
+        # Guardians (no logins) for ~70 % of children; consents for ~80 % of those who may have one.
+        guardians: list[Registered] = []
+        links: list[tuple[int, int]] = []
+        for index, child in enumerate(students):
+            if rng.random() < 0.7:
+                female = rng.random() < 0.6
+                forms = next((pair for pair in SURNAMES if child.last_name in pair), (child.last_name, child.last_name))
+                name = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+                mobile = rng.choice(["25", "29", "33", "44"])
+                phone = f"+375 {mobile} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
+                guardian = record(None, names=(forms[female], name, rng.choice(PATRONYMICS)[female]), phone=phone)
+                guardians.append(guardian)
+                links.append((index, len(guardians) - 1))
+        self._bulk(Registered, iter(guardians), len(guardians), "guardians' records")
+        self._bulk(
+            Guardianship,
+            (Guardianship(guardian_id=guardians[g].pk, child_id=students[c].pk) for c, g in links),
+            len(links), "guardianships",
+        )  # fmt: skip
+        guardian_of = {c: guardians[g] for c, g in links}
+
+        def consents() -> Iterator[Consent]:
+            for index, child in enumerate(students):
+                if rng.random() > 0.8 or child.birth_date is None:
+                    continue
+                given = BASE_DATE - dt.timedelta(days=rng.randint(1, 300))
+                under_16 = (given.date() - child.birth_date).days < 16 * 365.25
+                giver = guardian_of.get(index) if under_16 else child
+                if giver is None:
+                    continue
+                for purpose, text in texts.items():
+                    if purpose != "participation" and rng.random() < 0.5:
+                        continue
+                    paper = rng.random() < 0.4
+                    yield Consent(
+                        subject_id=child.pk, giver_id=giver.pk, purpose=purpose, text_id=text.pk, given_at=given,
+                        channel="paper" if paper else "online",
+                        withdrawn_at=given + dt.timedelta(days=30) if rng.random() < 0.03 else None,
+                    )  # fmt: skip
+
+        self._bulk(Consent, consents(), int(len(students) * 0.7), "consents")
+
+    def _consent_texts(self) -> dict[str, ConsentText]:
+        """The texts in force, made as version 1 when a purpose has none (they are content: kept by --force)."""
+        texts = {}
+        for purpose, label in ConsentPurpose.choices:
+            text = ConsentText.objects.filter(purpose=purpose, published_at__isnull=False).order_by("-version").first()
+            if text is None:
+                text = ConsentText.objects.create(
+                    purpose=purpose, version=1, title_ru=f"Согласие: {label}", body_ru=str(label),
+                    published_at=BASE_DATE - dt.timedelta(days=400),
+                )  # fmt: skip
+            texts[purpose] = text
+        return texts
 
     # --- people -----------------------------------------------------------------------------------
 

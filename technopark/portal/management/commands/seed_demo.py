@@ -10,9 +10,11 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone, translation
 
-from technopark.accounts.models import RoleAssignment, User
+from technopark.accounts import services as account_services
+from technopark.accounts.models import Person, RoleAssignment, User
 from technopark.accounts.roles import Role
 from technopark.core.text import search_key
+from technopark.network import services as network_services
 from technopark.network.models import Agreement, District, Institution
 from technopark.portal.models import News
 
@@ -109,6 +111,74 @@ DEMO_INSTITUTIONS = [
 ]
 
 
+# Consent texts for the demo. The legal wording is the centre's to approve: these say so.
+DEMO_CONSENT_TEXTS = {
+    "participation": (
+        (
+            "Согласие на обработку персональных данных для участия в мероприятиях центра",
+            "Згода на апрацоўку персанальных даных для ўдзелу ў мерапрыемствах цэнтра",
+            "Consent to the processing of personal data for taking part in the centre's activities",
+        ),
+        (
+            "Демонстрационный текст. Я даю согласие на обработку персональных данных (фамилия, имя, отчество, дата "
+            "рождения, учреждение образования, класс, контакты) для регистрации и участия в мероприятиях, "
+            "объединениях по интересам и работе лабораторий центра.\n\nСогласие действует до его отзыва. "
+            "Отозвать согласие можно в любой момент на странице записи или письменным заявлением.",
+            "Дэманстрацыйны тэкст. Я даю згоду на апрацоўку персанальных даных (прозвішча, імя, імя па бацьку, дата "
+            "нараджэння, установа адукацыі, клас, кантакты) для рэгістрацыі і ўдзелу ў мерапрыемствах, аб’яднаннях "
+            "па інтарэсах і працы лабараторый цэнтра.\n\nЗгода дзейнічае да яе адклікання. Адклікаць згоду можна ў "
+            "любы момант на старонцы запісу або пісьмовай заявай.",
+            "Demonstration text. I consent to the processing of personal data (full name, date of birth, school, "
+            "grade, contacts) for registration and taking part in events, clubs and the work of the centre's labs."
+            "\n\nThe consent is valid until withdrawn. It can be withdrawn at any time on the record's page or in "
+            "writing.",
+        ),
+    ),
+    "publication": (
+        (
+            "Согласие на публикацию фотографий и фамилии, имени",
+            "Згода на публікацыю фотаздымкаў і прозвішча, імя",
+            "Consent to publishing photos and names",
+        ),
+        (
+            "Демонстрационный текст. Я даю согласие на публикацию фотографий, видеозаписей, фамилии и имени на "
+            "сайте центра и в его официальных сообществах в связи с участием в мероприятиях и проектах.",
+            "Дэманстрацыйны тэкст. Я даю згоду на публікацыю фотаздымкаў, відэазапісаў, прозвішча і імя на сайце "
+            "цэнтра і ў яго афіцыйных суполках у сувязі з удзелам у мерапрыемствах і праектах.",
+            "Demonstration text. I consent to photos, videos, surname and name being published on the centre's "
+            "website and official pages in connection with events and projects.",
+        ),
+    ),
+    "ndtp_transfer": (
+        (
+            "Согласие на передачу данных в Национальный детский технопарк",
+            "Згода на перадачу даных у Нацыянальны дзіцячы тэхнапарк",
+            "Consent to passing data to the National Children's Technopark",
+        ),
+        (
+            "Демонстрационный текст. Я даю согласие на передачу персональных данных и результатов этапов отбора в "
+            "Национальный детский технопарк для участия в отборе на образовательную смену.",
+            "Дэманстрацыйны тэкст. Я даю згоду на перадачу персанальных даных і вынікаў этапаў адбору ў "
+            "Нацыянальны дзіцячы тэхнапарк для ўдзелу ў адборы на адукацыйную змену.",
+            "Demonstration text. I consent to my personal data and stage results being passed to the National "
+            "Children's Technopark for the selection to an educational session.",
+        ),
+    ),
+}
+
+# A class of a fictional gymnasium: (surname, name, patronymic, date of birth).
+DEMO_CLASS = [
+    ("Климович", "Максим", "Андреевич", dt.date(2011, 4, 12)),
+    ("Жукова", "Алиса", "Игоревна", dt.date(2011, 9, 3)),
+    ("Карпович", "Егор", "Сергеевич", dt.date(2011, 1, 27)),
+    ("Левчук", "София", "Дмитриевна", dt.date(2011, 6, 15)),
+    ("Пашкевич", "Тимофей", "Олегович", dt.date(2010, 12, 8)),
+    ("Савицкая", "Вероника", "Павловна", dt.date(2011, 3, 21)),
+    ("Тарасевич", "Глеб", "Николаевич", dt.date(2011, 8, 30)),
+    ("Якимович", "Ульяна", "Викторовна", dt.date(2011, 5, 5)),
+]
+
+
 class Command(BaseCommand):
     help = "Load demo data: people of every role with verified e-mail, and news. Safe to run repeatedly."
 
@@ -122,6 +192,7 @@ class Command(BaseCommand):
             self._people()
             self._news()
             self._institutions()
+            self._registry()
         if print_logins:
             self._print_logins()
 
@@ -187,6 +258,51 @@ class Command(BaseCommand):
             Institution.objects.get(short_name="Гимназия № 95").coordinators.add(coordinator)
         if partner:
             Institution.objects.get(short_name="Демо-Робототехника").coordinators.add(partner)
+
+    def _registry(self) -> None:
+        """Consent texts, a class with its teacher, the demo student's record with the demo guardian and a
+        consent, and a record typed twice (for the duplicates page). Through the services, as people would."""
+        if Person.objects.exists():
+            return
+        methodologist = User.objects.get(email="methodologist@demo.test")
+        for purpose, (titles, bodies) in DEMO_CONSENT_TEXTS.items():
+            text = account_services.create_consent_text(
+                actor=methodologist, purpose=purpose,
+                **{f"title_{lang}": titles[i] for i, lang in enumerate(("ru", "be", "en"))},
+                **{f"body_{lang}": bodies[i] for i, lang in enumerate(("ru", "be", "en"))},
+            )  # fmt: skip
+            account_services.publish_consent_text(text, actor=methodologist)
+        gymnasium = Institution.objects.get(short_name="Гимназия № 95")
+        school = Institution.objects.get(short_name="СШ № 301")
+        for email, position, category in [
+            ("teacher@demo.test", "Учитель информатики", Person.Category.FIRST),
+            ("coordinator@demo.test", "Заместитель директора по учебной работе", Person.Category.HIGHEST),
+        ]:
+            person = account_services.ensure_own_person(User.objects.get(email=email))
+            account_services.update_person(person, actor=methodologist, qualification_category=category)
+            network_services.set_affiliation(person, gymnasium, kind="teacher", position=position, actor=methodologist)
+        teacher = User.objects.get(email="teacher@demo.test")
+        students = [
+            network_services.add_student(
+                gymnasium, actor=teacher, last_name=last, first_name=first, patronymic=patronymic, birth_date=born,
+                grade=9,
+            )
+            for last, first, patronymic, born in DEMO_CLASS
+        ]  # fmt: skip
+        student, guardian_login = (
+            User.objects.get(email="student@demo.test"),
+            User.objects.get(email="guardian@demo.test"),
+        )
+        students[0].user = student
+        students[0].save(update_fields=["user"])
+        guardian = account_services.ensure_own_person(guardian_login)
+        account_services.link_guardian(students[0], guardian, actor=teacher)
+        account_services.give_consent(students[0], purpose="participation", giver=guardian, actor=guardian_login)
+        # The same boy typed again at another school, with a slip in the surname.
+        network_services.add_student(
+            school, actor=methodologist, last_name="Климавич", first_name="Максим", patronymic="Андреевич",
+            birth_date=DEMO_CLASS[0][3], grade=9,
+        )  # fmt: skip
 
     def _print_logins(self) -> None:
         from django.conf import settings
