@@ -157,3 +157,49 @@ def test_the_list_variant_agrees_with_may_process(family: dict[str, Any]) -> Non
     services.give_consent(family["child"], purpose=PARTICIPATION, giver=family["parent"], actor=family["parent_login"])
     allowed = set(persons_with_consent(Person.objects.all(), PARTICIPATION))
     assert allowed == {p for p in (family["child"], other, family["parent"]) if may_process(p, PARTICIPATION)}
+
+
+def test_someone_born_on_29_february_turns_16_on_1_march() -> None:
+    from technopark.accounts.models import age_on
+
+    born = dt.date(2012, 2, 29)
+    assert age_on(born, dt.date(2028, 2, 28)) == 15
+    assert age_on(born, dt.date(2028, 2, 29)) == 16
+    assert age_on(born, dt.date(2029, 2, 28)) == 16
+    assert age_on(dt.date(2013, 2, 28), dt.date(2029, 2, 27)) == 15
+
+
+def test_methodologists_write_a_new_version_and_publish_it_on_the_pages(make_user: Any, consent_texts: Any) -> None:
+    from django.test import Client
+
+    from technopark.accounts.models import ConsentText
+
+    client = Client()
+    client.force_login(make_user("m@example.test", "methodologist"))
+    form = client.get("/staff/consent-texts/new/?purpose=participation")
+    assert form.status_code == 200 and "Согласие: participation" in form.content.decode()  # starts from v1
+    empty = client.post("/staff/consent-texts/new/", {"purpose": "participation", "title_ru": "Новая редакция"})
+    assert empty.status_code == 400 and 'value="Новая редакция"' in empty.content.decode()
+    created = client.post(
+        "/staff/consent-texts/new/", {"purpose": "participation", "title_ru": "Новая редакция", "body_ru": "Текст v2"}
+    )
+    draft = ConsentText.objects.get(purpose="participation", version=2)
+    assert created.status_code == 302 and draft.published_at is None
+    assert (
+        client.post(f"/staff/consent-texts/{draft.pk}/", {"title_ru": "Редакция 2", "body_ru": "Текст v2"}).status_code
+        == 302
+    )
+    assert client.post(f"/staff/consent-texts/{draft.pk}/publish/").status_code == 302
+    draft.refresh_from_db()
+    assert draft.published_at is not None and draft.title_ru == "Редакция 2"
+    listing = client.get("/staff/consent-texts/").content.decode()
+    assert "Редакция 2" in listing
+    # A published version shows its text and no form.
+    assert b'<form method="post" class="form' not in client.get(f"/staff/consent-texts/{draft.pk}/").content
+    assert AuditLog.objects.filter(action="accounts.consent_text.published", target_id=str(draft.pk)).exists()
+
+
+def test_the_api_lists_the_texts_in_force(client: Any, consent_texts: Any) -> None:
+    body = client.get("/api/v1/consent-texts").json()
+    assert {text["purpose"] for text in body} == set(ConsentPurpose.values)
+    assert all(text["version"] == 1 for text in body)

@@ -322,3 +322,39 @@ def test_a_coordinator_attaches_a_teacher_to_their_institution(make_user: Any, s
         == 302
     )
     assert not Affiliation.objects.filter(person=person, institution=other_school).exists()
+
+
+def test_through_the_api_a_teacher_adds_25_students_and_staff_merge_a_duplicate(
+    make_user: Any, school: Any, teacher: Any
+) -> None:
+    api = _client(teacher)
+    ids = []
+    for i in range(25):
+        body = {
+            "institution": school.pk,
+            "last_name": f"Учеников{i:02d}",
+            "first_name": "Лев",
+            "birth_date": "2013-03-03",
+            "grade": 7,
+        }
+        response = api.post("/api/v1/persons", json.dumps(body), content_type="application/json")
+        assert response.status_code == 201, response.content
+        ids.append(response.json()["id"])
+    again = api.post("/api/v1/persons", json.dumps(body), content_type="application/json")
+    assert again.status_code == 400 and again.json()["code"] == "student_exists"
+    assert api.get("/api/v1/persons", {"grade": 7, "kind": "student"}).json()["count"] == 25
+    duplicate = account_services.create_person(
+        actor=None, last_name="Учеников00", first_name="Лев", birth_date=dt.date(2013, 3, 3), phone="+375291110000"
+    )
+    staff = _client(make_user("m@example.test", Role.METHODOLOGIST))
+    merged = staff.post(
+        "/api/v1/persons/merge",
+        json.dumps({"keep": ids[0], "duplicate": duplicate.pk}),
+        content_type="application/json",
+    )
+    assert merged.status_code == 200 and merged.json()["phone"] == "+375 29 111-00-00"
+    assert not Person.objects.filter(pk=duplicate.pk).exists()
+    refused = api.post(
+        "/api/v1/persons/merge", json.dumps({"keep": ids[0], "duplicate": ids[1]}), content_type="application/json"
+    )
+    assert refused.status_code == 403 and Person.objects.filter(pk=ids[1]).exists()
