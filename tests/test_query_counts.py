@@ -114,7 +114,7 @@ PAGES = {
     "people list for staff": ("/people/?q=ученик", "methodologist", _people, 9),
     "api people list": ("/api/v1/persons?limit=50", "teacher", _people, 7),
     "api consent list": ("/api/v1/consents?limit=50", "methodologist", _people, 5),
-    "staff duplicates": ("/staff/people/duplicates/", "methodologist", _people, 7),
+    "staff duplicates": ("/staff/people/duplicates/", "methodologist", _people, 6),
     # Staff pages: session, user, roles, second-factor check, then the list (count + page, + prefetch).
     "staff news list": ("/staff/news/", "methodologist", _news, 6),
     "staff user list": ("/staff/users/", "administrator", _users, 7),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import groupby
 
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -58,24 +59,44 @@ class DuplicatePair:
     exact: bool
 
 
-def possible_duplicates(*, limit: int = 100) -> list[DuplicatePair]:
-    """Pairs of records with the same date of birth and the same or a very similar ФИО (a typo, ё/е, a
-    missing patronymic), minus pairs staff marked as different people; exact matches first.
+# The pass over the whole registry takes seconds at city scale (430 000 records: ~3 s), so its result is
+# kept this long; merged and dismissed pairs drop out at once, new ones appear on the next check.
+DUPLICATES_CACHE_SECONDS = 600
+DUPLICATES_CACHE_KEY = "accounts:possible-duplicates"
 
-    One ordered pass over (date of birth, id, name key) of every dated record. Within a date, only records
-    that share the surname or the first name are compared (a typo rarely hits both), so the work grows
-    with the number of records, not with its square.
+
+def possible_duplicates(*, limit: int = 100, refresh: bool = False) -> tuple[list[DuplicatePair], dt.datetime]:
+    """`find_possible_duplicates`, computed at most every ten minutes (or now with ``refresh``), and the
+    time of the check. Pairs merged or marked as different people since then are left out."""
+    cached = None if refresh else cache.get(DUPLICATES_CACHE_KEY)
+    if cached is None or cached["limit"] < limit:
+        cached = {"limit": limit, "at": timezone.now(), "pairs": find_possible_duplicates(limit=limit)}
+        cache.set(DUPLICATES_CACHE_KEY, cached, DUPLICATES_CACHE_SECONDS)
+    dismissed = set(NotDuplicate.objects.values_list("first_id", "second_id"))
+    pairs = [pair for pair in cached["pairs"] if pair[0] not in dismissed][:limit]
+    by_id = Person.objects.in_bulk({pk for (a, b), _exact in pairs for pk in (a, b)})
+    found = [DuplicatePair(by_id[a], by_id[b], exact) for (a, b), exact in pairs if a in by_id and b in by_id]
+    return found, cached["at"]
+
+
+def find_possible_duplicates(*, limit: int = 100) -> list[tuple[tuple[int, int], bool]]:
+    """Pairs of records with the same date of birth and the same or a very similar ФИО (a typo in one of
+    the names, ё/е, a missing patronymic), minus pairs staff marked as different people; exact first.
+
+    One ordered pass over (date of birth, id, name key) of every dated record. A slip changes one of the
+    three names, so two records are compared only when they share a date and two of the three names
+    (any two); the work grows with the number of records, not with its square.
     """
     dismissed = set(NotDuplicate.objects.values_list("first_id", "second_id"))
     found: dict[tuple[int, int], bool] = {}
     rows = Person.objects.filter(birth_date__isnull=False).order_by("birth_date", "id")
     for _day, group in groupby(rows.values_list("birth_date", "id", "search_text").iterator(5000), key=lambda r: r[0]):
-        blocks: dict[tuple[int, str], list[tuple[int, str]]] = {}
+        blocks: dict[tuple[int, str, str], list[tuple[int, str]]] = {}
         for _d, pk, key in group:
-            words = key.split()
-            for position in (0, 1):
-                if len(words) > position:
-                    blocks.setdefault((position, words[position]), []).append((pk, key))
+            words = [*key.split(), "", ""][:3]
+            for skipped in (0, 1, 2):
+                kept = [word for index, word in enumerate(words) if index != skipped]
+                blocks.setdefault((skipped, kept[0], kept[1]), []).append((pk, key))
         for members in blocks.values():
             for i, (first_id, first_key) in enumerate(members):
                 for second_id, second_key in members[i + 1 :]:
@@ -85,17 +106,15 @@ def possible_duplicates(*, limit: int = 100) -> list[DuplicatePair]:
                     exact = first_key == second_key
                     if exact or _similar(first_key, second_key):
                         found[pair] = exact
-    ordered = sorted(found.items(), key=lambda item: (not item[1], item[0]))[:limit]
-    by_id = Person.objects.in_bulk({pk for (a, b), _exact in ordered for pk in (a, b)})
-    return [DuplicatePair(by_id[a], by_id[b], exact) for (a, b), exact in ordered if a in by_id and b in by_id]
+    return sorted(found.items(), key=lambda item: (not item[1], item[0]))[:limit]
 
 
 def _similar(first: str, second: str) -> bool:
-    if SequenceMatcher(None, first, second).ratio() >= SIMILAR_NAME_RATIO:
-        return True
-    # «Иванов Иван» and «Иванов Иван Петрович»: one name is the other without the patronymic.
+    """Names that differ by a slip: a few letters (difflib ratio), or one lacking the patronymic."""
     shorter, longer = sorted((first.split(), second.split()), key=len)
-    return len(shorter) >= 2 and longer[: len(shorter)] == shorter
+    if len(shorter) >= 2 and len(longer) == len(shorter) + 1 and longer[: len(shorter)] == shorter:
+        return True
+    return SequenceMatcher(None, first, second).ratio() >= SIMILAR_NAME_RATIO
 
 
 def guardians_of(person: Person) -> list[Person]:

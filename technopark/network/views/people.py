@@ -391,7 +391,8 @@ def consent_scan(request: HttpRequest, consent_id: int) -> FileResponse:
 
 @staff_required(*PEOPLE_MANAGERS)
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "network/people/duplicate_list.html", {"pairs": account_selectors.possible_duplicates()})
+    pairs, checked_at = account_selectors.possible_duplicates(refresh="refresh" in request.GET)
+    return render(request, "network/people/duplicate_list.html", {"pairs": pairs, "checked_at": checked_at})
 
 
 @staff_required(*PEOPLE_MANAGERS)
