@@ -164,7 +164,7 @@ class Person(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # ФИО lower-cased and ё-folded for search and duplicate detection; kept by the services.
-    search_text = models.CharField(max_length=460, editable=False, default="", db_index=True)
+    search_text = models.CharField(max_length=460, editable=False, default="")
 
     class Meta:
         verbose_name = _("person")
@@ -173,6 +173,10 @@ class Person(TimeStampedModel):
         indexes = [
             models.Index(fields=["last_name", "first_name", "patronymic", "id"], name="person_name"),
             models.Index(fields=["birth_date"], name="person_birth_date"),
+            # Searches start with the surname (`selectors.find_persons`): a prefix of search_text. The
+            # operator class lets PostgreSQL's LIKE 'prefix%' use the index whatever the database's
+            # collation; other databases ignore it and get a plain index (SQLite searches by range).
+            models.Index(fields=["search_text"], name="person_search_prefix", opclasses=["text_pattern_ops"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -238,7 +238,7 @@ class PersonListOut(PersonOut):
 
 
 class PersonFilters(Schema):
-    q: str = Field("", description="Words of the surname, name or patronymic")
+    q: str = Field("", description="The surname or its beginning, then words of the name and patronymic")
     institution: int | None = Field(None, description="Institution id")
     kind: Affiliation.Kind | None = None
     grade: int | None = Field(None, ge=1, le=11)

@@ -145,7 +145,7 @@ def date_field(label: Any, *, required: bool = True) -> forms.DateField:
 
 
 class PersonFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, help_text=_("Surname, name or patronymic"))
+    q = forms.CharField(label=_("Search"), required=False, help_text=_("Surname or its beginning, then the name"))
     institution = forms.ModelChoiceField(
         label=_("Institution"), required=False, queryset=Institution.objects.none(), empty_label=_("Any institution")
     )

@@ -58,7 +58,8 @@ from technopark.network.forms import (
 from technopark.network.models import Affiliation, Institution
 from technopark.network.views.registry import _form_error
 
-PAGE_SIZE = 50
+# A class fits on one page.
+PAGE_SIZE = 30
 
 
 # --- Lists and records ------------------------------------------------------------------------------
