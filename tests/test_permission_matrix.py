@@ -119,6 +119,8 @@ MATRIX: dict[str, Case] = {
     "network:claim":                        Case("GET",    "200 200 200 200 200 200 200 200 302"),
     "network:affiliation-add":              Case("POST",   "302 302 403 403 404 403 404 404 302", "person_id=pupil", {"kind": "teacher"}),
     "network:affiliation-remove":           Case("POST",   "302 302 403 403 404 403 404 404 302", "affiliation_id=pupil_school"),
+    "network:guardian-add":                 Case("GET",    "200 200 403 200 404 403 404 404 302", "person_id=pupil"),
+    "network:guardian-remove":              Case("POST",   "302 302 403 403 403 403 403 403 302", "person_id=pupil,guardian_id=parent"),
     "network:claim-code-issue":             Case("POST",   "200 200 403 200 404 403 404 404 302", "person_id=pupil", {"claimant": "self"}),
     "network:consent-paper":                Case("GET",    "200 200 403 403 403 403 403 403 302", "person_id=pupil"),
     "network:consent-give":                 Case("GET",    "200 200 200 200 404 200 404 404 302", "person_id=pupil,purpose=publication"),
@@ -138,6 +140,7 @@ MATRIX: dict[str, Case] = {
     "api:person-update":                    Case("PATCH",  "200 200 404 200 404 200 404 404 401", "person_id=pupil", {"phone": "+375291112233"}, json=True),
     "api:person-claim":                     Case("POST",   "400 400 400 400 400 400 400 400 401", "", {"code": "AAAA-BBBB-CCCC"}, json=True),
     "api:claim-code-create":                Case("POST",   "201 201 403 201 404 403 404 404 401", "person_id=pupil", {"claimant": "self"}, json=True),
+    "api:guardian-create":                  Case("POST",   "201 201 403 201 404 403 404 404 401", "person_id=pupil", {"last_name": "Ученикова", "first_name": "Ольга"}, json=True),
     "api:person-merge":                     Case("POST",   "200 200 403 403 403 403 403 403 401", "", {"keep": "@pupil", "duplicate": "@twin"}, json=True),
     "api:person-consents":                  Case("GET",    "200 200 200 200 404 200 404 404 401", "person_id=pupil"),
     # Online consent: only the guardian of a child under 16 may give it; staff have no record to give it from.
@@ -250,6 +253,7 @@ def _people_world(author: Any, personas: dict[str, Any], institution: Any) -> di
     return {
         "pupil": pupil,
         "twin": twin,
+        "parent": parent,
         "pupil_school": pupil.affiliations.get(),
         "consent": consent,
         "draft_text": draft_text,

@@ -171,12 +171,12 @@ class Person(TimeStampedModel):
         verbose_name_plural = _("people")
         ordering = ["last_name", "first_name", "patronymic", "id"]
         indexes = [
-            models.Index(fields=["last_name", "first_name", "patronymic", "id"], name="person_name"),
             models.Index(fields=["birth_date"], name="person_birth_date"),
-            # Searches start with the surname (`selectors.find_persons`): a prefix of search_text. The
-            # operator class lets PostgreSQL's LIKE 'prefix%' use the index whatever the database's
-            # collation; other databases ignore it and get a plain index (SQLite searches by range).
-            models.Index(fields=["search_text"], name="person_search_prefix", opclasses=["text_pattern_ops"]),
+            # Lists are sorted by ФИО and searches start with the surname (`selectors.find_persons`): both
+            # read this index on SQLite, which compares text byte by byte. PostgreSQL gets an index on
+            # search_text COLLATE "C" instead, made by migration 0002 (Django cannot declare it for one
+            # database only), because its LIKE 'prefix%' and its ORDER BY need the C collation to use one.
+            models.Index(fields=["search_text", "id"], name="person_search"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import groupby
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Collate
 from django.utils import timezone
 
 from technopark.accounts.models import Consent, ConsentPurpose, ConsentText, NotDuplicate, Person, User
@@ -34,26 +36,31 @@ def active_user_with_email(email: str) -> User | None:
 # --- People ------------------------------------------------------------------------------------------
 
 PERSON_ORDERINGS = {
-    "name": ["last_name", "first_name", "patronymic", "id"],
+    "name": ["name_key", "id"],
     "-created": ["-created_at", "-id"],
-    "birth_date": ["birth_date", "last_name", "id"],
+    "birth_date": ["birth_date", "name_key", "id"],
 }
+
+
+def _name_key() -> Any:
+    """search_text compared byte by byte, where the indexes are (see Person.Meta): SQLite compares so by
+    default; PostgreSQL does in the C collation, which migration 0002 indexes."""
+    return Collate("search_text", "C") if connection.vendor == "postgresql" else F("search_text")
 
 
 def find_persons(persons: QuerySet[Person], *, q: str = "", sort: str = "name") -> QuerySet[Person]:
     """``persons`` narrowed by a search in ФИО, written as people in Minsk write it, surname first: the
     first word is the beginning of the surname, every further word must occur in the name (ё = е, any
-    case). The surname is a range on the indexed ``search_text``, so a search of the whole city's
-    registry reads only the matching records."""
+    case); sorted by ФИО (``name``), date of birth or newest first.
+
+    The surname is a range on the indexed name key, so a search of the whole city's registry reads
+    only the matching records, already in order.
+    """
+    persons = persons.alias(name_key=_name_key())
     if q and (key := search_key(q)):
         first, *others = key.split()
-        if connection.vendor == "sqlite":
-            # SQLite compares text byte by byte: "иванова" ≤ search_text < "иванова" + the highest
-            # character is every name starting with it, read from the index (its LIKE could not use it).
-            persons = persons.filter(search_text__gte=first, search_text__lt=first + "\U0010ffff")
-        else:
-            # PostgreSQL: LIKE 'иванова%' uses the index made with text_pattern_ops (Person.Meta).
-            persons = persons.filter(search_text__startswith=first)
+        # Every key that starts with "иванова" lies in ["иванова", "иванова" + the highest character).
+        persons = persons.filter(name_key__gte=first, name_key__lt=first + "\U0010ffff")
         for word in others:
             persons = persons.filter(search_text__contains=word)
     return persons.order_by(*PERSON_ORDERINGS.get(sort, PERSON_ORDERINGS["name"]))

@@ -236,6 +236,10 @@ class PersonOut(Schema):
 class PersonListOut(PersonOut):
     may_take_part: bool = Field(description="A consent to take part, under the text in force, is on file")
 
+    @staticmethod
+    def resolve_may_take_part(obj: Person) -> bool:
+        return obj.may_take_part is not None  # type: ignore[attr-defined]
+
 
 class PersonFilters(Schema):
     q: str = Field("", description="The surname or its beginning, then words of the name and patronymic")
@@ -265,6 +269,14 @@ class PersonPatch(Schema):
     qualification_category: Person.Category | None = None
     email: str | None = Field(None, max_length=254)
     phone: str | None = Field(None, max_length=40)
+
+
+class GuardianIn(Schema):
+    last_name: str = Field(min_length=1, max_length=150)
+    first_name: str = Field(min_length=1, max_length=150)
+    patronymic: str = Field("", max_length=150)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
 
 
 class ClaimCodeIn(Schema):
@@ -393,6 +405,16 @@ def create_claim_code(request: HttpRequest, person_id: int, payload: ClaimCodeIn
         raise PermissionDenied
     claim, code = account_services.issue_claim_code(person, claimant=payload.claimant, actor=user)
     return Status(201, {"code": code, "claimant": claim.claimant, "expires_at": claim.expires_at})
+
+
+@router.post("/persons/{int:person_id}/guardians", response={201: PersonOut}, url_name="guardian-create")
+def add_guardian(request: HttpRequest, person_id: int, payload: GuardianIn) -> Status[Person]:
+    """A guardian without a login, linked to the child (staff, the coordinator, the student's teacher)."""
+    user = _signed_in(request)
+    person = access_person(user, person_id)
+    if not may_issue_claim_code(user, person):
+        raise PermissionDenied
+    return Status(201, account_services.add_guardian(person, actor=user, **payload.dict()))
 
 
 @router.post("/persons/merge", response=PersonOut, url_name="person-merge")

@@ -260,6 +260,16 @@ class AffiliationForm(forms.Form):
         self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
 
 
+class GuardianForm(forms.Form):
+    """A guardian without a login: who they are and how to reach them."""
+
+    last_name = forms.CharField(label=_("Surname"), max_length=150)
+    first_name = forms.CharField(label=_("Name"), max_length=150)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
+    phone = PhoneField(label=_("Phone"), required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+
 class ClaimCodeForm(forms.Form):
     claimant = forms.ChoiceField(label=_("Who will use the code"), choices=ClaimCode.Claimant.choices)
 

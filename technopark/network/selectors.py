@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 
 from technopark.accounts.models import Consent, ConsentPurpose, Person
 from technopark.accounts.selectors import current_consent_text, find_persons
@@ -79,7 +79,8 @@ def find_people(
     sort: str = "name",
 ) -> QuerySet[Person]:
     """``persons`` (already narrowed to what the user sees) filtered for the people list, with their
-    institutions prefetched and a flag for a consent to take part under the text in force."""
+    institutions prefetched and ``may_take_part``: the id of a consent to take part under the text in
+    force, or None."""
     persons = find_persons(persons, q=q, sort=sort)
     if institution or kind:
         links = Affiliation.objects.all()
@@ -91,10 +92,16 @@ def find_people(
     if grade:
         persons = persons.filter(grade=grade)
     text = current_consent_text(ConsentPurpose.PARTICIPATION)
+    # The id of such a consent, or NULL. A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL would turn
+    # EXISTS into a hash of every consent in the city (90 ms) instead of 30 index probes for the page.
     consented = (
-        Exists(Consent.objects.filter(subject=OuterRef("pk"), text=text, withdrawn_at__isnull=True))
+        Subquery(
+            Consent.objects.filter(subject=OuterRef("pk"), text=text, withdrawn_at__isnull=True)
+            .order_by()
+            .values("pk")[:1]
+        )
         if text is not None
-        else Value(False)
+        else Value(None, output_field=IntegerField())
     )
     return persons.annotate(may_take_part=consented).prefetch_related(
         Prefetch("affiliations", queryset=Affiliation.objects.select_related("institution").order_by("kind", "id"))

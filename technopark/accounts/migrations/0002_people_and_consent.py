@@ -7,6 +7,19 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def create_c_collated_index(apps, schema_editor):
+    """PostgreSQL only: ФИО order and surname prefixes read an index in the C collation (see Person.Meta)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            'CREATE INDEX person_search_c ON accounts_person ((search_text COLLATE "C"), id)'
+        )
+
+
+def drop_c_collated_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS person_search_c")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -131,15 +144,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='person',
-            index=models.Index(fields=['last_name', 'first_name', 'patronymic', 'id'], name='person_name'),
-        ),
-        migrations.AddIndex(
-            model_name='person',
             index=models.Index(fields=['birth_date'], name='person_birth_date'),
         ),
         migrations.AddIndex(
             model_name='person',
-            index=models.Index(fields=['search_text'], name='person_search_prefix', opclasses=['text_pattern_ops']),
+            index=models.Index(fields=['search_text', 'id'], name='person_search'),
         ),
         migrations.AddConstraint(
             model_name='person',
@@ -165,4 +174,5 @@ class Migration(migrations.Migration):
             model_name='consent',
             index=models.Index(fields=['subject', 'purpose', 'withdrawn_at'], name='consent_subject_purpose'),
         ),
+        migrations.RunPython(create_c_collated_index, drop_c_collated_index, elidable=False),
     ]

@@ -20,6 +20,7 @@ from technopark.accounts.services.logins import (
 from technopark.accounts.services.people import (
     CLAIM_CODE_DAYS,
     PersonError,
+    add_guardian,
     claim_person,
     create_person,
     ensure_own_person,
@@ -36,6 +37,7 @@ __all__ = [
     "AccountError",
     "ConsentError",
     "PersonError",
+    "add_guardian",
     "claim_person",
     "create_consent_text",
     "create_person",

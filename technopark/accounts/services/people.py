@@ -140,6 +140,15 @@ def link_guardian(child: Person, guardian: Person, *, actor: Any) -> Guardianshi
 
 
 @transaction.atomic
+def add_guardian(child: Person, *, actor: Any, **fields: Any) -> Person:
+    """A new record for a guardian without a login (a parent who signs on paper), linked to ``child``.
+    Fields as `create_person`; raises what `link_guardian` raises, and then nothing is saved."""
+    guardian = create_person(actor=actor, **fields)
+    link_guardian(child, guardian, actor=actor)
+    return guardian
+
+
+@transaction.atomic
 def unlink_guardian(link: Guardianship, *, actor: Any) -> None:
     """Remove a guardianship (staff, when it was made by mistake)."""
     child, guardian = link.child, link.guardian

@@ -358,3 +358,40 @@ def test_through_the_api_a_teacher_adds_25_students_and_staff_merge_a_duplicate(
         "/api/v1/persons/merge", json.dumps({"keep": ids[0], "duplicate": ids[1]}), content_type="application/json"
     )
     assert refused.status_code == 403 and Person.objects.filter(pk=ids[1]).exists()
+
+
+def test_a_teacher_adds_a_guardian_without_a_login_and_staff_record_their_paper_consent(
+    make_user: Any, school: Any, teacher: Any, texts: Any, settings: Any, tmp_path: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    child = _student(school, "Белова", "Милана", born=dt.date(2015, 9, 1))
+    client = _client(teacher)
+    bad = client.post(
+        f"/people/{child.pk}/guardians/new/", {"last_name": "Белова", "first_name": "Ирина", "phone": "12"}
+    )
+    assert bad.status_code == 400 and 'value="Ирина"' in bad.content.decode()
+    added = client.post(
+        f"/people/{child.pk}/guardians/new/", {"last_name": "Белова", "first_name": "Ирина", "phone": "80447654321"}
+    )
+    assert added.status_code == 302
+    mother = Guardianship.objects.get(child=child).guardian
+    assert mother.user is None and mother.phone == "+375 44 765-43-21"
+    staff = _client(make_user("m@example.test", Role.METHODOLOGIST))
+    scan = SimpleUploadedFile("consent.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    response = staff.post(
+        f"/people/{child.pk}/consents/paper/",
+        {"purpose": "participation", "giver": mother.pk, "given_on": "2026-11-02", "scan": scan},
+    )
+    assert response.status_code == 302 and may_process(child, "participation")
+    # The child signing for themself at 11 is refused, and nothing is recorded.
+    scan = SimpleUploadedFile("consent.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    refused = staff.post(
+        f"/people/{child.pk}/consents/paper/",
+        {"purpose": "publication", "giver": child.pk, "given_on": "2026-11-02", "scan": scan},
+    )
+    assert refused.status_code == 400 and Consent.objects.count() == 1
+    assert staff.post(f"/people/{child.pk}/guardians/{mother.pk}/remove/").status_code == 302
+    assert not Guardianship.objects.filter(child=child).exists()
+    assert AuditLog.objects.filter(action="accounts.guardian.unlinked").exists()

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from technopark.accounts import selectors as account_selectors
 from technopark.accounts import services as account_services
 from technopark.accounts.access import may_act_as, signed_in_user, staff_required
-from technopark.accounts.models import Consent, ConsentPurpose, Person
+from technopark.accounts.models import Consent, ConsentPurpose, Guardianship, Person
 from technopark.accounts.services.consent import expected_giver_rule
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for
@@ -50,6 +50,7 @@ from technopark.network.forms import (
     ClassListForm,
     ClassRowForm,
     ClassRowFormSet,
+    GuardianForm,
     PaperConsentForm,
     PersonFilterForm,
     PersonForm,
@@ -252,6 +253,40 @@ def affiliation_remove(request: HttpRequest, affiliation_id: int) -> HttpRespons
         raise PermissionDenied
     services.remove_affiliation(affiliation, actor=request.user)
     messages.success(request, _("The person is detached from the institution."))
+    return redirect("network:person-detail", person_id=person.pk)
+
+
+@login_required
+def guardian_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Add a guardian without a login (they sign consents on paper, or claim the child later with a code
+    of their own). Whoever keeps the child's record for the institution may: staff, the coordinator,
+    the student's teacher."""
+    person = access_person(request.user, person_id)
+    if not may_issue_claim_code(request.user, person):
+        raise PermissionDenied
+    form = GuardianForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.add_guardian(person, actor=request.user, **form.cleaned_data)
+        except (DomainError, ValidationError) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The guardian is added."))
+            return redirect("network:person-detail", person_id=person.pk)
+    status = 400 if form.errors else 200
+    return render(request, "network/people/guardian_form.html", {"form": form, "person": person}, status=status)
+
+
+@staff_required(*PEOPLE_MANAGERS)
+@require_POST
+def guardian_remove(request: HttpRequest, person_id: int, guardian_id: int) -> HttpResponse:
+    """Staff undo a guardianship made by mistake (the guardian's record stays)."""
+    person = access_person(request.user, person_id)
+    link = Guardianship.objects.filter(child=person, guardian_id=guardian_id).select_related("guardian").first()
+    if link is None:
+        raise Http404
+    account_services.unlink_guardian(link, actor=request.user)
+    messages.success(request, _("The guardian is no longer linked to this record."))
     return redirect("network:person-detail", person_id=person.pk)
 
 
