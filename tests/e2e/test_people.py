@@ -171,6 +171,8 @@ def test_people_pages_have_no_accessibility_violations(sign_in_browser, make_use
         "/people/new/class/",
         "/people/claim/",
         f"/people/{child.pk}/consents/paper/",
+        f"/people/{child.pk}/guardians/new/",
+        "/staff/people/duplicates/",
         "/staff/consent-texts/",
         "/staff/consent-texts/new/?purpose=participation",
         f"/network/{school.pk}/",
