@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "technopark.core",
     "technopark.accounts",
     "technopark.network",
+    "technopark.events",
     "technopark.portal",
     "technopark.api",
     "technopark.accounts.admin_config.TechnoparkAdminConfig",

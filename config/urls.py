@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("technopark.accounts.urls")),
     path("", include("technopark.network.urls")),
+    path("", include("technopark.events.urls")),
     path("", include("technopark.portal.urls")),
     prefix_default_language=False,
 )

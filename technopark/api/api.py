@@ -23,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from technopark.accounts.api import router as accounts_router
 from technopark.api.auth import PUBLIC
 from technopark.core.errors import DomainError
+from technopark.events.api import router as events_router
 from technopark.network.api import router as network_router
 from technopark.portal.api import router as portal_router
 
@@ -132,6 +133,7 @@ def index(request: HttpRequest) -> dict[str, Any]:
             "institutions": reverse("api:institution-list"),
             "districts": reverse("api:district-list"),
             "agreements": reverse("api:agreement-list"),
+            "events": reverse("api:event-list"),
             "me": reverse("api:me"),
         },
     }
@@ -140,3 +142,4 @@ def index(request: HttpRequest) -> dict[str, Any]:
 api.add_router("/", portal_router)
 api.add_router("/", accounts_router)
 api.add_router("/", network_router)
+api.add_router("/", events_router)

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from technopark.core.models import ContentRevision
@@ -61,15 +62,27 @@ def _cacheable_request(request: HttpRequest) -> bool:
     )
 
 
-def cache_anonymous_page(revision_key: str) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """Serve the view's 200 responses to anonymous visitors from memory until ``revision_key`` changes."""
+def cache_anonymous_page(
+    revision_key: str, *, daily: bool = False
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Serve the view's 200 responses to anonymous visitors from memory until ``revision_key`` changes.
+
+    ``daily``: also until the date in Minsk changes, for pages that depend on today (what is upcoming).
+    """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            key = (revision_key, request.get_full_path(), get_language() or "", current_revision(revision_key))
+            key: tuple[Any, ...] = (
+                revision_key,
+                request.get_full_path(),
+                get_language() or "",
+                current_revision(revision_key),
+            )
+            if daily:
+                key += (timezone.localdate().isoformat(),)
             with _lock:
                 hit = _pages.get(key)
                 if hit is not None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from technopark.accounts.access import may_act_as
 from technopark.accounts.roles import CONTENT_EDITOR_ROLES
+from technopark.events.access import may_manage_events
 from technopark.network.access import may_manage_network, may_manage_people
 
 
@@ -22,6 +23,8 @@ def _staff_menu(request: HttpRequest) -> list[dict[str, str]]:
             {"url": reverse("portal:news-manage"), "label": _("News")},
             {"url": reverse("portal:home-blocks"), "label": _("Home page texts")},
         ]
+    if may_manage_events(user):
+        items += [{"url": reverse("events:event-manage"), "label": _("Events")}]
     if may_manage_network(user):
         items += [
             {"url": reverse("network:agreement-list"), "label": _("Cooperation agreements")},

@@ -1,0 +1,218 @@
+"""The events API. No `from __future__ import annotations` here: django-ninja reads the annotations
+of query parameters (`Query[...]`) at import time."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from technopark.core.pagination import Pagination
+from technopark.events import selectors, services
+from technopark.events.access import access_event, may_manage_events, may_see_online_link, visible_events
+from technopark.events.models import CentreLab, Direction, Event
+from technopark.network.models import Institution
+
+router = Router(tags=["events"])
+
+
+class SessionOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    title: str
+    hours: float | None
+
+
+class NominationOut(Schema):
+    id: int
+    title: str
+    min_age: int | None
+    max_age: int | None
+    min_grade: int | None
+    max_grade: int | None
+    capacity: int | None
+
+
+class EventListOut(Schema):
+    id: int
+    title: str
+    summary: str
+    kind: Event.Kind
+    audience: Event.Audience
+    level: Event.Level
+    format: Event.Format
+    directions: list[str]
+    status: Event.Status
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    venue: str
+
+    @staticmethod
+    def resolve_venue(obj: Event) -> str:
+        return obj.venue_label()
+
+
+class EventOut(EventListOut):
+    description: str
+    venue_kind: Event.VenueKind
+    venue_lab: str
+    online_url: str | None = Field(description="Only for confirmed participants and staff")
+    min_age: int | None
+    max_age: int | None
+    min_grade: int | None
+    max_grade: int | None
+    registration_opens_at: dt.datetime | None
+    registration_closes_at: dt.datetime | None
+    capacity: int | None
+    needs_approval: bool
+    sessions: list[SessionOut]
+    nominations: list[NominationOut]
+    co_organisers: list[int]
+
+    @staticmethod
+    def resolve_sessions(obj: Event) -> list[Any]:
+        return list(obj.sessions.all())
+
+    @staticmethod
+    def resolve_nominations(obj: Event) -> list[Any]:
+        return list(obj.nominations.all())
+
+    @staticmethod
+    def resolve_co_organisers(obj: Event) -> list[int]:
+        return [institution.pk for institution in obj.co_organisers.all()]
+
+    @staticmethod
+    def resolve_online_url(obj: Event, context: Any) -> str | None:
+        request = context["request"]
+        return obj.online_url if may_see_online_link(request.auth, obj) else None
+
+
+class EventFilters(Schema):
+    q: str = Field("", description="Words of the title")
+    kind: Event.Kind | None = None
+    audience: Event.Audience | None = Field(None, description="Events for both audiences count for each")
+    direction: Direction | None = None
+    level: Event.Level | None = None
+    date_from: dt.date | None = Field(None, description="Events that end on this day or later")
+    date_to: dt.date | None = Field(None, description="Events that start on this day or earlier")
+    upcoming: bool = Field(True, description="Only events not over yet (ignored when dates are given)")
+
+
+class SessionIn(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    title: str = ""
+    hours: float | None = None
+
+
+class EventIn(Schema):
+    title_ru: str = Field(min_length=1, max_length=300)
+    title_be: str = Field("", max_length=300)
+    title_en: str = Field("", max_length=300)
+    summary_ru: str = Field("", max_length=500)
+    description_ru: str = ""
+    kind: Event.Kind
+    audience: Event.Audience
+    level: Event.Level
+    format: Event.Format
+    directions: list[Direction] = []
+    venue_kind: Event.VenueKind
+    venue_lab: CentreLab | None = None
+    venue_details: str = Field("", max_length=300)
+    online_url: str = Field("", max_length=200)
+    min_age: int | None = Field(None, ge=0, le=99)
+    max_age: int | None = Field(None, ge=0, le=99)
+    min_grade: int | None = Field(None, ge=1, le=11)
+    max_grade: int | None = Field(None, ge=1, le=11)
+    registration_opens_at: dt.datetime | None = None
+    registration_closes_at: dt.datetime | None = None
+    capacity: int | None = Field(None, ge=1)
+    needs_approval: bool = False
+    co_organisers: list[int] = []
+    sessions: list[SessionIn] = []
+
+
+class EventPatch(Schema):
+    title_ru: str | None = Field(None, min_length=1, max_length=300)
+    title_be: str | None = Field(None, max_length=300)
+    title_en: str | None = Field(None, max_length=300)
+    summary_ru: str | None = Field(None, max_length=500)
+    description_ru: str | None = None
+    kind: Event.Kind | None = None
+    audience: Event.Audience | None = None
+    level: Event.Level | None = None
+    format: Event.Format | None = None
+    directions: list[Direction] | None = None
+    venue_kind: Event.VenueKind | None = None
+    venue_lab: CentreLab | None = None
+    venue_details: str | None = Field(None, max_length=300)
+    online_url: str | None = Field(None, max_length=200)
+    registration_opens_at: dt.datetime | None = None
+    registration_closes_at: dt.datetime | None = None
+    capacity: int | None = Field(None, ge=1)
+    needs_approval: bool | None = None
+    status: Event.Status | None = Field(None, description="The next step of the life cycle")
+    sessions: list[SessionIn] | None = None
+
+
+def _detail(user: Any, event_id: int) -> Event:
+    access_event(user, event_id)
+    return selectors.event_page(visible_events(user), event_id).get()
+
+
+@router.get("/events", response=list[EventListOut], url_name="event-list", summary="Events (the calendar)")
+@paginate(Pagination)
+def list_events(request: HttpRequest, filters: Query[EventFilters]) -> Any:
+    """Announced events with the calendar's filters; by default those not over yet, soonest first."""
+    values = {k: v for k, v in filters.dict().items() if v not in (None, "") and k != "upcoming"}
+    events = selectors.find_events(visible_events(request.auth), **values)  # type: ignore[attr-defined]
+    if filters.upcoming and not (filters.date_from or filters.date_to):
+        events = selectors.upcoming(events)
+    return events
+
+
+@router.get("/events/{int:event_id}", response=EventOut, url_name="event-detail")
+def get_event(request: HttpRequest, event_id: int) -> Event:
+    return _detail(request.auth, event_id)  # type: ignore[attr-defined]
+
+
+def _institutions(ids: list[int]) -> list[Institution]:
+    return [get_object_or_404(Institution, pk=pk) for pk in ids]
+
+
+@router.post("/events", response={201: EventOut}, url_name="event-create")
+def create_event(request: HttpRequest, payload: EventIn) -> Status[Event]:
+    """Methodologists and administrators; the event starts as a draft."""
+    user = request.auth  # type: ignore[attr-defined]
+    if not may_manage_events(user):
+        raise PermissionDenied
+    values = payload.dict(exclude={"co_organisers", "sessions"})
+    values["directions"] = [str(d) for d in values["directions"]]
+    values["venue_lab"] = values["venue_lab"] or ""
+    event = services.create_event(actor=user, co_organisers=_institutions(payload.co_organisers), **values)
+    if payload.sessions:
+        services.set_sessions(event, [s.dict() for s in payload.sessions], actor=user)
+    return Status(201, _detail(user, event.pk))
+
+
+@router.patch("/events/{int:event_id}", response=EventOut, url_name="event-update")
+def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Event:
+    """Change the announcement, replace the sessions, or move the event along its life cycle."""
+    user = request.auth  # type: ignore[attr-defined]
+    event = access_event(user, event_id, for_write=True)
+    values = payload.dict(exclude_unset=True, exclude={"status", "sessions"})
+    if "directions" in values:
+        values["directions"] = [str(d) for d in values["directions"] or []]
+    if "venue_lab" in values:
+        values["venue_lab"] = values["venue_lab"] or ""
+    if values:
+        services.update_event(event, actor=user, **values)
+    if payload.sessions is not None:
+        services.set_sessions(event, [s.dict() for s in payload.sessions], actor=user)
+    if payload.status is not None:
+        services.change_status(event, payload.status, actor=user)
+    return _detail(user, event_id)

@@ -1,0 +1,192 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from technopark.core.files import validate_document, validate_image
+from technopark.core.forms import TranslatedFormMixin
+from technopark.core.i18n import CONTENT_LANGUAGES
+from technopark.events.models import Direction, Event, EventDocument, Nomination
+from technopark.network.models import Institution
+
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _datetime_input() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CalendarFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, help_text=_("Words of the title"))
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *Event.Kind.choices])
+    audience = forms.ChoiceField(
+        label=_("For whom"), required=False, choices=[("", _("Everyone")), *Event.Audience.choices[:2]]
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"), required=False, choices=[("", _("Any direction")), *Direction.choices]
+    )
+    level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("Any level")), *Event.Level.choices])
+    date_from = forms.DateField(label=_("From"), required=False, input_formats=DATE_FORMATS, widget=_date_input())
+    date_to = forms.DateField(label=_("To"), required=False, input_formats=DATE_FORMATS, widget=_date_input())
+
+    def filters(self) -> dict[str, Any]:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+class EventForm(TranslatedFormMixin, forms.ModelForm):
+    """The announcement of an event; sessions, nominations and documents have forms of their own."""
+
+    translated_names = ("title", "summary", "description")
+
+    directions = forms.MultipleChoiceField(
+        label=_("Directions"), required=False, choices=Direction.choices, widget=forms.CheckboxSelectMultiple
+    )
+    co_organisers = forms.ModelMultipleChoiceField(
+        label=_("Co-organisers"),
+        required=False,
+        queryset=Institution.objects.filter(is_active=True).order_by("short_name"),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    image = forms.ImageField(
+        label=_("Image"), required=False, help_text=_("JPEG, PNG or WebP, at most 10 MB."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )  # fmt: skip
+
+    class Meta:
+        model = Event
+        fields = [
+            "title_ru", "summary_ru", "description_ru", "title_be", "summary_be", "description_be",
+            "title_en", "summary_en", "description_en",
+            "kind", "audience", "level", "format", "directions",
+            "venue_kind", "venue_lab", "venue_details", "online_url", "co_organisers",
+            "min_age", "max_age", "min_grade", "max_grade",
+            "registration_opens_at", "registration_closes_at", "capacity", "needs_approval", "image_alt",
+        ]  # fmt: skip
+        widgets = {
+            **{f"description_{code}": forms.Textarea(attrs={"rows": 8}) for code in CONTENT_LANGUAGES},
+            **{f"summary_{code}": forms.Textarea(attrs={"rows": 2}) for code in CONTENT_LANGUAGES},
+            "registration_opens_at": _datetime_input(),
+            "registration_closes_at": _datetime_input(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("registration_opens_at", "registration_closes_at"):
+            self.fields[name].input_formats = DATETIME_FORMATS  # type: ignore[attr-defined]
+
+    def clean_image(self) -> UploadedFile | None:
+        upload = self.cleaned_data.get("image")
+        return validate_image(upload) if isinstance(upload, UploadedFile) else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for low, high in (("min_age", "max_age"), ("min_grade", "max_grade")):
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                self.add_error(high, _("The upper limit is below the lower one."))
+        return data
+
+    def service_fields(self) -> dict[str, Any]:
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields if name != "co_organisers"}
+        if self.cleaned_data.get("image"):
+            fields["image"] = self.cleaned_data["image"]
+        return fields
+
+
+class SessionForm(forms.Form):
+    """One session in the wall-clock time of Minsk."""
+
+    day = forms.DateField(label=_("Date"), required=False, input_formats=DATE_FORMATS, widget=_date_input())
+    start = forms.TimeField(
+        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end = forms.TimeField(label=_("To"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    title = forms.CharField(label=_("Topic"), required=False, max_length=300)
+    hours = forms.DecimalField(label=_("Academic hours"), required=False, min_value=0, max_digits=4, decimal_places=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        number = (self.prefix or "").rsplit("-", 1)[-1]
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = _("%(column)s, session %(row)s") % {
+                "column": field.label,
+                "row": int(number) + 1 if number.isdigit() else "",
+            }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.is_blank(data):
+            return data
+        for name in ("day", "start", "end"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("This field is required."))
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", _("The end is before the start."))
+        return data
+
+    @staticmethod
+    def is_blank(data: dict[str, Any]) -> bool:
+        return not any(data.get(name) for name in ("day", "start", "end", "title", "hours"))
+
+    def session(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "starts_at": timezone.make_aware(dt.datetime.combine(data["day"], data["start"])),
+            "ends_at": timezone.make_aware(dt.datetime.combine(data["day"], data["end"])),
+            "title": data.get("title") or "",
+            "hours": data.get("hours"),
+        }
+
+
+SessionFormSet = forms.formset_factory(SessionForm, extra=3, max_num=60, absolute_max=60)
+
+
+class NominationForm(TranslatedFormMixin, forms.ModelForm):
+    translated_names = ("title",)
+
+    class Meta:
+        model = Nomination
+        fields = [
+            "title_ru",
+            "title_be",
+            "title_en",
+            "min_age",
+            "max_age",
+            "min_grade",
+            "max_grade",
+            "capacity",
+            "position",
+        ]
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class DocumentForm(forms.ModelForm):
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF or an image, at most 20 MB."),
+        widget=forms.FileInput(attrs={"accept": "application/pdf,image/jpeg,image/png,image/webp"}),
+    )
+
+    class Meta:
+        model = EventDocument
+        fields = ["kind", "title"]
+
+    def clean_file(self) -> UploadedFile:
+        return validate_document(self.cleaned_data["file"])
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Event.Status.choices)

@@ -1,0 +1,280 @@
+"""Events of the centre (DOMAIN.md: Event, Nomination): contests, competitions, festivals, camps,
+excursions, technical weekends, master classes for students; courses, meetings, seminars, conferences
+and consultations for teachers. This module announces them; registration builds on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from technopark.core.files import random_upload_name
+from technopark.core.i18n import translated
+from technopark.core.models import TimeStampedModel
+
+
+class Direction(models.TextChoices):
+    """The centre's four directions (the seed: engineering, IT, architecture, design)."""
+
+    ENGINEERING = "engineering", _("Engineering")
+    IT = "it", _("Information technology")
+    ARCHITECTURE = "architecture", _("Architecture")
+    DESIGN = "design", _("Design")
+
+
+class CentreLab(models.TextChoices):
+    """The four labs of the centre, as a venue. The labs module (bookings) will hold them as rows."""
+
+    COMPUTER_CENTRE = "computer_centre", _("Computer centre")
+    CREATIVE_LAB = "creative_lab", _("Creative laboratory")
+    FABLAB = "fablab", _("FabLab")
+    TECH_LAB = "tech_lab", _("Laboratory of technologies and engineering")
+
+
+def event_image_path(instance: Any, filename: str) -> str:
+    return random_upload_name("events", filename)
+
+
+def event_document_path(instance: Any, filename: str) -> str:
+    return random_upload_name("event-documents", filename)
+
+
+class Event(TimeStampedModel):
+    """One event, from announcement to archive. Texts are in three languages (Russian required)."""
+
+    class Kind(models.TextChoices):
+        CONTEST = "contest", _("Contest")
+        COMPETITION = "competition", _("Competition")
+        FESTIVAL = "festival", _("Festival")
+        EXHIBITION = "exhibition", _("Exhibition")
+        CAMP = "camp", _("Profile camp")
+        EXCURSION = "excursion", _("Excursion")
+        TECH_WEEKEND = "tech_weekend", _("Technical weekend")
+        INTERACTIVE = "interactive", _("Interactive platform")
+        MASTER_CLASS = "master_class", _("Master class")
+        COURSE = "course", _("Training course")
+        METHODICAL_MEETING = "methodical_meeting", _("Instructive-methodical meeting")
+        SEMINAR = "seminar", _("Seminar")
+        CONFERENCE = "conference", _("Conference")
+        CONSULTATION = "consultation", _("Consultation")
+
+    class Audience(models.TextChoices):
+        STUDENTS = "students", _("Students")
+        TEACHERS = "teachers", _("Teachers")
+        BOTH = "both", _("Students and teachers")
+
+    class Level(models.TextChoices):
+        CENTRE = "centre", _("Centre")
+        CITY = "city", _("City")
+        REPUBLIC = "republic", _("Republican")
+        INTERNATIONAL = "international", _("International")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        ONLINE = "online", _("Online")
+        MIXED = "mixed", _("In person and online")
+
+    class VenueKind(models.TextChoices):
+        LAB = "lab", _("A lab of the centre")
+        ROOM = "room", _("A room of the centre")
+        EXTERNAL = "external", _("Another address")
+        ONLINE = "online", _("Online only")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", pgettext_lazy("event", "Announced")
+        REGISTRATION_OPEN = "registration_open", _("Registration open")
+        REGISTRATION_CLOSED = "registration_closed", _("Registration closed")
+        HELD = "held", pgettext_lazy("event", "Held")
+        RESULTS_PUBLISHED = "results_published", _("Results published")
+        ARCHIVED = "archived", _("Archived")
+
+    title_ru = models.CharField(_("title (Russian)"), max_length=300)
+    title_be = models.CharField(_("title (Belarusian)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    summary_ru = models.CharField(_("summary (Russian)"), max_length=500, blank=True)
+    summary_be = models.CharField(_("summary (Belarusian)"), max_length=500, blank=True)
+    summary_en = models.CharField(_("summary (English)"), max_length=500, blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    description_be = models.TextField(_("description (Belarusian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    image = models.ImageField(_("image"), upload_to=event_image_path, blank=True)
+    image_alt = models.CharField(_("image description"), max_length=300, blank=True)
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    directions = models.JSONField(_("directions"), default=list, blank=True)
+
+    # The first and last moments of the sessions, kept by the services (calendar queries read these).
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+
+    venue_kind = models.CharField(_("venue"), max_length=10, choices=VenueKind.choices)
+    venue_lab = models.CharField(_("lab"), max_length=20, choices=CentreLab.choices, blank=True)
+    venue_details = models.CharField(
+        _("room or address"), max_length=300, blank=True, help_text=_("A room number, or a full address")
+    )
+    online_url = models.URLField(_("online link"), blank=True, help_text=_("Shown only to confirmed participants"))
+    co_organisers = models.ManyToManyField(
+        "network.Institution", verbose_name=_("co-organisers"), blank=True, related_name="co_organised_events"
+    )
+
+    min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("to age"), null=True, blank=True)
+    min_grade = models.PositiveSmallIntegerField(
+        _("from grade"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(11)]
+    )
+    max_grade = models.PositiveSmallIntegerField(
+        _("to grade"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(11)]
+    )
+    registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
+    registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True, help_text=_("Empty: no limit"))
+    needs_approval = models.BooleanField(_("staff approve each registration"), default=False)
+
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Lower-cased, ё-folded titles in all languages, for search (kept by the services).
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="event_status_start"),
+            models.Index(fields=["starts_at", "ends_at"], name="event_dates"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_age__isnull=True)
+                | models.Q(max_age__isnull=True)
+                | models.Q(min_age__lte=models.F("max_age")),
+                name="event_ages_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_grade__isnull=True)
+                | models.Q(max_grade__isnull=True)
+                | models.Q(min_grade__lte=models.F("max_grade")),
+                name="event_grades_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title_ru
+
+    @property
+    def title(self) -> str:
+        return translated(self, "title")
+
+    @property
+    def summary(self) -> str:
+        return translated(self, "summary")
+
+    @property
+    def description(self) -> str:
+        return translated(self, "description")
+
+    @property
+    def is_public(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    def direction_labels(self) -> list[str]:
+        return [str(Direction(code).label) for code in self.directions if code in Direction.values]
+
+    def venue_label(self) -> str:
+        """Where it happens, as a participant reads it (the online link is never part of it)."""
+        if self.venue_kind == self.VenueKind.LAB and self.venue_lab:
+            place = str(CentreLab(self.venue_lab).label)
+            return f"{place}, {self.venue_details}" if self.venue_details else place
+        if self.venue_kind == self.VenueKind.ONLINE:
+            return str(_("Online"))
+        return self.venue_details
+
+
+class EventSession(models.Model):
+    """One meeting of an event: a single day, or one of a course's sessions (with its academic hours)."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    title = models.CharField(_("topic"), max_length=300, blank=True)
+    hours = models.DecimalField(
+        _("academic hours"), max_digits=4, decimal_places=1, null=True, blank=True, help_text=_("For courses")
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} — {self.starts_at:%d.%m.%Y %H:%M}"
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return self.ends_at - self.starts_at
+
+
+class Nomination(models.Model):
+    """A category of a contest with its own age or grade range, places and results."""
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="nominations")
+    title_ru = models.CharField(_("title (Russian)"), max_length=300)
+    title_be = models.CharField(_("title (Belarusian)"), max_length=300, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("from age"), null=True, blank=True)
+    max_age = models.PositiveSmallIntegerField(_("to age"), null=True, blank=True)
+    min_grade = models.PositiveSmallIntegerField(_("from grade"), null=True, blank=True)
+    max_grade = models.PositiveSmallIntegerField(_("to grade"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True, help_text=_("Empty: no limit"))
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title_ru
+
+    @property
+    def title(self) -> str:
+        return translated(self, "title")
+
+
+class EventDocument(models.Model):
+    """A file of an event: the regulations (положение), a programme, a form to fill in."""
+
+    class Kind(models.TextChoices):
+        REGULATIONS = "regulations", _("Regulations")
+        PROGRAMME = "programme", _("Programme")
+        OTHER = "other", _("Other document")
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.REGULATIONS)
+    title = models.CharField(_("title"), max_length=300)
+    file = models.FileField(_("file"), upload_to=event_document_path)
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event document")
+        verbose_name_plural = _("event documents")
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,107 @@
+"""Reads of events for the calendar (list and month), the event page, the feed and the API."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from technopark.core.text import search_key
+from technopark.events.models import Event, EventSession, Nomination
+
+ORDERINGS = {
+    "date": ["starts_at", "id"],
+    "-date": ["-starts_at", "-id"],
+    "-created": ["-created_at", "-id"],
+}
+
+
+def find_events(
+    events: QuerySet[Event],
+    *,
+    q: str = "",
+    kind: str = "",
+    audience: str = "",
+    direction: str = "",
+    level: str = "",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    status: str = "",
+    sort: str = "date",
+) -> QuerySet[Event]:
+    """``events`` filtered like the calendar: words of the title, kind, audience (an event for both counts
+    for each), direction, level, a date range it overlaps (Minsk days), and sorted."""
+    if q and (key := search_key(q)):
+        for word in key.split():
+            events = events.filter(search_text__contains=word)
+    if kind:
+        events = events.filter(kind=kind)
+    if audience:
+        events = events.filter(audience__in=[audience, Event.Audience.BOTH])
+    if direction:
+        # The directions are a JSON list; its text holds each code in quotes on SQLite and PostgreSQL.
+        events = events.filter(directions__icontains=f'"{direction}"')
+    if level:
+        events = events.filter(level=level)
+    if date_from:
+        events = events.filter(ends_at__gte=_start_of(date_from))
+    if date_to:
+        events = events.filter(starts_at__lt=_start_of(date_to + dt.timedelta(days=1)))
+    if status:
+        events = events.filter(status=status)
+    return events.filter(starts_at__isnull=False).order_by(*ORDERINGS.get(sort, ORDERINGS["date"]))
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def upcoming(events: QuerySet[Event], *, today: dt.date | None = None) -> QuerySet[Event]:
+    """Events not over yet (ending today or later), soonest first."""
+    return events.filter(ends_at__gte=_start_of(today or timezone.localdate()))
+
+
+def event_page(events: QuerySet[Event], event_id: int) -> QuerySet[Event]:
+    """The queryset for one event page: sessions, nominations, documents and co-organisers in five queries."""
+    return events.filter(pk=event_id).prefetch_related(
+        Prefetch("sessions", queryset=EventSession.objects.order_by("starts_at", "id")),
+        Prefetch("nominations", queryset=Nomination.objects.order_by("position", "id")),
+        "documents",
+        "co_organisers",
+    )
+
+
+@dataclass
+class Day:
+    date: dt.date
+    in_month: bool
+    sessions: list[EventSession] = field(default_factory=list)
+
+
+def month_grid(events: QuerySet[Event], year: int, month: int) -> list[list[Day]]:
+    """Weeks (Monday first, as in Belarus) of the month, each day with the sessions of ``events`` on it.
+
+    A course with five sessions appears on each of its five days; a three-day festival has a session per
+    day, or one long session that appears on every day it spans.
+    """
+    weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    first, last = weeks[0][0], weeks[-1][-1]
+    sessions = (
+        EventSession.objects.filter(
+            event__in=events, ends_at__gte=_start_of(first), starts_at__lt=_start_of(last + dt.timedelta(days=1))
+        )
+        .select_related("event")
+        .order_by("starts_at", "id")
+    )
+    by_day: dict[dt.date, list[EventSession]] = defaultdict(list)
+    for session in sessions:
+        day = timezone.localtime(session.starts_at).date()
+        end = timezone.localtime(session.ends_at).date()
+        while day <= end:
+            by_day[day].append(session)
+            day += dt.timedelta(days=1)
+    return [[Day(day, day.month == month, by_day.get(day, [])) for day in week] for week in weeks]

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from technopark.events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("events/", views.calendar_list, name="calendar"),
+    path("events/month/", views.calendar_month, name="calendar-month"),
+    path("events/feed.ics", views.calendar_feed, name="calendar-feed"),
+    path("events/<int:event_id>/", views.event_detail, name="event-detail"),
+    path("events/<int:event_id>/image/", views.event_image, name="event-image"),
+    path("events/documents/<int:document_id>/", views.document_file, name="document-file"),
+    path("staff/events/", views.event_manage, name="event-manage"),
+    path("staff/events/new/", views.event_create, name="event-create"),
+    path("staff/events/<int:event_id>/", views.event_edit, name="event-edit"),
+    path("staff/events/<int:event_id>/sessions/", views.event_sessions, name="event-sessions"),
+    path("staff/events/<int:event_id>/nominations/", views.event_nominations, name="event-nominations"),
+    path("staff/events/<int:event_id>/status/", views.event_status, name="event-status"),
+    path("staff/events/<int:event_id>/documents/", views.document_add, name="document-add"),
+    path("staff/events/nominations/<int:nomination_id>/", views.nomination_edit, name="nomination-edit"),
+    path("staff/events/nominations/<int:nomination_id>/delete/", views.nomination_delete, name="nomination-delete"),
+    path("staff/events/documents/<int:document_id>/delete/", views.document_delete, name="document-delete"),
+]
