@@ -148,6 +148,27 @@ MATRIX: dict[str, Case] = {
     "api:consent-withdraw":                 Case("POST",   "200 200 404 404 404 200 404 404 401", "consent_id=consent"),
     "api:consent-list":                     Case("GET",    "200 200 200 200 200 200 200 200 401"),
     "api:consent-text-list":                Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    # Events: the public calendar; staff pages for methodologists (and administrators). A draft is 404.
+    "events:calendar":                      Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "events:calendar-month":                Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "events:calendar-feed":                 Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "events:event-detail":                  Case("GET",    "200 200 200 200 200 200 200 200 200", "event_id=event"),
+    "events:event-image":                   Case("GET",    "404 404 404 404 404 404 404 404 404", "event_id=event"),
+    "events:document-file":                 Case("GET",    "200 200 200 200 200 200 200 200 200", "document_id=event_document"),
+    "events:event-manage":                  Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "events:event-create":                  Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "events:event-edit":                    Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=draft_event"),
+    "events:event-sessions":                Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=draft_event"),
+    "events:event-nominations":             Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=draft_event"),
+    "events:event-status":                  Case("POST",   "302 302 403 403 403 403 403 403 302", "event_id=draft_event", {"status": "published"}),
+    "events:document-add":                  Case("POST",   "302 302 403 403 403 403 403 403 302", "event_id=draft_event", {"title": "x"}),
+    "events:nomination-edit":               Case("GET",    "200 200 403 403 403 403 403 403 302", "nomination_id=nomination"),
+    "events:nomination-delete":             Case("POST",   "302 302 403 403 403 403 403 403 302", "nomination_id=nomination"),
+    "events:document-delete":               Case("POST",   "302 302 403 403 403 403 403 403 302", "document_id=event_document"),
+    "api:event-list":                       Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "api:event-detail":                     Case("GET",    "200 200 404 404 404 404 404 404 404", "event_id=draft_event"),
+    "api:event-create":                     Case("POST",   "201 201 403 403 403 403 403 403 401", "", {"title_ru": "Конкурс", "kind": "contest", "audience": "students", "level": "city", "format": "in_person", "venue_kind": "lab", "venue_lab": "fablab"}, json=True),
+    "api:event-update":                     Case("PATCH",  "200 200 403 403 403 403 403 403 401", "event_id=draft_event", {"summary_ru": "Коротко"}, json=True),
     # Back office (see module docstring)
     "admin:index":                          Case("GET",    "200 302 302 302 302 302 302 302 302"),
     # Sign-in, sign-up, e-mail and password (django-allauth)
@@ -220,7 +241,35 @@ def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any
     target = make_user("target@example.test", "student")
     network = _network_world(author, make_user)
     people = _people_world(author, personas, network["institution"])
-    return {"published": published, "draft": draft, "block": block, "target": target, **network, **people}
+    events = _events_world(author)
+    return {"published": published, "draft": draft, "block": block, "target": target, **network, **people, **events}
+
+
+def _events_world(author: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from technopark.events import services
+
+    def make(title: str) -> Any:
+        event = services.create_event(
+            actor=author, title_ru=title, kind="contest", audience="students", level="city", format="in_person",
+            venue_kind="lab", venue_lab="fablab",
+        )  # fmt: skip
+        day = timezone.localdate() + dt.timedelta(days=7)
+        services.set_sessions(
+            event, [{"starts_at": services.localise(day, dt.time(10)), "ends_at": services.localise(day, dt.time(12))}],
+            actor=author,
+        )  # fmt: skip
+        return event
+
+    event = make("Конкурс")
+    nomination = services.save_nomination(event, actor=author, title_ru="Младшая группа")
+    scan = SimpleUploadedFile("document.pdf", b"%PDF-1.4 regulations", content_type="application/pdf")
+    document = services.add_document(event, actor=author, title="Положение", kind="regulations", file=scan)
+    services.change_status(event, "published", actor=author)
+    return {"event": event, "draft_event": make("Черновик"), "nomination": nomination, "event_document": document}
 
 
 def _people_world(author: Any, personas: dict[str, Any], institution: Any) -> dict[str, Any]:

@@ -97,6 +97,34 @@ def _people(count: int) -> None:
     )
 
 
+def _events(count: int) -> None:
+    """``count`` published events a week ahead, each with two sessions and a co-organiser."""
+    import datetime as dt
+
+    from technopark.events.models import Event, EventSession
+    from technopark.network.models import District, Institution
+
+    partner = Institution.objects.create(
+        full_name="Университет", short_name="Университет", kind="university", district=District.objects.first(),
+        cluster_role="partner",
+    )  # fmt: skip
+    start = timezone.now() + dt.timedelta(days=7)
+    events = Event.objects.bulk_create(
+        Event(title_ru=f"Конкурс {i}", kind="contest", audience="students", level="city", format="in_person",
+              venue_kind="lab", venue_lab="fablab", status="published", starts_at=start,
+              ends_at=start + dt.timedelta(days=1, hours=2), search_text=f"конкурс {i}")
+        for i in range(count)
+    )  # fmt: skip
+    EventSession.objects.bulk_create(
+        EventSession(event=e, starts_at=start + dt.timedelta(days=d), ends_at=start + dt.timedelta(days=d, hours=2))
+        for e in events
+        for d in (0, 1)
+    )
+    Event.co_organisers.through.objects.bulk_create(
+        Event.co_organisers.through(event_id=e.pk, institution_id=partner.pk) for e in events
+    )
+
+
 # (url, who, data maker, expected queries)
 PAGES = {
     "home": ("/", None, _news, 2),
@@ -115,6 +143,12 @@ PAGES = {
     "api people list": ("/api/v1/persons?limit=50", "teacher", _people, 7),
     "api consent list": ("/api/v1/consents?limit=50", "methodologist", _people, 5),
     "staff duplicates": ("/staff/people/duplicates/", "methodologist", _people, 6),
+    # The calendar (anonymous pages are cached; measured signed in): count + page + co-organisers.
+    "event calendar": ("/events/", "student", _events, 6),
+    "event month": ("/events/month/", "student", _events, 4),
+    "api event list": ("/api/v1/events?limit=50", None, _events, 2),
+    "event feed": ("/events/feed.ics", None, _events, 2),
+    "staff event list": ("/staff/events/", "methodologist", _events, 7),
     # Staff pages: session, user, roles, second-factor check, then the list (count + page, + prefetch).
     "staff news list": ("/staff/news/", "methodologist", _news, 6),
     "staff user list": ("/staff/users/", "administrator", _users, 7),
