@@ -206,6 +206,12 @@ EMAIL_IN_BACKGROUND = env_bool("EMAIL_IN_BACKGROUND", not DEBUG)
 if EMAIL_IN_BACKGROUND:
     EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
     EMAIL_BACKEND = "technopark.core.mail.TaskEmailBackend"
+# The address of the site as people open it, for links in e-mails that background tasks send (they have
+# no request to take it from). Defaults to https:// and the first allowed host.
+SITE_URL = env_str(
+    "SITE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if ALLOWED_HOSTS and not DEBUG else "http://127.0.0.1:8000",
+).rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Технопрорыв <noreply@technopark.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -169,6 +169,10 @@ MATRIX: dict[str, Case] = {
     "api:event-detail":                     Case("GET",    "200 200 404 404 404 404 404 404 404", "event_id=draft_event"),
     "api:event-create":                     Case("POST",   "201 201 403 403 403 403 403 403 401", "", {"title_ru": "Конкурс", "kind": "contest", "audience": "students", "level": "city", "format": "in_person", "venue_kind": "lab", "venue_lab": "fablab"}, json=True),
     "api:event-update":                     Case("PATCH",  "200 200 403 403 403 403 403 403 401", "event_id=draft_event", {"summary_ru": "Коротко"}, json=True),
+    # Registration through the API: personas without a record of their own are told why (400); the world's
+    # registration is the pupil's (made by a methodologist): the guardian and the teacher may cancel it.
+    "api:registration-create":              Case("POST",   "400 400 400 201 400 201 400 400 401", "event_id=open_event", {}, json=True),
+    "api:registration-cancel":              Case("DELETE", "200 200 403 200 404 200 404 404 401", "registration_id=registration"),
     # Back office (see module docstring)
     "admin:index":                          Case("GET",    "200 302 302 302 302 302 302 302 302"),
     # Sign-in, sign-up, e-mail and password (django-allauth)
@@ -242,7 +246,30 @@ def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any
     network = _network_world(author, make_user)
     people = _people_world(author, personas, network["institution"])
     events = _events_world(author)
+    events |= _registration_world(author, people["pupil"])
     return {"published": published, "draft": draft, "block": block, "target": target, **network, **people, **events}
+
+
+def _registration_world(author: Any, pupil: Any) -> dict[str, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from technopark.events import services
+
+    event = services.create_event(
+        actor=author, title_ru="Открытая регистрация", kind="contest", audience="both", level="city",
+        format="in_person", venue_kind="lab", venue_lab="fablab",
+    )  # fmt: skip
+    day = timezone.localdate() + dt.timedelta(days=9)
+    services.set_sessions(
+        event, [{"starts_at": services.localise(day, dt.time(10)), "ends_at": services.localise(day, dt.time(12))}],
+        actor=author,
+    )  # fmt: skip
+    services.change_status(event, "published", actor=author)
+    services.change_status(event, "registration_open", actor=author)
+    registration = services.register(event, actor=author, form="individual", person=pupil)
+    return {"open_event": event, "registration": registration}
 
 
 def _events_world(author: Any) -> dict[str, Any]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from technopark.accounts.access import may_act_as
+from technopark.accounts.models import Person
 from technopark.accounts.roles import Role
 from technopark.core.access import get_visible_or_404
-from technopark.events.models import Event, EventDocument
+from technopark.events.models import Event, EventDocument, Registration
+from technopark.network.access import may_edit_person, visible_persons
 
 # Centre staff who run events (DOMAIN.md: methodologist — events, results, certificates).
 EVENT_MANAGERS = (Role.METHODOLOGIST,)
@@ -42,4 +44,52 @@ def access_document(user: Any, document_id: int) -> EventDocument:
 
 def may_see_online_link(user: Any, event: Event) -> bool:
     """The online link is for confirmed participants (registration adds them) and event managers."""
+    return may_manage_events(user)
+
+
+# --- Registrations -----------------------------------------------------------------------------------
+
+
+def may_register_for(user: Any, person: Person) -> bool:
+    """A person registers themself; a guardian their child; a teacher or coordinator the people of their
+    institution; event managers anyone (DOMAIN.md). The same rule as editing the record."""
+    return may_manage_events(user) or may_edit_person(user, person)
+
+
+def visible_registrations(user: Any) -> QuerySet[Registration]:
+    """Event managers see every registration; others the ones they made, and those of the people they see
+    (their own, their children's, their institution's students: `network.access.visible_persons`)."""
+    if may_manage_events(user):
+        return Registration.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Registration.objects.none()
+    people = visible_persons(user).values("pk")
+    mine = Q(registered_by=user) | Q(person__in=people) | Q(members__person__in=people)
+    return Registration.objects.filter(pk__in=Registration.objects.filter(mine).values("pk"))
+
+
+def access_registration(user: Any, registration_id: int, *, for_write: bool = False) -> Registration:
+    """A registration ``user`` sees; ``for_write`` (cancel): one they made, or of people they may register
+    (`may_register_for`), or any for event managers — a 403 for one they only see. Whether after the
+    deadline too is `may_cancel_late`."""
+    registration = get_visible_or_404(
+        visible_registrations(user).select_related("event", "person"), user=user, pk=registration_id
+    )
+    if for_write and not (
+        may_manage_events(user)
+        or registration.registered_by_id == user.pk
+        or any(may_register_for(user, person) for person in _participants(registration))
+    ):
+        raise PermissionDenied
+    return registration
+
+
+def _participants(registration: Registration) -> list[Person]:
+    if registration.person is not None:
+        return [registration.person]
+    return [member.person for member in registration.members.select_related("person")]
+
+
+def may_cancel_late(user: Any) -> bool:
+    """Participants cancel until the deadline; event managers at any time."""
     return may_manage_events(user)

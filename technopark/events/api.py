@@ -7,13 +7,26 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
+from technopark.accounts.models import Person
+from technopark.core.access import get_visible_or_404
 from technopark.core.pagination import Pagination
 from technopark.events import selectors, services
-from technopark.events.access import access_event, may_manage_events, may_see_online_link, visible_events
-from technopark.events.models import CentreLab, Direction, Event
+from technopark.events.access import (
+    access_event,
+    access_registration,
+    may_cancel_late,
+    may_manage_events,
+    may_register_for,
+    may_see_online_link,
+    visible_events,
+)
+from technopark.events.models import CentreLab, Direction, Event, Nomination, Registration
+from technopark.network.access import access_person, institutions_for_people
 from technopark.network.models import Institution
 
 router = Router(tags=["events"])
@@ -216,3 +229,81 @@ def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Ev
     if payload.status is not None:
         services.change_status(event, payload.status, actor=user)
     return _detail(user, event_id)
+
+
+# --- Registration ------------------------------------------------------------------------------------
+
+
+class RegistrationIn(Schema):
+    form: Registration.Form = Registration.Form.INDIVIDUAL
+    person: int | None = Field(None, description="Who takes part (individual); the caller's own record if empty")
+    nomination: int | None = None
+    team_name: str = Field("", max_length=200)
+    members: list[int] = Field([], description="Team members (person ids)")
+    supervisors: list[int] = Field([], description="Supervising teachers (person ids)")
+    institution: int | None = Field(None, description="The team's or class's institution")
+    head_count: int | None = Field(None, ge=1, le=500, description="Students in the class (group)")
+
+
+class RegistrationOut(Schema):
+    id: int
+    status: Registration.Status
+    event_id: int
+    form: Registration.Form
+    places: int
+    nomination_id: int | None
+
+
+def _signed_in(request: HttpRequest) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    if not user.is_authenticated:
+        raise AuthenticationError
+    return user
+
+
+def _person_for(user: Any, person_id: int) -> Person:
+    """A person the caller may register (404 for one they do not see, 403 for one they only see)."""
+    person = access_person(user, person_id)
+    if not may_register_for(user, person):
+        raise PermissionDenied
+    return person
+
+
+@router.post("/events/{int:event_id}/registrations", response={201: RegistrationOut}, url_name="registration-create")
+def create_registration(request: HttpRequest, event_id: int, payload: RegistrationIn) -> Status[Registration]:
+    """Register: ``confirmed`` while places last, then ``waitlisted``; ``pending_approval`` when staff approve
+    each one. A refusal is a 4xx whose ``detail`` says why (window, age or grade, consent, already registered)."""
+    user = _signed_in(request)
+    event = access_event(user, event_id)
+    nomination = None
+    if payload.nomination is not None:
+        nomination = get_object_or_404(Nomination, pk=payload.nomination, event=event)
+    person = None
+    if payload.form == Registration.Form.INDIVIDUAL:
+        if payload.person is None:
+            person = Person.objects.filter(user=user).first()
+            if person is None:
+                raise services.RegistrationError(
+                    _("Your login has no record in the registry yet; ask your teacher for a code."),
+                    code="no_own_record", field="person",
+                )  # fmt: skip
+        else:
+            person = _person_for(user, payload.person)
+    members = [_person_for(user, pk) for pk in payload.members]
+    supervisors = [access_person(user, pk) for pk in payload.supervisors]
+    institution = None
+    if payload.institution is not None:
+        institution = get_visible_or_404(institutions_for_people(user), user=user, pk=payload.institution)
+    registration = services.register(
+        event, actor=user, form=payload.form, person=person, nomination=nomination, team_name=payload.team_name,
+        members=members, supervisors=supervisors, institution=institution, head_count=payload.head_count,
+    )  # fmt: skip
+    return Status(201, registration)
+
+
+@router.delete("/registrations/{int:registration_id}", response=RegistrationOut, url_name="registration-cancel")
+def cancel_registration(request: HttpRequest, registration_id: int) -> Registration:
+    """Cancel (until the deadline; event managers at any time). A freed place goes to the waiting list."""
+    user = _signed_in(request)
+    registration = access_registration(user, registration_id, for_write=True)
+    return services.cancel_registration(registration, actor=user, after_deadline=may_cancel_late(user))

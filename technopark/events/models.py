@@ -278,3 +278,92 @@ class EventDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Registration(TimeStampedModel):
+    """A registration (заявка) for an event: one participant, a team, or a class with its teacher.
+
+    ``places`` is what it takes from the capacity: 1, the team's size, or the class's head count. Only
+    confirmed registrations hold places; the waiting list is served in the order registrations came in.
+    """
+
+    class Form(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        TEAM = "team", _("Team")
+        GROUP = "group", _("Group (a class)")
+
+    class Status(models.TextChoices):
+        PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+        REJECTED = "rejected", _("Rejected")
+
+    ACTIVE = (Status.PENDING_APPROVAL, Status.CONFIRMED, Status.WAITLISTED)
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
+    nomination = models.ForeignKey(
+        Nomination, verbose_name=_("nomination"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="registrations",
+    )  # fmt: skip
+    form = models.CharField(_("form"), max_length=12, choices=Form.choices)
+    person = models.ForeignKey(
+        "accounts.Person", verbose_name=_("participant"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="event_registrations", help_text=_("For an individual registration"),
+    )  # fmt: skip
+    team_name = models.CharField(_("team name"), max_length=200, blank=True)
+    institution = models.ForeignKey(
+        "network.Institution", verbose_name=_("institution"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="event_registrations",
+    )  # fmt: skip
+    head_count = models.PositiveIntegerField(_("number of students"), null=True, blank=True)
+    supervisors = models.ManyToManyField(
+        "accounts.Person", verbose_name=_("supervisors"), blank=True, related_name="supervised_registrations"
+    )
+    places = models.PositiveIntegerField(_("places"), default=1)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    code = models.CharField(max_length=32, unique=True, editable=False)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["event", "status", "created_at"], name="registration_event_status")]
+        constraints = [
+            # One active registration of a person for an event (cancelled ones stay as history).
+            models.UniqueConstraint(
+                fields=["event", "person"],
+                condition=models.Q(status__in=["pending_approval", "confirmed", "waitlisted"]),
+                name="registration_one_active_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        if self.form == self.Form.INDIVIDUAL and self.person_id:
+            return str(self.person)
+        if self.form == self.Form.TEAM:
+            return self.team_name
+        return f"{self.institution or ''} ({self.head_count})".strip()
+
+
+class TeamMember(models.Model):
+    """A member of a team registration; the same person is in one active registration of an event at most."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="team_memberships")
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        constraints = [models.UniqueConstraint(fields=["registration", "person"], name="team_member_unique")]
+
+    def __str__(self) -> str:
+        return str(self.person)

@@ -14,6 +14,8 @@ from technopark.accounts import services as account_services
 from technopark.accounts.models import Person, RoleAssignment, User
 from technopark.accounts.roles import Role
 from technopark.core.text import search_key
+from technopark.events import services as event_services
+from technopark.events.models import Event
 from technopark.network import services as network_services
 from technopark.network.models import Agreement, District, Institution
 from technopark.portal.models import News
@@ -166,6 +168,28 @@ DEMO_CONSENT_TEXTS = {
     ),
 }
 
+# Demo events: kinds, audiences and formats the centre runs (fictional titles and dates).
+DEMO_EVENTS: list[dict[str, Any]] = [
+    {"title_ru": "Городской конкурс «Юный инженер»", "title_be": "Гарадскі конкурс «Юны інжынер»",
+     "title_en": "City contest «Young engineer»", "summary_ru": "Конкурс инженерных проектов учащихся 5–11 классов.",
+     "kind": "contest", "audience": "students", "level": "city", "format": "in_person",
+     "directions": ["engineering", "it"], "venue_kind": "lab", "venue_lab": "fablab", "min_grade": 5, "max_grade": 11,
+     "capacity": 60, "days": 12, "hours": (10, 15), "sessions": 1,
+     "nominations": ["Робототехника (5–8 классы)", "Инженерный проект (9–11 классы)"]},
+    {"title_ru": "Мастер-класс «Лазерная резка: от эскиза до изделия»", "summary_ru": "Для учащихся 7–9 классов.",
+     "kind": "master_class", "audience": "students", "level": "centre", "format": "in_person",
+     "directions": ["design"], "venue_kind": "lab", "venue_lab": "creative_lab", "capacity": 12, "days": 5,
+     "hours": (15, 17), "sessions": 1},
+    {"title_ru": "Обучающие курсы «3D-моделирование в школе»", "summary_ru": "Курсы для педагогов, 12 часов.",
+     "kind": "course", "audience": "teachers", "level": "city", "format": "mixed",
+     "online_url": "https://meet.example.by/demo-course", "directions": ["engineering"], "venue_kind": "lab",
+     "venue_lab": "computer_centre", "capacity": 20, "days": 3, "hours": (14, 18), "sessions": 3},
+    {"title_ru": "Технический уик-энд «Умный город»", "summary_ru": "Два дня командной работы над проектом.",
+     "kind": "tech_weekend", "audience": "students", "level": "centre", "format": "in_person",
+     "directions": ["architecture", "it"], "venue_kind": "lab", "venue_lab": "tech_lab", "days": 19,
+     "hours": (10, 16), "sessions": 1},
+]  # fmt: skip
+
 # A class of a fictional gymnasium: (surname, name, patronymic, date of birth).
 DEMO_CLASS = [
     ("Климович", "Максим", "Андреевич", dt.date(2011, 4, 12)),
@@ -193,6 +217,7 @@ class Command(BaseCommand):
             self._news()
             self._institutions()
             self._registry()
+            self._events()
         if print_logins:
             self._print_logins()
 
@@ -303,6 +328,38 @@ class Command(BaseCommand):
             school, actor=methodologist, last_name="Климавич", first_name="Максим", patronymic="Андреевич",
             birth_date=DEMO_CLASS[0][3], grade=9,
         )  # fmt: skip
+
+    def _events(self) -> None:
+        """A few announced events in the coming weeks, so the calendar has something to show."""
+        if Event.objects.exists():
+            return
+        author = User.objects.get(email="methodologist@demo.test")
+        today = timezone.localdate()
+        partner = Institution.objects.filter(short_name="Демо-Робототехника").first()
+        for spec in DEMO_EVENTS:
+            values = dict(spec)
+            days, hours, count = values.pop("days"), values.pop("hours"), values.pop("sessions")
+            nominations = values.pop("nominations", [])
+            event = event_services.create_event(
+                actor=author, co_organisers=[partner] if partner and values["kind"] == "contest" else [], **values
+            )
+            event_services.set_sessions(
+                event,
+                [
+                    {
+                        "starts_at": event_services.localise(
+                            today + dt.timedelta(days=days + 7 * i), dt.time(hours[0])
+                        ),
+                        "ends_at": event_services.localise(today + dt.timedelta(days=days + 7 * i), dt.time(hours[1])),
+                        "hours": 4 if values["kind"] == "course" else None,
+                    }
+                    for i in range(count)
+                ],
+                actor=author,
+            )
+            for position, title in enumerate(nominations):
+                event_services.save_nomination(event, actor=author, title_ru=title, position=position)
+            event_services.change_status(event, Event.Status.PUBLISHED, actor=author)
 
     def _print_logins(self) -> None:
         from django.conf import settings

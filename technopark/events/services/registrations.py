@@ -1,0 +1,330 @@
+"""Registration for events: eligibility, capacity, the waiting list, approval and cancellation.
+
+Rule 1 of DOMAIN.md: confirmed registrations never exceed capacity, whatever the concurrency. Every
+write that takes or frees places locks the event's row first (``SELECT … FOR UPDATE`` on PostgreSQL;
+on SQLite the IMMEDIATE transaction already makes writers queue), then counts the places held and
+decides. The lock is taken before the count, inside the same transaction as the insert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from technopark.accounts.models import ConsentPurpose, Person
+from technopark.accounts.selectors import may_process
+from technopark.core.errors import ConflictError, DomainError
+from technopark.core.services import log_action
+from technopark.events.models import Event, Nomination, Registration, TeamMember
+
+# A switch for the negative control of the concurrency test (tests/…/test_registration_race.py): with the
+# lock off, simultaneous registrations overbook, which proves the test can see a race. Never off in use.
+LOCK_EVENT_ROW = True
+
+
+class RegistrationError(DomainError):
+    code = "registration_refused"
+
+
+def _lock(event: Event) -> Event:
+    if LOCK_EVENT_ROW:
+        return Event.objects.select_for_update().get(pk=event.pk)
+    return Event.objects.get(pk=event.pk)
+
+
+def places_held(event: Event, nomination: Nomination | None = None) -> int:
+    """Places held by confirmed registrations of ``event`` (or of one of its nominations)."""
+    held = Registration.objects.filter(event=event, status=Registration.Status.CONFIRMED)
+    if nomination is not None:
+        held = held.filter(nomination=nomination)
+    return held.aggregate(total=Sum("places"))["total"] or 0
+
+
+def free_places(event: Event, nomination: Nomination | None = None) -> int | None:
+    """Places still free for a registration in ``nomination`` (None: no limit)."""
+    limits = []
+    if event.capacity is not None:
+        limits.append(event.capacity - places_held(event))
+    if nomination is not None and nomination.capacity is not None:
+        limits.append(nomination.capacity - places_held(event, nomination))
+    return max(0, min(limits)) if limits else None
+
+
+def _age_on(person: Person, day: dt.date) -> int | None:
+    return person.age_on(day)
+
+
+def check_person(event: Event, nomination: Nomination | None, person: Person, *, today: dt.date) -> None:
+    """Refuse ``person`` when a limit of the event or nomination excludes them, or when a child under 16 has
+    no guardian's consent to take part on file. Messages say why, in the user's language."""
+    name = person.short_name
+    day = timezone.localtime(event.starts_at).date() if event.starts_at else today
+    for holder in (event, nomination):
+        if holder is None:
+            continue
+        if holder.min_age is not None or holder.max_age is not None:
+            age = _age_on(person, day)
+            if age is None:
+                raise RegistrationError(
+                    _("%(name)s: the date of birth is needed to check the age limits.") % {"name": name},
+                    code="birth_date_unknown",
+                )
+            if holder.min_age is not None and age < holder.min_age:
+                raise RegistrationError(
+                    _("%(name)s is %(age)s on the day of the event; the minimum age is %(limit)s.")
+                    % {"name": name, "age": age, "limit": holder.min_age},
+                    code="too_young",
+                )
+            if holder.max_age is not None and age > holder.max_age:
+                raise RegistrationError(
+                    _("%(name)s is %(age)s on the day of the event; the maximum age is %(limit)s.")
+                    % {"name": name, "age": age, "limit": holder.max_age},
+                    code="too_old",
+                )
+        if holder.min_grade is not None or holder.max_grade is not None:
+            grade = person.grade
+            low, high = holder.min_grade or 1, holder.max_grade or 11
+            if grade is None or not low <= grade <= high:
+                raise RegistrationError(
+                    _("%(name)s: the event is for grades %(low)s–%(high)s.") % {"name": name, "low": low, "high": high},
+                    code="grade_limit",
+                )
+    if person.needs_guardian_on(today) and not may_process(person, ConsentPurpose.PARTICIPATION):
+        raise RegistrationError(
+            _("%(name)s is under 16: a guardian's consent to take part is needed first (on the record's page).")
+            % {"name": name},
+            code="consent_required",
+        )
+
+
+def _check_window(event: Event, now: dt.datetime) -> None:
+    if event.status != Event.Status.REGISTRATION_OPEN:
+        raise RegistrationError(_("Registration for this event is not open."), code="registration_closed")
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise RegistrationError(_("Registration has not opened yet."), code="registration_not_yet")
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        raise RegistrationError(_("The registration deadline has passed."), code="registration_closed")
+
+
+def _check_audience(event: Event, form: str) -> None:
+    if event.audience == Event.Audience.TEACHERS and form != Registration.Form.INDIVIDUAL:
+        raise RegistrationError(_("Teachers register one by one for this event."), code="form_not_allowed")
+
+
+def _already_registered(event: Event, people: list[Person]) -> None:
+    ids = [p.pk for p in people]
+    taken = (
+        Registration.objects.filter(event=event, status__in=Registration.ACTIVE, person_id__in=ids)
+        .order_by()
+        .values_list("person_id", flat=True)
+        .union(
+            TeamMember.objects.filter(
+                registration__event=event, registration__status__in=Registration.ACTIVE, person_id__in=ids
+            )
+            .order_by()
+            .values_list("person_id", flat=True)
+        )
+    )
+    taken_ids = set(taken)
+    if taken_ids:
+        names = ", ".join(p.short_name for p in people if p.pk in taken_ids)
+        raise ConflictError(
+            _("Already registered for this event: %(names)s.") % {"names": names}, code="already_registered"
+        )
+
+
+@transaction.atomic
+def register(
+    event: Event,
+    *,
+    actor: Any,
+    form: str,
+    person: Person | None = None,
+    nomination: Nomination | None = None,
+    team_name: str = "",
+    members: list[Person] | None = None,
+    supervisors: list[Person] | None = None,
+    institution: Any = None,
+    head_count: int | None = None,
+) -> Registration:
+    """Register for ``event``: confirmed when places are free (and no approval is needed), otherwise on the
+    waiting list; awaiting approval when the event asks for it. The caller's access rule decides whether
+    ``actor`` may register these people (`events.access.may_register_for`).
+
+    Raises `RegistrationError` with the reason (window, limits, consent, team size) or `ConflictError`
+    when someone is registered already.
+    """
+    now = timezone.now()
+    event = _lock(event)
+    _check_window(event, now)
+    _check_audience(event, form)
+    if nomination is not None and nomination.event_id != event.pk:
+        raise RegistrationError(_("This nomination belongs to another event."), code="nomination_invalid")
+    if event.nominations.exists() and nomination is None:
+        raise RegistrationError(_("Choose a nomination."), code="nomination_required", field="nomination")
+    today = timezone.localdate()
+    people: list[Person]
+    if form == Registration.Form.INDIVIDUAL:
+        if person is None:
+            raise RegistrationError(_("Choose who takes part."), code="person_required", field="person")
+        people, places = [person], 1
+    elif form == Registration.Form.TEAM:
+        people = list(dict.fromkeys(members or []))
+        if not team_name.strip():
+            raise RegistrationError(_("Name the team."), code="team_name_required", field="team_name")
+        if not people:
+            raise RegistrationError(_("Add the team's members."), code="members_required", field="members")
+        places = len(people)
+    elif form == Registration.Form.GROUP:
+        people = []
+        if not head_count or head_count < 1:
+            raise RegistrationError(_("Give the number of students."), code="head_count_required", field="head_count")
+        if institution is None:
+            raise RegistrationError(_("Choose the institution."), code="institution_required", field="institution")
+        if not supervisors:
+            raise RegistrationError(_("Name the responsible teacher."), code="supervisor_required", field="supervisors")
+        places = head_count
+    else:
+        raise RegistrationError(_("Unknown form of registration."), code="form_invalid", field="form")
+    for participant in people:
+        check_person(event, nomination, participant, today=today)
+    _already_registered(event, people)
+
+    if event.needs_approval:
+        status = Registration.Status.PENDING_APPROVAL
+    else:
+        free = free_places(event, nomination)
+        status = Registration.Status.CONFIRMED if free is None or free >= places else Registration.Status.WAITLISTED
+    registration = Registration(
+        event=event,
+        nomination=nomination,
+        form=form,
+        person=person if form == Registration.Form.INDIVIDUAL else None,
+        team_name=team_name.strip(),
+        institution=institution,
+        head_count=head_count if form == Registration.Form.GROUP else None,
+        places=places,
+        status=status,
+        code=secrets.token_urlsafe(18),
+        registered_by=actor if getattr(actor, "pk", None) else None,
+    )
+    registration.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            registration.save()
+    except IntegrityError:
+        # The partial unique index caught a simultaneous registration of the same person.
+        raise ConflictError(_("Already registered for this event."), code="already_registered") from None
+    TeamMember.objects.bulk_create(TeamMember(registration=registration, person=p) for p in people if form == "team")
+    if supervisors:
+        registration.supervisors.set(supervisors)
+    log_action(
+        event,
+        "events.registration.created",
+        actor=actor,
+        data={"registration": registration.pk, "form": form, "places": places, "status": status},
+    )
+    _notify_on_commit(registration)
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(registration: Registration, *, actor: Any, after_deadline: bool = False) -> Registration:
+    """Cancel a registration: until the registration deadline (or the start, when there is none), or at any
+    time with ``after_deadline`` (event managers; `events.access.may_cancel_late`). Places it held go to the
+    waiting list, in order. Raises `ConflictError` if already ended, `RegistrationError` after the deadline."""
+    event = _lock(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status not in Registration.ACTIVE:
+        raise ConflictError(_("This registration is already cancelled."), code="registration_ended")
+    deadline = event.registration_closes_at or event.starts_at
+    if not after_deadline and deadline is not None and timezone.now() >= deadline:
+        raise RegistrationError(
+            _("The deadline for cancelling has passed; ask the organisers."), code="cancellation_closed"
+        )
+    held = registration.status == Registration.Status.CONFIRMED
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = timezone.now()
+    registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+    log_action(event, "events.registration.cancelled", actor=actor, data={"registration": registration.pk})
+    if held:
+        promote_waitlist(event, actor=actor)
+    return registration
+
+
+def promote_waitlist(event: Event, *, actor: Any) -> list[Registration]:
+    """Confirm waiting registrations, first come first served, while they fit; each is told by e-mail.
+    Call inside a transaction that holds the event's lock (`cancel_registration`, a capacity change)."""
+    promoted = []
+    waiting = Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED).select_related(
+        "nomination"
+    )
+    for registration in waiting.order_by("created_at", "id"):
+        free = free_places(event, registration.nomination)
+        if free is not None and free < registration.places:
+            continue
+        registration.status = Registration.Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        log_action(event, "events.registration.promoted", actor=actor, data={"registration": registration.pk})
+        _notify_on_commit(registration, promoted=True)
+        promoted.append(registration)
+    return promoted
+
+
+def _recipients(registration: Registration) -> list[str]:
+    """Who hears about a registration: the person who made it, the participant and their guardians."""
+    addresses = []
+    if registration.registered_by_id and registration.registered_by:
+        addresses.append(registration.registered_by.email)
+    people = [registration.person] if registration.person else list(
+        Person.objects.filter(team_memberships__registration=registration)
+    )  # fmt: skip
+    for person in people:
+        if person is None:
+            continue
+        if person.email:
+            addresses.append(person.email)
+        for link in person.guardianships.select_related("guardian"):
+            if link.guardian.email:
+                addresses.append(link.guardian.email)
+    return list(dict.fromkeys(a.lower() for a in addresses if a))
+
+
+def _notify_on_commit(registration: Registration, *, promoted: bool = False) -> None:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+
+    def send() -> None:
+        with translation.override(language):
+            reg = Registration.objects.select_related("event", "person", "registered_by").get(pk=registration.pk)
+            to = _recipients(reg)
+            if not to:
+                return
+            if promoted:
+                subject = _g("A place is free: you are registered for “%(event)s”")
+            elif reg.status == Registration.Status.CONFIRMED:
+                subject = _g("Registration confirmed: “%(event)s”")
+            elif reg.status == Registration.Status.WAITLISTED:
+                subject = _g("On the waiting list: “%(event)s”")
+            else:
+                subject = _g("Registration received, awaiting approval: “%(event)s”")
+            url = settings.SITE_URL.rstrip("/") + reverse("events:event-detail", kwargs={"event_id": reg.event_id})
+            lines = [
+                _g("Event: %(event)s") % {"event": reg.event.title},
+                _g("Who: %(who)s") % {"who": reg.label},
+                _g("Status: %(status)s") % {"status": reg.get_status_display()},
+                "",
+                url,
+            ]
+            EmailMessage(subject % {"event": reg.event.title}, "\n".join(lines), to=to).send()
+
+    transaction.on_commit(send)

@@ -1,0 +1,204 @@
+"""Registration: eligibility with reasons, capacity and the waiting list, approval, cancellation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from technopark.accounts import services as account_services
+from technopark.core.errors import ConflictError
+from technopark.events import services
+from technopark.events.models import Registration
+from technopark.events.tests.conftest import at
+from technopark.network import services as network_services
+from technopark.network.models import District
+
+
+@pytest.fixture
+def school(db: Any) -> Any:
+    return network_services.create_institution(
+        actor=None, full_name="ГУО «Гимназия № 7»", short_name="Гимназия № 7", kind="gymnasium",
+        district=District.objects.get(code="frunzensky"), cluster_role="base",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def texts(db: Any) -> None:
+    text = account_services.create_consent_text(
+        actor=None, purpose="participation", title_ru="Согласие", body_ru="Текст"
+    )
+    account_services.publish_consent_text(text, actor=None)
+
+
+def _student(school: Any, name: str, born: dt.date, grade: int = 8, guardian: Any = None) -> Any:
+    person = network_services.add_student(
+        school, actor=None, last_name=name, first_name="Иван", birth_date=born, grade=grade
+    )
+    if guardian is not None:
+        parent = account_services.ensure_own_person(guardian)
+        account_services.link_guardian(person, parent, actor=None)
+        account_services.give_consent(person, purpose="participation", giver=parent, actor=guardian)
+    return person
+
+
+def _teen(school: Any, name: str) -> Any:
+    """A 16-year-old: no guardian's consent needed."""
+    return _student(school, name, timezone.localdate() - dt.timedelta(days=16 * 366), grade=10)
+
+
+@pytest.fixture
+def open_event(make_event: Any) -> Any:
+    return make_event("Конкурс «Юный инженер»", status="registration_open", capacity=2)
+
+
+def test_places_are_confirmed_then_waitlisted_and_a_cancellation_promotes_the_first_in_line(
+    open_event: Any, school: Any, methodologist: Any
+) -> None:
+    a, b, c, d = (_teen(school, n) for n in ("Алексеев", "Борисов", "Васильев", "Григорьев"))
+    first = services.register(open_event, actor=methodologist, form="individual", person=a)
+    second = services.register(open_event, actor=methodologist, form="individual", person=b)
+    third = services.register(open_event, actor=methodologist, form="individual", person=c)
+    fourth = services.register(open_event, actor=methodologist, form="individual", person=d)
+    assert [r.status for r in (first, second, third, fourth)] == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
+    services.cancel_registration(first, actor=methodologist)
+    third.refresh_from_db()
+    fourth.refresh_from_db()
+    assert third.status == "confirmed" and fourth.status == "waitlisted"
+    assert services.places_held(open_event) == 2
+
+
+def test_the_promoted_participant_is_told_by_e_mail(
+    open_event: Any, school: Any, make_user: Any, methodologist: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    a = _teen(school, "Алексеев")
+    b = _teen(school, "Борисов")
+    c = _teen(school, "Васильев")
+    c.email = "vasiliev@example.test"
+    c.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.register(open_event, actor=methodologist, form="individual", person=a)
+        services.register(open_event, actor=methodologist, form="individual", person=b)
+        services.register(open_event, actor=methodologist, form="individual", person=c)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(first, actor=methodologist)
+    to_c = [m for m in mail.outbox if "vasiliev@example.test" in m.to]
+    assert len(to_c) == 1 and "Конкурс «Юный инженер»" in to_c[0].subject
+
+
+def test_a_team_takes_as_many_places_as_it_has_members(make_event: Any, school: Any, methodologist: Any) -> None:
+    event = make_event(status="registration_open", capacity=4)
+    team = [_teen(school, n) for n in ("Алексеев", "Борисов", "Васильев")]
+    registration = services.register(
+        event, actor=methodologist, form="team", team_name="Роботы", members=team, institution=school
+    )
+    assert registration.status == "confirmed" and registration.places == 3
+    too_big = services.register(
+        event, actor=methodologist, form="team", team_name="Инженеры", members=[_teen(school, "Д"), _teen(school, "Е")]
+    )
+    assert too_big.status == "waitlisted"
+    with pytest.raises(ConflictError) as refused:
+        services.register(event, actor=methodologist, form="individual", person=team[0])
+    assert refused.value.code == "already_registered"
+
+
+def test_a_group_counts_its_head_count(make_event: Any, school: Any, make_user: Any, methodologist: Any) -> None:
+    event = make_event(kind="excursion", status="registration_open", capacity=30)
+    teacher = account_services.ensure_own_person(make_user("t@example.test", "teacher"))
+    group = services.register(
+        event, actor=methodologist, form="group", institution=school, head_count=25, supervisors=[teacher]
+    )
+    assert group.status == "confirmed" and services.free_places(event) == 5
+    with pytest.raises(services.RegistrationError) as refused:
+        services.register(event, actor=methodologist, form="group", institution=school, head_count=5)
+    assert refused.value.code == "supervisor_required"
+
+
+def test_nominations_have_their_own_places(make_event: Any, school: Any, methodologist: Any) -> None:
+    event = make_event(status="registration_open")
+    junior = services.save_nomination(event, actor=methodologist, title_ru="Младшие", capacity=1)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.register(event, actor=methodologist, form="individual", person=_teen(school, "А"))
+    assert refused.value.code == "nomination_required"
+    assert (
+        services.register(
+            event, actor=methodologist, form="individual", person=_teen(school, "Б"), nomination=junior
+        ).status
+        == "confirmed"
+    )
+    assert (
+        services.register(
+            event, actor=methodologist, form="individual", person=_teen(school, "В"), nomination=junior
+        ).status
+        == "waitlisted"
+    )
+
+
+@pytest.mark.parametrize(
+    ("limits", "code"),
+    [({"min_age": 17}, "too_young"), ({"max_age": 12}, "too_old"), ({"min_grade": 11}, "grade_limit")],
+)
+def test_limits_refuse_with_the_reason(
+    make_event: Any, school: Any, methodologist: Any, limits: dict[str, int], code: str
+) -> None:
+    event = make_event(status="registration_open", **limits)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.register(event, actor=methodologist, form="individual", person=_teen(school, "Алексеев"))
+    assert refused.value.code == code and "Алексеев" in str(refused.value)
+
+
+def test_a_child_under_16_needs_a_guardians_consent(
+    make_event: Any, school: Any, make_user: Any, methodologist: Any, texts: Any
+) -> None:
+    event = make_event(status="registration_open")
+    without = _student(school, "Без согласия", dt.date(2014, 1, 1), grade=6)
+    with pytest.raises(services.RegistrationError) as refused:
+        services.register(event, actor=methodologist, form="individual", person=without)
+    assert refused.value.code == "consent_required"
+    with_consent = _student(school, "С согласием", dt.date(2014, 1, 1), grade=6, guardian=make_user("p@example.test"))
+    assert services.register(event, actor=methodologist, form="individual", person=with_consent).status == "confirmed"
+
+
+def test_registration_is_refused_outside_its_window(make_event: Any, school: Any, methodologist: Any) -> None:
+    announced = make_event(status="published")
+    with pytest.raises(services.RegistrationError) as refused:
+        services.register(announced, actor=methodologist, form="individual", person=_teen(school, "А"))
+    assert refused.value.code == "registration_closed"
+    later = make_event(status="registration_open", registration_opens_at=at(1), registration_closes_at=at(3))
+    with pytest.raises(services.RegistrationError) as refused:
+        services.register(later, actor=methodologist, form="individual", person=_teen(school, "Б"))
+    assert refused.value.code == "registration_not_yet"
+
+
+def test_approval_holds_no_place_until_staff_decide(make_event: Any, school: Any, methodologist: Any) -> None:
+    event = make_event(status="registration_open", needs_approval=True, capacity=1)
+    registration = services.register(event, actor=methodologist, form="individual", person=_teen(school, "А"))
+    assert registration.status == "pending_approval" and services.places_held(event) == 0
+
+
+def test_the_api_registers_refuses_with_reasons_and_cancels(open_event: Any, school: Any, make_user: Any) -> None:
+    login = make_user("teen@example.test", "student")
+    teen = _teen(school, "Сам")
+    teen.user = login
+    teen.save()
+    client = Client()
+    client.force_login(login)
+    url = f"/api/v1/events/{open_event.pk}/registrations"
+    created = client.post(url, json.dumps({}), content_type="application/json")
+    assert created.status_code == 201 and created.json()["status"] == "confirmed"
+    again = client.post(url, json.dumps({}), content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "already_registered"
+    stranger = _teen(school, "Чужой")
+    assert client.post(url, json.dumps({"person": stranger.pk}), content_type="application/json").status_code == 404
+    cancelled = client.delete(f"/api/v1/registrations/{created.json()['id']}")
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert client.delete(f"/api/v1/registrations/{created.json()['id']}").status_code == 409
+    anonymous = Client().post(url, json.dumps({}), content_type="application/json")
+    assert anonymous.status_code == 401
+    assert Registration.objects.filter(status="confirmed").count() == 0

@@ -1,0 +1,103 @@
+"""Events in the browser: a methodologist announces an event (announcement, dates, a document,
+publication), the public finds it in the calendar (list and month) and on a phone; the pages pass axe."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.e2e.conftest import DESKTOP, PHONE
+from tests.e2e.test_accessibility import assert_no_violations, check
+
+pytestmark = [pytest.mark.e2e]
+
+
+@pytest.fixture
+def methodologist(make_user):
+    return make_user("methodologist.events@example.test", "methodologist")
+
+
+def test_a_methodologist_announces_an_event_and_the_public_finds_it(
+    sign_in_browser, new_context, methodologist, tmp_path, settings
+):
+    from technopark.events.models import Event
+
+    settings.MEDIA_ROOT = tmp_path
+    page = sign_in_browser(methodologist)
+    page.goto("/staff/events/new/")
+    page.fill("#id_title_ru", "Городской конкурс «Юный инженер»")
+    page.fill("#id_summary_ru", "Конкурс инженерных проектов учащихся 5–9 классов")
+    page.select_option("#id_kind", "contest")
+    page.select_option("#id_audience", "students")
+    page.select_option("#id_level", "city")
+    page.select_option("#id_format", "in_person")
+    page.check("input[name=directions][value=engineering]")
+    page.select_option("#id_venue_kind", "lab")
+    page.select_option("#id_venue_lab", "fablab")
+    with page.expect_navigation():
+        page.locator("main form.form button[type=submit]").click()
+    event = Event.objects.get()
+    assert page.url.endswith(f"/staff/events/{event.pk}/sessions/")
+    day = dt.date.today() + dt.timedelta(days=3)
+    page.fill("#id_session-0-day", day.isoformat())
+    page.fill("#id_session-0-start", "10:00")
+    page.fill("#id_session-0-end", "14:00")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    regulations = tmp_path / "положение.pdf"
+    regulations.write_bytes(b"%PDF-1.4 regulations")
+    page.fill("#id_title", "Положение о конкурсе")
+    page.set_input_files("#id_file", str(regulations))
+    with page.expect_navigation():
+        page.locator(f"form[action='/staff/events/{event.pk}/documents/'] button").click()
+    with page.expect_navigation():
+        page.locator(f"form[action='/staff/events/{event.pk}/status/'] button").first.click()
+    event.refresh_from_db()
+    assert event.status == "published"
+
+    visitor = new_context(PHONE, has_touch=True, is_mobile=True).new_page()
+    visitor.goto("/events/")
+    visitor.get_by_role("link", name="Городской конкурс «Юный инженер»").click()
+    assert "Положение о конкурсе" in visitor.locator("main").inner_text()
+    assert_no_violations(visitor)
+    visitor.goto(f"/events/month/?year={day.year}&month={day.month}")
+    assert visitor.locator(f"a[href='/events/{event.pk}/']").count() >= 1
+    feed = visitor.request.get("/events/feed.ics")
+    assert feed.ok and "Юный инженер" in feed.text()
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_event_pages_have_no_accessibility_violations(sign_in_browser, new_context, methodologist, viewport):
+    from django.utils import timezone
+
+    from technopark.events import services
+
+    event = services.create_event(
+        actor=methodologist, title_ru="Обучающие курсы «3D-печать»", summary_ru="Для педагогов", kind="course",
+        audience="teachers", level="city", format="mixed", online_url="https://meet.example.by/room",
+        venue_kind="room", venue_details="Каб. 301", directions=["engineering", "design"],
+    )  # fmt: skip
+    day = timezone.localdate() + dt.timedelta(days=2)
+    services.set_sessions(
+        event,
+        [{"starts_at": services.localise(day + dt.timedelta(days=i), dt.time(15)),
+          "ends_at": services.localise(day + dt.timedelta(days=i), dt.time(18)), "hours": 4} for i in range(3)],
+        actor=methodologist,
+    )  # fmt: skip
+    nomination = services.save_nomination(event, actor=methodologist, title_ru="Начинающие")
+    services.change_status(event, "published", actor=methodologist)
+    size = {"desktop": DESKTOP, "phone": PHONE}[viewport]
+    visitor = new_context(size).new_page()
+    for path in ["/events/", "/events/month/", f"/events/{event.pk}/", "/events/?kind=course&audience=teachers"]:
+        check(visitor, path)
+    staff = sign_in_browser(methodologist, size)
+    for path in [
+        "/staff/events/",
+        "/staff/events/new/",
+        f"/staff/events/{event.pk}/",
+        f"/staff/events/{event.pk}/sessions/",
+        f"/staff/events/{event.pk}/nominations/",
+        f"/staff/events/nominations/{nomination.pk}/",
+    ]:
+        check(staff, path)
