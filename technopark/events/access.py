@@ -12,7 +12,12 @@ from technopark.accounts.models import Person
 from technopark.accounts.roles import Role
 from technopark.core.access import get_visible_or_404
 from technopark.events.models import Event, EventDocument, Registration
-from technopark.network.access import may_edit_person, visible_persons
+from technopark.network.access import (
+    coordinated_institutions,
+    may_edit_person,
+    teaching_institutions,
+    visible_persons,
+)
 
 # Centre staff who run events (DOMAIN.md: methodologist — events, results, certificates).
 EVENT_MANAGERS = (Role.METHODOLOGIST,)
@@ -93,3 +98,30 @@ def _participants(registration: Registration) -> list[Person]:
 def may_cancel_late(user: Any) -> bool:
     """Participants cancel until the deadline; event managers at any time."""
     return may_manage_events(user)
+
+
+def own_registrations(user: Any) -> QuerySet[Registration]:
+    """ "My registrations": the ones ``user`` made, and those of the people they see (themself, their
+    children, their institution's students) — for event managers too, who otherwise see all."""
+    if not getattr(user, "is_authenticated", False):
+        return Registration.objects.none()
+    people = (
+        visible_persons(user).values("pk")
+        if not may_manage_events(user)
+        else Person.objects.filter(user=user).values("pk")
+    )
+    mine = Q(registered_by=user) | Q(person__in=people) | Q(members__person__in=people)
+    return Registration.objects.filter(pk__in=Registration.objects.filter(mine).values("pk"))
+
+
+def registration_candidates(user: Any) -> QuerySet[Person]:
+    """Whom ``user`` picks in the registration form: themself, their children, the students of the
+    institutions where they teach, the people of those they coordinate. Staff register others through
+    those roles or the API: the whole registry does not fit a form."""
+    if not getattr(user, "is_authenticated", False):
+        return Person.objects.none()
+    rule = Q(user=user) | Q(guardianships__guardian__user=user)
+    rule |= Q(affiliations__kind="student", affiliations__institution__in=teaching_institutions(user).values("pk"))
+    rule |= Q(affiliations__institution__in=coordinated_institutions(user).values("pk"))
+    ids = Person.objects.filter(rule).values("pk")
+    return Person.objects.filter(pk__in=ids).order_by("grade", "last_name", "first_name", "id")

@@ -8,10 +8,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from technopark.accounts.models import Person
 from technopark.core.files import validate_document, validate_image
 from technopark.core.forms import TranslatedFormMixin
 from technopark.core.i18n import CONTENT_LANGUAGES
-from technopark.events.models import Direction, Event, EventDocument, Nomination
+from technopark.events.models import Direction, Event, EventDocument, Nomination, Registration
 from technopark.network.models import Institution
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
@@ -190,3 +191,74 @@ class DocumentForm(forms.ModelForm):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Event.Status.choices)
+
+
+def _person_label(person: Any) -> str:
+    if person.grade:
+        return str(_("%(name)s, grade %(grade)s") % {"name": person.full_name, "grade": person.grade})
+    return str(person.full_name)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _person_label(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return _person_label(obj)
+
+
+class RegistrationForm(forms.Form):
+    """Register one participant, a team or a class. The choices are the people the user may register
+    (`events.access.registration_candidates`); the rules are the service's."""
+
+    form = forms.ChoiceField(label=_("Who takes part"), choices=Registration.Form.choices, widget=forms.RadioSelect)
+    nomination = forms.ModelChoiceField(label=_("Nomination"), queryset=Nomination.objects.none(), required=False)
+    person = PersonChoiceField(label=_("Participant"), queryset=Person.objects.none(), required=False)
+    team_name = forms.CharField(label=_("Team name"), max_length=200, required=False)
+    members = PeopleChoiceField(
+        label=_("Team members"), queryset=Person.objects.none(), required=False,
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."), widget=forms.SelectMultiple(attrs={"size": 8}),
+    )  # fmt: skip
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none(), required=False)
+    head_count = forms.IntegerField(label=_("Number of students"), min_value=1, max_value=500, required=False)
+    supervisors = PeopleChoiceField(
+        label=_("Supervising teachers"), queryset=Person.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )  # fmt: skip
+
+    def __init__(
+        self, *args: Any, event: Event, candidates: Any, institutions: Any, teachers: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["nomination"].queryset = event.nominations.all()  # type: ignore[attr-defined]
+        if not event.nominations.exists():
+            del self.fields["nomination"]
+        self.fields["person"].queryset = candidates  # type: ignore[attr-defined]
+        self.fields["members"].queryset = candidates  # type: ignore[attr-defined]
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["supervisors"].queryset = teachers  # type: ignore[attr-defined]
+        forms_allowed = [Registration.Form.INDIVIDUAL]
+        if event.audience != Event.Audience.TEACHERS and institutions.exists():
+            forms_allowed += [Registration.Form.TEAM, Registration.Form.GROUP]
+        self.fields["form"].choices = [(f, Registration.Form(f).label) for f in forms_allowed]  # type: ignore[attr-defined]
+        self.fields["form"].initial = Registration.Form.INDIVIDUAL
+        if len(forms_allowed) == 1:
+            for name in ("team_name", "members", "institution", "head_count", "supervisors"):
+                del self.fields[name]
+        if institutions.count() == 1 and "institution" in self.fields:
+            self.fields["institution"].initial = institutions.first()
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "form": data["form"],
+            "nomination": data.get("nomination"),
+            "person": data.get("person"),
+            "team_name": data.get("team_name") or "",
+            "members": list(data.get("members") or []),
+            "institution": data.get("institution"),
+            "head_count": data.get("head_count"),
+            "supervisors": list(data.get("supervisors") or []),
+        }

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import staff_required
+from technopark.accounts.models import Person
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for
 from technopark.core.pagecache import cache_anonymous_page
@@ -21,8 +25,13 @@ from technopark.events.access import (
     EVENT_MANAGERS,
     access_document,
     access_event,
+    access_registration,
+    may_cancel_late,
     may_manage_events,
+    may_register_for,
     may_see_online_link,
+    own_registrations,
+    registration_candidates,
     visible_events,
 )
 from technopark.events.forms import (
@@ -30,12 +39,14 @@ from technopark.events.forms import (
     DocumentForm,
     EventForm,
     NominationForm,
+    RegistrationForm,
     SessionForm,
     SessionFormSet,
     StatusForm,
 )
 from technopark.events.models import Event, EventDocument, Nomination
 from technopark.events.services import TRANSITIONS
+from technopark.network.access import institutions_for_people
 
 PAGE_SIZE = 20
 
@@ -357,3 +368,121 @@ def event_status(request: HttpRequest, event_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The status is changed."))
     return redirect("events:event-edit", event_id=event.pk)
+
+
+# --- Registration ------------------------------------------------------------------------------------
+
+
+def _registration_form(request: HttpRequest, event: Event, data: Any = None) -> RegistrationForm:
+    user = request.user
+    teachers = (
+        Person.objects.filter(
+            Q(user=user) | Q(affiliations__kind="teacher", affiliations__institution__in=institutions_for_people(user))
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    form = RegistrationForm(
+        data, event=event, candidates=registration_candidates(user), institutions=institutions_for_people(user),
+        teachers=teachers,
+    )  # fmt: skip
+    if "supervisors" in form.fields:
+        own = Person.objects.filter(user=user).first()
+        form.fields["supervisors"].initial = [own] if own else []
+    return form
+
+
+@login_required
+def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
+    """The registration form: for oneself, one's child, a team or a class of one's institution."""
+    event = access_event(request.user, event_id)
+    form = _registration_form(request, event, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = form.service_fields()
+        people = [p for p in [values["person"], *values["members"]] if p is not None]
+        if not all(may_register_for(request.user, person) for person in people):
+            raise PermissionDenied
+        try:
+            registration = services.register(event, actor=request.user, **values)
+        except DomainError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Registered: %(status)s.") % {"status": registration.get_status_display().lower()},
+            )
+            return redirect("events:my-registrations")
+    return render(
+        request,
+        "events/register.html",
+        {"event": event, "form": form, "free": services.free_places(event)},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def my_registrations(request: HttpRequest) -> HttpResponse:
+    """The registrations the user made and those of the people they see (children, their students)."""
+    registrations = (
+        own_registrations(request.user)
+        .select_related("event", "person", "nomination", "institution")
+        .prefetch_related("members__person")
+        .order_by("-created_at", "-id")
+    )
+    page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "events/my_registrations.html", {"page_obj": page, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def registration_cancel(request: HttpRequest, registration_id: int) -> HttpResponse:
+    registration = access_registration(request.user, registration_id, for_write=True)
+    try:
+        services.cancel_registration(registration, actor=request.user, after_deadline=may_cancel_late(request.user))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The registration is cancelled."))
+    if request.POST.get("next") == "staff" and may_manage_events(request.user):
+        return redirect("events:event-registrations", event_id=registration.event_id)
+    return redirect("events:my-registrations")
+
+
+@staff_required(*EVENT_MANAGERS)
+def event_registrations(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Staff: everyone registered, the places held and the waiting list, with approval."""
+    event = access_event(request.user, event_id, for_write=True)
+    registrations = (
+        event.registrations.select_related("person", "nomination", "institution", "registered_by")
+        .prefetch_related("members__person")
+        .order_by("created_at", "id")
+    )
+    return render(
+        request,
+        "events/staff/event_registrations.html",
+        {
+            "event": event,
+            "registrations": registrations,
+            "held": services.places_held(event),
+            "free": services.free_places(event),
+        },
+    )
+
+
+@staff_required(*EVENT_MANAGERS)
+@require_POST
+def registration_decide(request: HttpRequest, registration_id: int) -> HttpResponse:
+    registration = access_registration(request.user, registration_id, for_write=True)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            services.approve_registration(registration, actor=request.user)
+        elif decision == "reject":
+            services.reject_registration(registration, actor=request.user)
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The decision is saved."))
+    return redirect("events:event-registrations", event_id=registration.event_id)

@@ -19,11 +19,13 @@ from technopark.events.services.announce import (
 )
 from technopark.events.services.registrations import (
     RegistrationError,
+    approve_registration,
     cancel_registration,
     free_places,
     places_held,
     promote_waitlist,
     register,
+    reject_registration,
 )
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "EventError",
     "RegistrationError",
     "add_document",
+    "approve_registration",
     "cancel_registration",
     "change_status",
     "create_event",
@@ -44,6 +47,7 @@ __all__ = [
     "places_held",
     "promote_waitlist",
     "register",
+    "reject_registration",
     "save_nomination",
     "set_sessions",
     "update_event",

@@ -120,6 +120,11 @@ def update_event(event: Event, *, actor: Any, co_organisers: list[Any] | None = 
         event.co_organisers.set(co_organisers)
         if before != {i.pk for i in co_organisers}:
             changed.append("co_organisers")
+    if "capacity" in changed:
+        # More places (or none limited): the waiting list moves up at once.
+        from technopark.events.services.registrations import _lock, promote_waitlist
+
+        promote_waitlist(_lock(event), actor=actor)
     if "image" in changed and old_image:
         storage = event.image.storage
         transaction.on_commit(lambda: storage.delete(old_image))

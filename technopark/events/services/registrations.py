@@ -328,3 +328,38 @@ def _notify_on_commit(registration: Registration, *, promoted: bool = False) -> 
             EmailMessage(subject % {"event": reg.event.title}, "\n".join(lines), to=to).send()
 
     transaction.on_commit(send)
+
+
+@transaction.atomic
+def approve_registration(registration: Registration, *, actor: Any) -> Registration:
+    """Staff approve a registration that awaits it: confirmed while places last, else the waiting list."""
+    event = _lock(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Registration.Status.PENDING_APPROVAL:
+        raise ConflictError(_("This registration does not await approval."), code="not_pending")
+    free = free_places(event, registration.nomination)
+    registration.status = (
+        Registration.Status.CONFIRMED if free is None or free >= registration.places else Registration.Status.WAITLISTED
+    )
+    registration.save(update_fields=["status", "updated_at"])
+    log_action(
+        event,
+        "events.registration.approved",
+        actor=actor,
+        data={"registration": registration.pk, "status": registration.status},
+    )
+    _notify_on_commit(registration)
+    return registration
+
+
+@transaction.atomic
+def reject_registration(registration: Registration, *, actor: Any) -> Registration:
+    """Staff turn down a registration that awaits approval or waits for a place."""
+    _lock(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status not in (Registration.Status.PENDING_APPROVAL, Registration.Status.WAITLISTED):
+        raise ConflictError(_("Only a registration awaiting approval or a place can be rejected."), code="not_pending")
+    registration.status = Registration.Status.REJECTED
+    registration.save(update_fields=["status", "updated_at"])
+    log_action(registration.event, "events.registration.rejected", actor=actor, data={"registration": registration.pk})
+    return registration

@@ -202,3 +202,68 @@ def test_the_api_registers_refuses_with_reasons_and_cancels(open_event: Any, sch
     anonymous = Client().post(url, json.dumps({}), content_type="application/json")
     assert anonymous.status_code == 401
     assert Registration.objects.filter(status="confirmed").count() == 0
+
+
+def test_a_teacher_registers_a_team_of_three_through_the_page_and_cancels_it(
+    make_event: Any, school: Any, make_user: Any, methodologist: Any
+) -> None:
+    event = make_event(status="registration_open", capacity=10)
+    nomination = services.save_nomination(
+        event, actor=methodologist, title_ru="Робототехника", min_grade=9, max_grade=11
+    )
+    teacher_login = make_user("teacher.reg@example.test", "teacher")
+    teacher = account_services.ensure_own_person(teacher_login)
+    network_services.set_affiliation(teacher, school, kind="teacher", actor=None)
+    team = [_teen(school, n) for n in ("Андреев", "Белов", "Волков")]
+    client = Client()
+    client.force_login(teacher_login)
+    form = client.get(f"/events/{event.pk}/register/")
+    assert form.status_code == 200 and "Андреев" in form.content.decode()
+    empty = client.post(
+        f"/events/{event.pk}/register/", {"form": "team", "nomination": nomination.pk, "members": [p.pk for p in team]}
+    )
+    assert empty.status_code == 400 and "Назовите команду" in empty.content.decode()
+    done = client.post(
+        f"/events/{event.pk}/register/",
+        {"form": "team", "nomination": nomination.pk, "team_name": "Роботы", "members": [p.pk for p in team],
+         "institution": school.pk, "supervisors": [teacher.pk]},
+    )  # fmt: skip
+    assert done.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.places == 3 and registration.status == "confirmed"
+    assert list(registration.supervisors.all()) == [teacher]
+    mine = client.get("/events/my/").content.decode()
+    assert "Роботы" in mine and "Андреев" in mine
+    staff = Client()
+    staff.force_login(methodologist)
+    assert "Роботы" in staff.get(f"/staff/events/{event.pk}/registrations/").content.decode()
+    assert client.post(f"/events/registrations/{registration.pk}/cancel/").status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+
+
+def test_a_stranger_cannot_register_someone_else_through_the_page(make_event: Any, school: Any, make_user: Any) -> None:
+    event = make_event(status="registration_open")
+    someone = _teen(school, "Чужой")
+    client = Client()
+    client.force_login(make_user("x@example.test"))
+    response = client.post(f"/events/{event.pk}/register/", {"form": "individual", "person": someone.pk})
+    assert response.status_code == 400 and not Registration.objects.exists()
+
+
+def test_staff_approve_a_registration_and_raising_capacity_promotes_the_waiting_list(
+    make_event: Any, school: Any, methodologist: Any
+) -> None:
+    event = make_event(status="registration_open", capacity=1, needs_approval=True)
+    first = services.register(event, actor=methodologist, form="individual", person=_teen(school, "Первый"))
+    second = services.register(event, actor=methodologist, form="individual", person=_teen(school, "Второй"))
+    client = Client()
+    client.force_login(methodologist)
+    client.post(f"/staff/events/registrations/{first.pk}/decide/", {"decision": "approve"})
+    client.post(f"/staff/events/registrations/{second.pk}/decide/", {"decision": "approve"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("confirmed", "waitlisted")
+    services.update_event(event, actor=methodologist, capacity=2)
+    second.refresh_from_db()
+    assert second.status == "confirmed"
