@@ -169,6 +169,12 @@ MATRIX: dict[str, Case] = {
     "api:event-detail":                     Case("GET",    "200 200 404 404 404 404 404 404 404", "event_id=draft_event"),
     "api:event-create":                     Case("POST",   "201 201 403 403 403 403 403 403 401", "", {"title_ru": "Конкурс", "kind": "contest", "audience": "students", "level": "city", "format": "in_person", "venue_kind": "lab", "venue_lab": "fablab"}, json=True),
     "api:event-update":                     Case("PATCH",  "200 200 403 403 403 403 403 403 401", "event_id=draft_event", {"summary_ru": "Коротко"}, json=True),
+    # Registration pages: any signed-in person may open the form (whom they may register is its choices).
+    "events:event-register":                Case("GET",    "200 200 200 200 200 200 200 200 302", "event_id=open_event"),
+    "events:my-registrations":              Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "events:registration-cancel":           Case("POST",   "302 302 403 302 404 302 404 404 302", "registration_id=registration"),
+    "events:event-registrations":           Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
+    "events:registration-decide":           Case("POST",   "302 302 403 403 403 403 403 403 302", "registration_id=registration", {"decision": "approve"}),
     # Registration through the API: personas without a record of their own are told why (400); the world's
     # registration is the pupil's (made by a methodologist): the guardian and the teacher may cancel it.
     "api:registration-create":              Case("POST",   "400 400 400 201 400 201 400 400 401", "event_id=open_event", {}, json=True),

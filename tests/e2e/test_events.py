@@ -101,3 +101,93 @@ def test_event_pages_have_no_accessibility_violations(sign_in_browser, new_conte
         f"/staff/events/nominations/{nomination.pk}/",
     ]:
         check(staff, path)
+
+
+def _open_contest(methodologist, capacity=None):
+    from django.utils import timezone
+
+    from technopark.events import services
+
+    event = services.create_event(
+        actor=methodologist, title_ru="Соревнования по робототехнике", kind="competition", audience="students",
+        level="city", format="in_person", venue_kind="lab", venue_lab="tech_lab", capacity=capacity,
+    )  # fmt: skip
+    day = timezone.localdate() + dt.timedelta(days=6)
+    services.set_sessions(
+        event, [{"starts_at": services.localise(day, dt.time(10)), "ends_at": services.localise(day, dt.time(15))}],
+        actor=methodologist,
+    )  # fmt: skip
+    services.change_status(event, "published", actor=methodologist)
+    services.change_status(event, "registration_open", actor=methodologist)
+    return event
+
+
+def _school_with_teacher(make_user):
+    from django.utils import timezone
+
+    from technopark.accounts import services as account_services
+    from technopark.network import services as network_services
+    from technopark.network.models import District
+
+    school = network_services.create_institution(
+        actor=None, full_name="ГУО «Лицей № 9»", short_name="Лицей № 9", kind="lyceum",
+        district=District.objects.get(code="moskovsky"), cluster_role="base",
+    )  # fmt: skip
+    login = make_user("teacher.team@example.test", "teacher", last_name="Лебедева", first_name="Ольга")
+    teacher = account_services.ensure_own_person(login)
+    network_services.set_affiliation(teacher, school, kind="teacher", actor=None)
+    born = timezone.localdate() - dt.timedelta(days=16 * 366)
+    students = [
+        network_services.add_student(school, actor=None, last_name=name, first_name="Никита", birth_date=born, grade=10)
+        for name in ("Артемьев", "Богданов", "Воронов", "Гусев")
+    ]
+    return school, login, teacher, students
+
+
+def test_a_teacher_registers_a_team_of_three_for_a_nomination(sign_in_browser, make_user, methodologist):
+    from technopark.events import services
+    from technopark.events.models import Registration
+
+    event = _open_contest(methodologist, capacity=20)
+    nomination = services.save_nomination(
+        event, actor=methodologist, title_ru="Старшая лига", min_grade=9, max_grade=11
+    )
+    _school, login, _teacher, students = _school_with_teacher(make_user)
+    page = sign_in_browser(login)
+    page.goto(f"/events/{event.pk}/")
+    page.locator(f"a[href='/events/{event.pk}/register/']").click()
+    page.check("input[name=form][value=team]")
+    page.select_option("#id_nomination", str(nomination.pk))
+    page.fill("#id_team_name", "Железные кулаки")
+    page.select_option("#id_members", [str(p.pk) for p in students[:3]])
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.url.endswith("/events/my/")
+    registration = Registration.objects.get()
+    assert registration.status == "confirmed" and registration.places == 3 and registration.nomination == nomination
+    assert "Железные кулаки" in page.locator("main table").inner_text()
+    assert_no_violations(page)
+
+
+def test_a_full_event_waitlists_and_promotes_when_a_place_frees(sign_in_browser, make_user, methodologist):
+    from technopark.events.models import Registration
+
+    event = _open_contest(methodologist, capacity=1)
+    _school, login, _teacher, students = _school_with_teacher(make_user)
+    page = sign_in_browser(login)
+    for student in students[:2]:
+        page.goto(f"/events/{event.pk}/register/")
+        page.select_option("#id_person", str(student.pk))
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").click()
+    first, second = Registration.objects.order_by("id")
+    assert (first.status, second.status) == ("confirmed", "waitlisted")
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.locator(f"form[action='/events/registrations/{first.pk}/cancel/'] button").click()
+    second.refresh_from_db()
+    assert second.status == "confirmed"
+    staff = sign_in_browser(methodologist)
+    staff.goto(f"/staff/events/{event.pk}/registrations/")
+    assert "Богданов" in staff.locator("main table").inner_text()
+    assert_no_violations(staff)
