@@ -173,6 +173,9 @@ MATRIX: dict[str, Case] = {
     "events:event-register":                Case("GET",    "200 200 200 200 200 200 200 200 302", "event_id=open_event"),
     "events:my-registrations":              Case("GET",    "200 200 200 200 200 200 200 200 302"),
     "events:registration-cancel":           Case("POST",   "302 302 403 302 404 302 404 404 302", "registration_id=registration"),
+    "events:registration-qr":               Case("GET",    "200 200 200 200 404 200 404 404 302", "registration_id=registration"),
+    "events:check-in":                      Case("GET",    "200 200 403 403 403 403 403 403 302", "code=registration_code"),
+    "events:check-in-list":                 Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
     "events:event-registrations":           Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
     "events:registration-decide":           Case("POST",   "302 302 403 403 403 403 403 403 302", "registration_id=registration", {"decision": "approve"}),
     # Registration through the API: personas without a record of their own are told why (400); the world's
@@ -275,7 +278,14 @@ def _registration_world(author: Any, pupil: Any) -> dict[str, Any]:
     services.change_status(event, "published", actor=author)
     services.change_status(event, "registration_open", actor=author)
     registration = services.register(event, actor=author, form="individual", person=pupil)
-    return {"open_event": event, "registration": registration}
+    return {"open_event": event, "registration": registration, "registration_code": _Code(registration.code)}
+
+
+class _Code:
+    """A URL argument that is not a primary key (`_kwargs` reads ``.pk``)."""
+
+    def __init__(self, value: str) -> None:
+        self.pk = value
 
 
 def _events_world(author: Any) -> dict[str, Any]:

@@ -367,3 +367,26 @@ class TeamMember(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+
+class Attendance(models.Model):
+    """A participant (an individual registration, a team, a class) present at one session, marked by staff."""
+
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    session = models.ForeignKey(
+        EventSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), auto_now_add=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["registration", "session"], name="attendance_once_per_session")]
+
+    def __str__(self) -> str:
+        return f"{self.registration} @ {self.session}"

@@ -14,6 +14,9 @@ urlpatterns = [
     path("events/<int:event_id>/register/", views.event_register, name="event-register"),
     path("events/my/", views.my_registrations, name="my-registrations"),
     path("events/registrations/<int:registration_id>/cancel/", views.registration_cancel, name="registration-cancel"),
+    path("events/registrations/<int:registration_id>/qr.svg", views.registration_qr, name="registration-qr"),
+    path("events/check-in/<str:code>/", views.check_in, name="check-in"),
+    path("staff/events/<int:event_id>/check-in/", views.check_in_list, name="check-in-list"),
     path("staff/events/", views.event_manage, name="event-manage"),
     path("staff/events/<int:event_id>/registrations/", views.event_registrations, name="event-registrations"),
     path(

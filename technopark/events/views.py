@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +20,7 @@ from technopark.accounts.models import Person
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for
 from technopark.core.pagecache import cache_anonymous_page
+from technopark.core.text import search_key
 from technopark.events import ical, selectors, services
 from technopark.events.access import (
     EVENT_MANAGERS,
@@ -44,7 +45,7 @@ from technopark.events.forms import (
     SessionFormSet,
     StatusForm,
 )
-from technopark.events.models import Event, EventDocument, Nomination
+from technopark.events.models import Attendance, Event, EventDocument, EventSession, Nomination, Registration
 from technopark.events.services import TRANSITIONS
 from technopark.network.access import institutions_for_people
 
@@ -455,6 +456,7 @@ def event_registrations(request: HttpRequest, event_id: int) -> HttpResponse:
     registrations = (
         event.registrations.select_related("person", "nomination", "institution", "registered_by")
         .prefetch_related("members__person")
+        .annotate(sessions_attended=Count("attendance", distinct=True), hours=Sum("attendance__session__hours"))
         .order_by("created_at", "id")
     )
     return render(
@@ -486,3 +488,103 @@ def registration_decide(request: HttpRequest, registration_id: int) -> HttpRespo
     else:
         messages.success(request, _("The decision is saved."))
     return redirect("events:event-registrations", event_id=registration.event_id)
+
+
+# --- Check-in and attendance -------------------------------------------------------------------------
+
+
+def _session_for(event: Event, session_id: str | None) -> EventSession | None:
+    if session_id and session_id.isdigit():
+        session = event.sessions.filter(pk=int(session_id)).first()
+        if session is not None:
+            return session
+    return services.current_session(event)
+
+
+@staff_required(*EVENT_MANAGERS)
+def check_in(request: HttpRequest, code: str) -> HttpResponse:
+    """What the participant's QR code opens: who it is, their status, and one button to let them in."""
+    registration = (
+        Registration.objects.select_related("event", "person", "nomination", "institution")
+        .prefetch_related("members__person")
+        .filter(code=code)
+        .first()
+    )
+    if registration is None:
+        raise Http404
+    event = access_event(request.user, registration.event_id, for_write=True)
+    session = _session_for(event, request.POST.get("session") or request.GET.get("session"))
+    if request.method == "POST" and session is not None:
+        try:
+            if request.POST.get("undo"):
+                services.undo_check_in(registration, session, actor=request.user)
+            else:
+                services.check_in(registration, session, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Checked in: %(who)s.") % {"who": registration.label})
+        return redirect(f"{request.path}?session={session.pk}")
+    attended = set(registration.attendance.values_list("session_id", flat=True))
+    return render(
+        request,
+        "events/staff/check_in.html",
+        {"registration": registration, "event": event, "session": session, "sessions": event.sessions.all(),
+         "attended": attended, "here": session is not None and session.pk in attended},
+    )  # fmt: skip
+
+
+@staff_required(*EVENT_MANAGERS)
+def check_in_list(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Check-in without the QR code: find the participant by name and tap."""
+    event = access_event(request.user, event_id, for_write=True)
+    session = _session_for(event, request.POST.get("session") or request.GET.get("session"))
+    if request.method == "POST" and session is not None:
+        registration = event.registrations.filter(pk=request.POST.get("registration") or 0).first()
+        if registration is None:
+            raise Http404
+        try:
+            if request.POST.get("undo"):
+                services.undo_check_in(registration, session, actor=request.user)
+            else:
+                services.check_in(registration, session, actor=request.user)
+        except DomainError as error:
+            messages.error(request, error.message)
+        query = request.POST.get("q", "")
+        return redirect(f"{request.path}?session={session.pk}&q={query}")
+    registrations = event.registrations.filter(status=Registration.Status.CONFIRMED).select_related(
+        "person", "institution"
+    )
+    q = request.GET.get("q", "").strip()
+    if q and (key := search_key(q)):
+        registrations = registrations.filter(
+            Q(person__search_text__contains=key) | Q(members__person__search_text__contains=key)
+            | Q(team_name__icontains=q)
+        ).distinct()  # fmt: skip
+    registrations = registrations.prefetch_related("members__person").order_by("person__search_text", "team_name", "id")
+    attended = (
+        set(
+            Attendance.objects.filter(session=session, registration__event=event).values_list(
+                "registration_id", flat=True
+            )
+        )
+        if session
+        else set()
+    )
+    return render(
+        request,
+        "events/staff/check_in_list.html",
+        {"event": event, "session": session, "sessions": event.sessions.all(), "registrations": registrations,
+         "attended": attended, "q": q},
+    )  # fmt: skip
+
+
+@login_required
+def registration_qr(request: HttpRequest, registration_id: int) -> HttpResponse:
+    """The participant's QR code, to show on a phone at the entrance."""
+    registration = access_registration(request.user, registration_id)
+    if registration.status != Registration.Status.CONFIRMED:
+        raise Http404
+    response = HttpResponse(services.registrations.check_in_qr(registration), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -21,11 +21,14 @@ from technopark.events.services.registrations import (
     RegistrationError,
     approve_registration,
     cancel_registration,
+    check_in,
+    current_session,
     free_places,
     places_held,
     promote_waitlist,
     register,
     reject_registration,
+    undo_check_in,
 )
 
 __all__ = [
@@ -39,7 +42,9 @@ __all__ = [
     "approve_registration",
     "cancel_registration",
     "change_status",
+    "check_in",
     "create_event",
+    "current_session",
     "delete_document",
     "delete_nomination",
     "free_places",
@@ -50,5 +55,6 @@ __all__ = [
     "reject_registration",
     "save_nomination",
     "set_sessions",
+    "undo_check_in",
     "update_event",
 ]

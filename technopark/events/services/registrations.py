@@ -9,23 +9,25 @@ decides. The lock is taken before the count, inside the same transaction as the 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import secrets
 from typing import Any
 
+import segno
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import ConsentPurpose, Person
 from technopark.accounts.selectors import may_process
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.services import log_action
-from technopark.events.models import Event, Nomination, Registration, TeamMember
+from technopark.events.models import Attendance, Event, EventSession, Nomination, Registration, TeamMember
 
 # A switch for the negative control of the concurrency test (tests/…/test_registration_race.py): with the
 # lock off, simultaneous registrations overbook, which proves the test can see a race. Never off in use.
@@ -310,22 +312,26 @@ def _notify_on_commit(registration: Registration, *, promoted: bool = False) -> 
             if not to:
                 return
             if promoted:
-                subject = _g("A place is free: you are registered for “%(event)s”")
+                subject = gettext("A place is free: you are registered for “%(event)s”")
             elif reg.status == Registration.Status.CONFIRMED:
-                subject = _g("Registration confirmed: “%(event)s”")
+                subject = gettext("Registration confirmed: “%(event)s”")
             elif reg.status == Registration.Status.WAITLISTED:
-                subject = _g("On the waiting list: “%(event)s”")
+                subject = gettext("On the waiting list: “%(event)s”")
             else:
-                subject = _g("Registration received, awaiting approval: “%(event)s”")
+                subject = gettext("Registration received, awaiting approval: “%(event)s”")
             url = settings.SITE_URL.rstrip("/") + reverse("events:event-detail", kwargs={"event_id": reg.event_id})
             lines = [
-                _g("Event: %(event)s") % {"event": reg.event.title},
-                _g("Who: %(who)s") % {"who": reg.label},
-                _g("Status: %(status)s") % {"status": reg.get_status_display()},
+                gettext("Event: %(event)s") % {"event": reg.event.title},
+                gettext("Who: %(who)s") % {"who": reg.label},
+                gettext("Status: %(status)s") % {"status": reg.get_status_display()},
                 "",
                 url,
             ]
-            EmailMessage(subject % {"event": reg.event.title}, "\n".join(lines), to=to).send()
+            message = EmailMessage(subject % {"event": reg.event.title}, "\n".join(lines), to=to)
+            if reg.status == Registration.Status.CONFIRMED:
+                message.body += "\n\n" + gettext("Show the attached QR code at the entrance.")
+                message.attach("qr.png", check_in_qr(reg, kind="png"), "image/png")
+            message.send()
 
     transaction.on_commit(send)
 
@@ -363,3 +369,67 @@ def reject_registration(registration: Registration, *, actor: Any) -> Registrati
     registration.save(update_fields=["status", "updated_at"])
     log_action(registration.event, "events.registration.rejected", actor=actor, data={"registration": registration.pk})
     return registration
+
+
+def current_session(event: Event, *, now: dt.datetime | None = None) -> EventSession | None:
+    """The session check-in is for: the one going on now, else today's next or last one, else the first."""
+    now = now or timezone.now()
+    sessions = list(event.sessions.order_by("starts_at", "id"))
+    if not sessions:
+        return None
+    today = timezone.localtime(now).date()
+    for session in sessions:
+        if session.starts_at - dt.timedelta(hours=2) <= now <= session.ends_at:
+            return session
+    todays = [s for s in sessions if timezone.localtime(s.starts_at).date() == today]
+    if todays:
+        return todays[0]
+    upcoming = [s for s in sessions if s.starts_at > now]
+    return upcoming[0] if upcoming else sessions[-1]
+
+
+@transaction.atomic
+def check_in(registration: Registration, session: EventSession, *, actor: Any) -> Attendance:
+    """Mark ``registration`` present at ``session`` (one tap at the door; a second tap changes nothing).
+    Only confirmed registrations come in; raises `RegistrationError` otherwise."""
+    if registration.status != Registration.Status.CONFIRMED:
+        raise RegistrationError(
+            _("Not confirmed (%(status)s): check-in is for confirmed participants.")
+            % {"status": registration.get_status_display().lower()},
+            code="not_confirmed",
+        )
+    if session.event_id != registration.event_id:
+        raise RegistrationError(_("This session belongs to another event."), code="session_invalid")
+    attendance, created = Attendance.objects.get_or_create(
+        registration=registration, session=session,
+        defaults={"checked_in_by": actor if getattr(actor, "pk", None) else None},
+    )  # fmt: skip
+    if created:
+        log_action(
+            registration.event, "events.attendance.checked_in", actor=actor,
+            data={"registration": registration.pk, "session": session.pk},
+        )  # fmt: skip
+    return attendance
+
+
+@transaction.atomic
+def undo_check_in(registration: Registration, session: EventSession, *, actor: Any) -> None:
+    deleted, _rows = Attendance.objects.filter(registration=registration, session=session).delete()
+    if deleted:
+        log_action(
+            registration.event, "events.attendance.undone", actor=actor,
+            data={"registration": registration.pk, "session": session.pk},
+        )  # fmt: skip
+
+
+def check_in_url(registration: Registration) -> str:
+    """The address the participant's QR code opens: the check-in page for staff."""
+    path = reverse("events:check-in", kwargs={"code": registration.code})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def check_in_qr(registration: Registration, *, kind: str = "svg") -> bytes:
+    """The QR code of `check_in_url`, as SVG (pages) or PNG (e-mail)."""
+    buffer = io.BytesIO()
+    segno.make(check_in_url(registration), error="m").save(buffer, kind=kind, scale=6 if kind == "png" else 4, border=2)
+    return buffer.getvalue()

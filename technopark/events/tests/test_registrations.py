@@ -267,3 +267,56 @@ def test_staff_approve_a_registration_and_raising_capacity_promotes_the_waiting_
     services.update_event(event, actor=methodologist, capacity=2)
     second.refresh_from_db()
     assert second.status == "confirmed"
+
+
+def test_staff_check_in_by_the_qr_url_and_hours_are_counted_per_session(
+    make_event: Any, school: Any, methodologist: Any, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from technopark.events.models import Attendance
+
+    course = make_event(
+        "Курсы «Робототехника»", kind="course", audience="teachers", status="registration_open", sessions=2, days=0
+    )
+    for session in course.sessions.all():
+        session.hours = 4
+        session.save()
+    login = make_user("teacher.course@example.test", "teacher")
+    teacher = account_services.ensure_own_person(login)
+    teacher.email = "teacher.course@example.test"
+    teacher.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = services.register(course, actor=login, form="individual", person=teacher)
+    confirmation = next(m for m in mail.outbox if "teacher.course@example.test" in m.to)
+    assert confirmation.attachments[0][0] == "qr.png" and confirmation.attachments[0][1][:4] == b"\x89PNG"
+    staff = Client()
+    staff.force_login(methodologist)
+    url = f"/events/check-in/{registration.code}/"
+    assert url in services.registrations.check_in_url(registration)
+    page = staff.get(url)
+    assert page.status_code == 200 and teacher.full_name in page.content.decode()
+    first = course.sessions.order_by("starts_at").first()
+    assert staff.post(url, {"session": first.pk}).status_code == 302
+    assert staff.post(url, {"session": first.pk}).status_code == 302  # a second tap changes nothing
+    assert Attendance.objects.filter(registration=registration).count() == 1
+    listing = staff.get(
+        f"/staff/events/{course.pk}/check-in/", {"q": teacher.last_name, "session": first.pk}
+    ).content.decode()
+    assert teacher.short_name in listing or teacher.full_name in listing
+    participants = staff.get(f"/staff/events/{course.pk}/registrations/")
+    row = participants.context["registrations"][0]
+    assert (row.sessions_attended, row.hours) == (1, 4)
+    owner = Client()
+    owner.force_login(login)
+    qr = owner.get(f"/events/registrations/{registration.pk}/qr.svg")
+    assert qr.status_code == 200 and b"<svg" in qr.content
+    assert Client().get(url).status_code == 302  # the QR opens the sign-in page for anyone else
+
+
+def test_a_waitlisted_registration_is_not_checked_in(make_event: Any, school: Any, methodologist: Any) -> None:
+    event = make_event(status="registration_open", capacity=1, days=0)
+    services.register(event, actor=methodologist, form="individual", person=_teen(school, "Первый"))
+    waiting = services.register(event, actor=methodologist, form="individual", person=_teen(school, "Второй"))
+    with pytest.raises(services.RegistrationError) as refused:
+        services.check_in(waiting, event.sessions.first(), actor=methodologist)
+    assert refused.value.code == "not_confirmed"
