@@ -17,7 +17,17 @@ urlpatterns = [
     path("events/registrations/<int:registration_id>/qr.svg", views.registration_qr, name="registration-qr"),
     path("events/check-in/<str:code>/", views.check_in, name="check-in"),
     path("staff/events/<int:event_id>/check-in/", views.check_in_list, name="check-in-list"),
+    path(
+        "events/<int:event_id>/institutions/<int:institution_id>/participants.<str:file_format>",
+        views.institution_participants_export,
+        name="institution-participants-export",
+    ),
     path("staff/events/", views.event_manage, name="event-manage"),
+    path(
+        "staff/events/<int:event_id>/participants.<str:file_format>",
+        views.participants_export,
+        name="participants-export",
+    ),
     path("staff/events/<int:event_id>/registrations/", views.event_registrations, name="event-registrations"),
     path(
         "staff/events/registrations/<int:registration_id>/decide/",

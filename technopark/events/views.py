@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from technopark.accounts.access import staff_required
+from technopark.accounts.access import signed_in_user, staff_required
 from technopark.accounts.models import Person
+from technopark.core import spreadsheets
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.core.text import search_key
-from technopark.events import ical, selectors, services
+from technopark.events import exports, ical, selectors, services
 from technopark.events.access import (
     EVENT_MANAGERS,
     access_document,
@@ -47,7 +48,7 @@ from technopark.events.forms import (
 )
 from technopark.events.models import Attendance, Event, EventDocument, EventSession, Nomination, Registration
 from technopark.events.services import TRANSITIONS
-from technopark.network.access import institutions_for_people
+from technopark.network.access import coordinated_institutions, institutions_for_people
 
 PAGE_SIZE = 20
 
@@ -117,6 +118,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             "event": event,
             "may_manage": may_manage_events(request.user),
             "show_link": may_see_online_link(request.user, event),
+            "coordinated": coordinated_institutions(request.user) if event.registrations.exists() else [],
         },
     )
 
@@ -375,7 +377,7 @@ def event_status(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 def _registration_form(request: HttpRequest, event: Event, data: Any = None) -> RegistrationForm:
-    user = request.user
+    user = signed_in_user(request)
     teachers = (
         Person.objects.filter(
             Q(user=user) | Q(affiliations__kind="teacher", affiliations__institution__in=institutions_for_people(user))
@@ -588,3 +590,41 @@ def registration_qr(request: HttpRequest, registration_id: int) -> HttpResponse:
     response = HttpResponse(services.registrations.check_in_qr(registration), content_type="image/svg+xml")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _export(event: Event, file_format: str, *, institution_id: int | None, with_contacts: bool) -> HttpResponse:
+    if file_format not in ("xlsx", "csv"):
+        raise Http404
+    registrations = exports.registrations_for_export(event, institution_id=institution_id)
+    header = exports.header(with_contacts=with_contacts)
+    data = exports.rows(registrations, with_contacts=with_contacts)
+    stamp = timezone.localdate().isoformat()
+    if file_format == "xlsx":
+        body = spreadsheets.xlsx_bytes(
+            header, data, sheet_title=_("Participants"), widths=[5, 36, 12, 7, 30, 24, 28, 16, 20, 28, 18, 16, 18, 28]
+        )
+        response = HttpResponse(body, content_type=content_type_for("x.xlsx"))
+    else:
+        response = HttpResponse(spreadsheets.csv_bytes(header, data), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="participants-{event.pk}-{stamp}.{file_format}"'
+    return response
+
+
+@staff_required(*EVENT_MANAGERS)
+def participants_export(request: HttpRequest, event_id: int, file_format: str) -> HttpResponse:
+    """All participants with their contacts, for the organisers."""
+    event = access_event(request.user, event_id, for_write=True)
+    return _export(event, file_format, institution_id=None, with_contacts=True)
+
+
+@login_required
+def institution_participants_export(
+    request: HttpRequest, event_id: int, institution_id: int, file_format: str
+) -> HttpResponse:
+    """One institution's participants, for its coordinator (no contacts: the school has them)."""
+    event = access_event(request.user, event_id)
+    if not coordinated_institutions(request.user).filter(pk=institution_id).exists() and not may_manage_events(
+        request.user
+    ):
+        raise PermissionDenied
+    return _export(event, file_format, institution_id=institution_id, with_contacts=False)

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
+from technopark.core import spreadsheets
 from technopark.core.text import search_key
 from technopark.network.models import District, Institution
 
@@ -238,31 +237,14 @@ def institution_row(institution: Institution) -> list[str]:
 
 
 def xlsx_bytes(rows: Iterable[list[str]], *, sheet_title: str = "Учреждения") -> bytes:
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = sheet_title
-    sheet.append([column.title for column in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(row)
-    widths = [60, 30, 24, 26, 14, 40, 30, 28, 20, 22]
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    header = [column.title for column in COLUMNS]
+    return spreadsheets.xlsx_bytes(
+        header, rows, sheet_title=sheet_title, widths=[60, 30, 24, 26, 14, 40, 30, 28, 20, 22]
+    )
 
 
 def csv_bytes(rows: Iterable[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([column.title for column in COLUMNS])
-    writer.writerows(rows)
-    # UTF-8 with a byte-order mark: Excel then opens Cyrillic correctly.
-    return buffer.getvalue().encode("utf-8-sig")
+    return spreadsheets.csv_bytes([column.title for column in COLUMNS], rows)
 
 
 def template_bytes() -> bytes:

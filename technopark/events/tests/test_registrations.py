@@ -320,3 +320,44 @@ def test_a_waitlisted_registration_is_not_checked_in(make_event: Any, school: An
     with pytest.raises(services.RegistrationError) as refused:
         services.check_in(waiting, event.sessions.first(), actor=methodologist)
     assert refused.value.code == "not_confirmed"
+
+
+def test_participants_export_to_xlsx_and_csv_and_a_coordinator_gets_their_institution_only(
+    make_event: Any, school: Any, methodologist: Any, make_user: Any
+) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    other = network_services.create_institution(
+        actor=None, full_name="ГУО «СШ № 2»", short_name="СШ № 2", kind="school",
+        district=District.objects.get(code="sovetsky"), cluster_role="base",
+    )  # fmt: skip
+    event = make_event(status="registration_open")
+    mine = _teen(school, "Свой")
+    mine.phone = "+375 29 111-22-33"
+    mine.save()
+    theirs = _teen(other, "Чужой")
+    services.register(event, actor=methodologist, form="individual", person=mine)
+    services.register(
+        event, actor=methodologist, form="team", team_name="Команда", members=[theirs, _teen(other, "Второй")]
+    )
+    staff = Client()
+    staff.force_login(methodologist)
+    response = staff.get(f"/staff/events/{event.pk}/participants.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[0][1] == "ФИО" and len(values) == 4
+    assert any(
+        row[1].startswith("Свой") and row[4] == "Гимназия № 7" and row[-2] == "+375 29 111-22-33" for row in values[1:]
+    )
+    assert any(row[8] == "Команда" and row[5] == "Советский район" for row in values[1:])
+    csv_text = staff.get(f"/staff/events/{event.pk}/participants.csv").content.decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("№;ФИО") and "Чужой" in csv_text
+    coordinator = make_user("coord.export@example.test")
+    network_services.add_coordinator(school, coordinator, actor=None)
+    client = Client()
+    client.force_login(coordinator)
+    own = client.get(f"/events/{event.pk}/institutions/{school.pk}/participants.csv").content.decode("utf-8-sig")
+    assert "Свой" in own and "Чужой" not in own and "+375" not in own
+    assert client.get(f"/events/{event.pk}/institutions/{other.pk}/participants.csv").status_code == 403
