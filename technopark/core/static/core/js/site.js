@@ -28,6 +28,20 @@
       button.addEventListener("click", function () { window.print(); });
     });
 
+    // A registration form shows only the part for the chosen form (individual, team, class); without
+    // JavaScript every part is shown and the server takes what applies.
+    document.querySelectorAll("[data-registration-form]").forEach(function (form) {
+      function update() {
+        var chosen = form.querySelector("input[name=form]:checked");
+        var value = chosen ? chosen.value : "individual";
+        form.querySelectorAll("[data-for]").forEach(function (part) {
+          part.hidden = part.getAttribute("data-for").split(" ").indexOf(value) === -1;
+        });
+      }
+      form.addEventListener("change", update);
+      update();
+    });
+
     // Close an open dropdown when Escape is pressed or focus leaves it.
     document.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") return;
