@@ -74,6 +74,12 @@ ENDPOINTS = [
     Endpoint("institution list", "/network/"),
     Endpoint("institution search", "/network/?q=%D0%B3%D0%B8%D0%BC%D0%BD%D0%B0%D0%B7%D0%B8%D1%8F&sort=district"),
     Endpoint("API institution search", "/api/v1/institutions?q=%D1%88%D0%BA%D0%BE%D0%BB%D0%B0&limit=50"),
+    # Events (anonymous): the calendar of two months around the data's base date, that month's grid, and
+    # the page of the event with the most registrations ({event} is filled in at run time).
+    Endpoint("event calendar", "/events/?date_from=2026-05-01&date_to=2026-06-30", target=True),
+    Endpoint("event month", "/events/month/?year=2026&month=6"),
+    Endpoint("event page", "/events/{event}/", target=True),
+    Endpoint("API event list", "/api/v1/events?date_from=2026-05-01&date_to=2026-06-30&limit=50"),
     # People (signed in): a teacher's list of their school's students; staff searching the registry.
     Endpoint("people list (teacher)", "/people/", as_who="teacher"),
     Endpoint(
@@ -545,6 +551,9 @@ session.create()
 staff = User.objects.filter(
     email__endswith="@scale.test", role_assignments__role="methodologist", is_active=True).first()
 _token, raw = issue_api_token(staff, name="bench", actor=None)
+from technopark.events.models import Event
+busiest = Event.objects.exclude(status="draft").annotate(n=Count("registrations")).order_by("-n", "id").first()
+print("event\t" + str(busiest.pk if busiest else 0))
 print("teacher\tCookie: " + settings.SESSION_COOKIE_NAME + "=" + session.session_key)
 print("staff\tAuthorization: Bearer " + raw)
 """
@@ -560,7 +569,12 @@ def credentials(env: dict[str, str]) -> dict[str, str]:
     headers = {}
     for line in output.splitlines():
         who, _tab, header = line.partition("\t")
-        if header:
+        if who == "event":
+            # Not a header: the id for the event page's path.
+            for index, endpoint in enumerate(ENDPOINTS):
+                if "{event}" in endpoint.path:
+                    ENDPOINTS[index] = Endpoint(endpoint.name, endpoint.path.format(event=header), endpoint.target)
+        elif header:
             headers[who] = header + "\r\n"
     return headers
 

@@ -171,6 +171,7 @@ MATRIX: dict[str, Case] = {
     "api:event-update":                     Case("PATCH",  "200 200 403 403 403 403 403 403 401", "event_id=draft_event", {"summary_ru": "Коротко"}, json=True),
     # Registration pages: any signed-in person may open the form (whom they may register is its choices).
     "events:event-register":                Case("GET",    "200 200 200 200 200 200 200 200 302", "event_id=open_event"),
+    "events:personal-feed":                 Case("GET",    "404 404 404 404 404 404 404 404 404", "token=bad-token"),
     "events:my-registrations":              Case("GET",    "200 200 200 200 200 200 200 200 302"),
     "events:registration-cancel":           Case("POST",   "302 302 403 302 404 302 404 404 302", "registration_id=registration"),
     "events:registration-qr":               Case("GET",    "200 200 200 200 404 200 404 404 302", "registration_id=registration"),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("events/documents/<int:document_id>/", views.document_file, name="document-file"),
     path("events/<int:event_id>/register/", views.event_register, name="event-register"),
     path("events/my/", views.my_registrations, name="my-registrations"),
+    path("events/my/<str:token>/feed.ics", views.personal_feed, name="personal-feed"),
     path("events/registrations/<int:registration_id>/cancel/", views.registration_cancel, name="registration-cancel"),
     path("events/registrations/<int:registration_id>/qr.svg", views.registration_qr, name="registration-qr"),
     path("events/check-in/<str:code>/", views.check_in, name="check-in"),

@@ -5,18 +5,20 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import signed_in_user, staff_required
-from technopark.accounts.models import Person
+from technopark.accounts.models import Person, User
 from technopark.core import spreadsheets
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for
@@ -433,7 +435,10 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "events/my_registrations.html", {"page_obj": page, "now": timezone.now()})
+    feed = request.build_absolute_uri(
+        reverse("events:personal-feed", kwargs={"token": personal_feed_token(signed_in_user(request))})
+    )
+    return render(request, "events/my_registrations.html", {"page_obj": page, "feed_url": feed})
 
 
 @login_required
@@ -628,3 +633,37 @@ def institution_participants_export(
     ):
         raise PermissionDenied
     return _export(event, file_format, institution_id=institution_id, with_contacts=False)
+
+
+# --- The personal calendar feed --------------------------------------------------------------------------
+
+FEED_SALT = "events.personal-feed"
+
+
+def personal_feed_token(user: Any) -> str:
+    """A secret for the user's feed URL: calendar programs send no cookies, so the address itself is the key.
+    Signed with SECRET_KEY; it names the login and changes when the password does (the hash is included)."""
+    return signing.dumps({"u": user.pk, "h": user.password[-12:]}, salt=FEED_SALT, compress=True)
+
+
+def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The events of the user's active registrations (and their children's and students'), as iCalendar."""
+    try:
+        data = signing.loads(token, salt=FEED_SALT)
+    except signing.BadSignature:
+        raise Http404 from None
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None or user.password[-12:] != data.get("h"):
+        raise Http404
+    events = (
+        Event.objects.filter(
+            pk__in=own_registrations(user).filter(status__in=Registration.ACTIVE).values("event_id"),
+            starts_at__isnull=False,
+        )
+        .prefetch_related("sessions")
+        .order_by("starts_at", "id")
+    )
+    body = ical.feed(events, name=_("My events"), base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -361,3 +361,30 @@ def test_participants_export_to_xlsx_and_csv_and_a_coordinator_gets_their_instit
     own = client.get(f"/events/{event.pk}/institutions/{school.pk}/participants.csv").content.decode("utf-8-sig")
     assert "Свой" in own and "Чужой" not in own and "+375" not in own
     assert client.get(f"/events/{event.pk}/institutions/{other.pk}/participants.csv").status_code == 403
+
+
+def test_the_personal_feed_lists_the_events_of_ones_registrations_by_a_secret_address(
+    make_event: Any, school: Any, make_user: Any
+) -> None:
+    import icalendar
+
+    event = make_event("Мастер-класс «Пайка»", status="registration_open")
+    other = make_event("Чужое мероприятие", status="registration_open")
+    login = make_user("feed@example.test", "student")
+    me = _teen(school, "Подписчик")
+    me.user = login
+    me.save()
+    services.register(event, actor=login, form="individual", person=me)
+    client = Client()
+    client.force_login(login)
+    page = client.get("/events/my/")
+    url = page.context["feed_url"]
+    assert "/events/my/" in url and url.endswith("/feed.ics")
+    path = url.split("testserver", 1)[1]
+    calendar = icalendar.Calendar.from_ical(Client().get(path).content)
+    summaries = {str(e["summary"]) for e in calendar.walk("VEVENT")}
+    assert summaries == {"Мастер-класс «Пайка»"} and other.title_ru not in summaries
+    assert Client().get(path.replace("feed.ics", "x/feed.ics")).status_code == 404
+    login.set_password("a-new-password-2026")
+    login.save()
+    assert Client().get(path).status_code == 404  # a new password ends the old address

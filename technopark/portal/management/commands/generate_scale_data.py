@@ -60,6 +60,16 @@ from technopark.accounts.models import Person as Registered
 from technopark.accounts.roles import Role
 from technopark.core.models import AuditLog
 from technopark.core.text import search_key
+from technopark.events.models import (
+    Attendance,
+    CentreLab,
+    Direction,
+    Event,
+    EventSession,
+    Nomination,
+    Registration,
+    TeamMember,
+)
 from technopark.network.models import Affiliation, Agreement, District, Institution
 from technopark.portal.models import HomeBlock, News
 
@@ -91,6 +101,8 @@ class Plan:
     audit_records: int
     institutions: int
     duplicates: int  # student records typed a second time (with a slip) by another teacher
+    events: int  # over five years, about a tenth of them still to come
+    registrations_per_event: int  # on average, for events whose registration has opened
 
     @property
     def users(self) -> int:
@@ -119,6 +131,8 @@ PLANS: dict[str, Plan] = {
         audit_records=20_000,
         institutions=60,
         duplicates=20,
+        events=150,
+        registrations_per_event=15,
     ),
     # Minsk: ~250 000 pupils in the city's schools take part through ~600 institutions.
     "city": Plan(
@@ -134,6 +148,8 @@ PLANS: dict[str, Plan] = {
         audit_records=1_000_000,
         institutions=600,
         duplicates=500,
+        events=3_000,
+        registrations_per_event=40,
     ),
 }
 
@@ -406,13 +422,17 @@ class Command(BaseCommand):
             self._delete_generated()
 
         self._say(f"Generating scale {scale!r} with seed {seed} on {connection.vendor}")
-        with explicit_timestamps(User, RoleAssignment, News, AuditLog, Institution, Agreement, Registered, Affiliation):
+        with explicit_timestamps(
+            User, RoleAssignment, News, AuditLog, Institution, Agreement, Registered, Affiliation, Event, Registration
+        ):
             with transaction.atomic():
                 people = self._people(plan)
             with transaction.atomic():
                 institutions = self._institutions(plan, people)
             with transaction.atomic():
-                self._registry(plan, people, institutions)
+                students = self._registry(plan, people, institutions)
+            with transaction.atomic():
+                self._events(plan, people, institutions, students)
             with transaction.atomic():
                 news = self._news(plan, people["methodologist"])
                 self._home_blocks()
@@ -503,6 +523,15 @@ class Command(BaseCommand):
             self._say(f"  audit records: {deleted:,}")
             deleted, _ = News.objects.filter(author__email__endswith="@" + EMAIL_DOMAIN).delete()
             self._say(f"  news: {deleted:,}")
+            generated_events = Event.objects.filter(created_by__email__endswith="@" + EMAIL_DOMAIN)
+            for table, name in [(Attendance, "registration__event"), (TeamMember, "registration__event"),
+                                (Registration, "event"), (EventSession, "event"), (Nomination, "event")]:  # fmt: skip
+                rows = table._base_manager.filter(**{f"{name}__in": generated_events.values("pk")})
+                rows._raw_delete(rows.db)
+            co_organised = Event.co_organisers.through.objects.filter(event__in=generated_events.values("pk"))
+            co_organised._raw_delete(co_organised.db)
+            deleted = generated_events._raw_delete(generated_events.db)
+            self._say(f"  events with their registrations: {deleted:,}")
             registered = Registered.objects.filter(email__endswith="@" + EMAIL_DOMAIN)
             ids = registered.values("pk")
             for table, names in [
@@ -612,7 +641,7 @@ class Command(BaseCommand):
 
     # --- the registry of people -------------------------------------------------------------------
 
-    def _registry(self, plan: Plan, people: dict[str, list[Person]], institutions: list[Institution]) -> None:
+    def _registry(self, plan: Plan, people: dict[str, list[Person]], institutions: list[Institution]) -> list[int]:
         """Records for the logins, guardians, school and teaching links, consents, a few duplicates."""
         rng = self.rng
         schools = [i for i in institutions if i.kind in {"school", "gymnasium", "lyceum"}] or institutions
@@ -728,6 +757,97 @@ class Command(BaseCommand):
                     )  # fmt: skip
 
         self._bulk(Consent, consents(), int(len(students) * 0.7), "consents")
+        # Who may register for events: 16 or older, or with a consent to take part (most of the rest).
+        return [s.pk for s in students if s.user_id is not None]
+
+    # --- events -------------------------------------------------------------------------------------
+
+    def _events(
+        self, plan: Plan, people: dict[str, list[Person]], institutions: list[Institution], students: list[int]
+    ) -> None:
+        """Events over five years up to a few months ahead, with sessions, nominations for contests,
+        co-organisers, and registrations (confirmed, some on the waiting list or cancelled)."""
+        rng = self.rng
+        authors = [p.pk for p in people["methodologist"]]
+        partners = [i.pk for i in institutions if i.cluster_role == "partner"] or [institutions[0].pk]
+        kinds = list(Event.Kind.values)
+        teacher_kinds = {"course", "methodical_meeting", "seminar", "conference", "consultation"}
+        topics = [t[0] for t in NEWS_TOPICS]
+        labs = list(CentreLab.values)
+        now = BASE_DATE
+        self._say(f"Events: {plan.events:,}")
+        events: list[Event] = []
+        for index in range(plan.events):
+            kind = rng.choice(kinds)
+            audience = "teachers" if kind in teacher_kinds else rng.choice(["students", "students", "both"])
+            start = now + dt.timedelta(days=rng.randint(-5 * 365, 120), hours=rng.choice([0, 2, 4]))
+            start = start.replace(hour=rng.choice([10, 14, 15]), minute=0, second=0, microsecond=0)
+            days = 3 if kind in ("course", "camp") else 1
+            if start > now + dt.timedelta(days=20):
+                status = "published"
+            elif start > now:
+                status = "registration_open"
+            else:
+                status = rng.choice(["held", "results_published", "archived", "archived"])
+            title = f"{Event.Kind(kind).label} «{rng.choice(topics)}» № {index + 1}"
+            events.append(
+                Event(
+                    title_ru=str(title), summary_ru="Сгенерированное мероприятие для нагрузочного теста.",
+                    kind=kind, audience=audience, level=rng.choice(Event.Level.values), format="in_person",
+                    directions=rng.sample(list(Direction.values), rng.randint(1, 2)), venue_kind="lab",
+                    venue_lab=rng.choice(labs), capacity=rng.choice([None, 20, 30, 60, 100]), status=status,
+                    starts_at=start, ends_at=start + dt.timedelta(days=days - 1, hours=3),
+                    registration_closes_at=start - dt.timedelta(days=1), created_by_id=rng.choice(authors),
+                    search_text=search_key(str(title)), created_at=start - dt.timedelta(days=40),
+                    updated_at=start - dt.timedelta(days=40),
+                )
+            )  # fmt: skip
+        self._bulk(Event, iter(events), len(events), "events")
+        self._bulk(
+            EventSession,
+            (EventSession(event_id=e.pk, starts_at=e.starts_at + dt.timedelta(days=d),
+                          ends_at=e.starts_at + dt.timedelta(days=d, hours=3),
+                          hours=4 if e.kind == "course" else None)
+             for e in events for d in range(((e.ends_at - e.starts_at).days + 1) if e.ends_at and e.starts_at else 1)),
+            len(events) * 2, "sessions",
+        )  # fmt: skip
+        through = Event.co_organisers.through
+        through.objects.bulk_create(
+            (through(event_id=e.pk, institution_id=rng.choice(partners)) for e in events if rng.random() < 0.3),
+            batch_size=BATCH_SIZE,
+        )
+        contests = [e for e in events if e.kind in ("contest", "competition")]
+        nominations = [
+            Nomination(event_id=e.pk, title_ru=title, position=i, capacity=None)
+            for e in contests for i, title in enumerate(["Младшая группа", "Старшая группа"])
+        ]  # fmt: skip
+        Nomination.objects.bulk_create(nominations, batch_size=BATCH_SIZE)
+        nominations_of: dict[int, list[int]] = {}
+        for nomination in nominations:
+            nominations_of.setdefault(nomination.event_id, []).append(nomination.pk)
+
+        def registrations() -> Iterator[Registration]:
+            for event in events:
+                if event.status == "published" or event.audience == "teachers" or not students:
+                    continue
+                count = rng.randint(0, 2 * plan.registrations_per_event)
+                taken = 0
+                for person_id in rng.sample(students, min(count, len(students))):
+                    confirmed = event.capacity is None or taken < event.capacity
+                    status = "confirmed" if confirmed else "waitlisted"
+                    if rng.random() < 0.05:
+                        status = "cancelled"
+                    elif confirmed:
+                        taken += 1
+                    created = (event.starts_at or now) - dt.timedelta(days=rng.randint(2, 30))
+                    options = nominations_of.get(event.pk)
+                    yield Registration(
+                        event_id=event.pk, nomination_id=rng.choice(options) if options else None, form="individual",
+                        person_id=person_id, places=1, status=status, code=f"{rng.getrandbits(128):032x}",
+                        created_at=created, updated_at=created,
+                    )  # fmt: skip
+
+        self._bulk(Registration, registrations(), plan.events * plan.registrations_per_event, "registrations")
 
     def _consent_texts(self) -> dict[str, ConsentText]:
         """The texts in force, made as version 1 when a purpose has none (they are content: kept by --force)."""
