@@ -75,9 +75,10 @@ print("people", ",".join(str(p.pk) for p in people))
 """
 
 COUNT_SCRIPT = """
+import json
 from django.db.models import Count
 from technopark.events.models import Registration
-print(dict(Registration.objects.filter(event_id=EVENT).values_list("status").annotate(n=Count("id"))))
+print(json.dumps(dict(Registration.objects.filter(event_id=EVENT).values_list("status").annotate(n=Count("id")))))
 """
 
 
@@ -187,7 +188,7 @@ def main() -> int:
             server = subprocess.Popen(command, env=env, cwd=PROJECT_DIR, stdout=log_file, stderr=subprocess.STDOUT)
         wait_until_serving(port, server, log)
         result = asyncio.run(burst(port, event_id, token, people, args.concurrency))
-        held = json.loads(run_script(env, COUNT_SCRIPT.replace("EVENT", str(event_id))).strip().replace("'", '"'))
+        held = json.loads(run_script(env, COUNT_SCRIPT.replace("EVENT", str(event_id))).strip().splitlines()[-1])
         errors_5xx = sum(n for status, n in result["statuses"].items() if status.startswith("5"))
         passed = (
             held.get("confirmed", 0) == args.places

@@ -172,7 +172,7 @@ def register(
     _check_audience(event, form)
     if nomination is not None and nomination.event_id != event.pk:
         raise RegistrationError(_("This nomination belongs to another event."), code="nomination_invalid")
-    if event.nominations.exists() and nomination is None:
+    if nomination is None and event.nominations.exists():
         raise RegistrationError(_("Choose a nomination."), code="nomination_required", field="nomination")
     today = timezone.localdate()
     people: list[Person]
@@ -220,7 +220,9 @@ def register(
         code=secrets.token_urlsafe(18),
         registered_by=actor if getattr(actor, "pk", None) else None,
     )
-    registration.full_clean(validate_constraints=False)
+    # The foreign keys were checked above and the code is random: validating the plain fields is enough
+    # (full_clean would spend four queries re-reading the event, person, login and code in the lock).
+    registration.clean_fields(exclude=["event", "nomination", "person", "institution", "registered_by", "code"])
     try:
         with transaction.atomic():
             registration.save()
@@ -303,37 +305,44 @@ def _recipients(registration: Registration) -> list[str]:
 
 
 def _notify_on_commit(registration: Registration, *, promoted: bool = False) -> None:
+    """After the commit, hand the e-mail to the background worker (`events.tasks.notify_registration`)."""
+    from technopark.events.tasks import notify_registration  # the task module imports this one
+
     language = translation.get_language() or settings.LANGUAGE_CODE
+    pk = registration.pk
+    transaction.on_commit(lambda: notify_registration.enqueue(pk, promoted, language))
 
-    def send() -> None:
-        with translation.override(language):
-            reg = Registration.objects.select_related("event", "person", "registered_by").get(pk=registration.pk)
-            to = _recipients(reg)
-            if not to:
-                return
-            if promoted:
-                subject = gettext("A place is free: you are registered for “%(event)s”")
-            elif reg.status == Registration.Status.CONFIRMED:
-                subject = gettext("Registration confirmed: “%(event)s”")
-            elif reg.status == Registration.Status.WAITLISTED:
-                subject = gettext("On the waiting list: “%(event)s”")
-            else:
-                subject = gettext("Registration received, awaiting approval: “%(event)s”")
-            url = settings.SITE_URL.rstrip("/") + reverse("events:event-detail", kwargs={"event_id": reg.event_id})
-            lines = [
-                gettext("Event: %(event)s") % {"event": reg.event.title},
-                gettext("Who: %(who)s") % {"who": reg.label},
-                gettext("Status: %(status)s") % {"status": reg.get_status_display()},
-                "",
-                url,
-            ]
-            message = EmailMessage(subject % {"event": reg.event.title}, "\n".join(lines), to=to)
-            if reg.status == Registration.Status.CONFIRMED:
-                message.body += "\n\n" + gettext("Show the attached QR code at the entrance.")
-                message.attach("qr.png", check_in_qr(reg, kind="png"), "image/png")
-            message.send()
 
-    transaction.on_commit(send)
+def send_registration_email(registration_id: int, *, promoted: bool = False) -> None:
+    """Tell whoever registered, the participants and their guardians what became of a registration; a
+    confirmation carries the QR code for the entrance. Runs in the worker, in the registrant's language."""
+    reg = Registration.objects.select_related("event", "person", "registered_by").filter(pk=registration_id).first()
+    if reg is None:
+        return
+    to = _recipients(reg)
+    if not to:
+        return
+    if promoted:
+        subject = gettext("A place is free: you are registered for “%(event)s”")
+    elif reg.status == Registration.Status.CONFIRMED:
+        subject = gettext("Registration confirmed: “%(event)s”")
+    elif reg.status == Registration.Status.WAITLISTED:
+        subject = gettext("On the waiting list: “%(event)s”")
+    else:
+        subject = gettext("Registration received, awaiting approval: “%(event)s”")
+    url = settings.SITE_URL.rstrip("/") + reverse("events:event-detail", kwargs={"event_id": reg.event_id})
+    lines = [
+        gettext("Event: %(event)s") % {"event": reg.event.title},
+        gettext("Who: %(who)s") % {"who": reg.label},
+        gettext("Status: %(status)s") % {"status": reg.get_status_display()},
+        "",
+        url,
+    ]
+    message = EmailMessage(subject % {"event": reg.event.title}, "\n".join(lines), to=to)
+    if reg.status == Registration.Status.CONFIRMED:
+        message.body += "\n\n" + gettext("Show the attached QR code at the entrance.")
+        message.attach("qr.png", check_in_qr(reg, kind="png"), "image/png")
+    message.send()
 
 
 @transaction.atomic
