@@ -179,6 +179,9 @@ MATRIX: dict[str, Case] = {
     "events:check-in-list":                 Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
     "events:participants-export":           Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event,file_format=xlsx"),
     "events:institution-participants-export": Case("GET",  "200 200 403 403 403 403 403 403 302", "event_id=open_event,institution_id=institution,file_format=csv"),
+    "events:event-results":                 Case("GET",    "200 200 404 404 404 404 404 404 404", "event_id=open_event"),
+    "events:results-edit":                  Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
+    "api:event-results":                    Case("GET",    "200 200 404 404 404 404 404 404 404", "event_id=open_event"),
     "events:event-registrations":           Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
     "events:registration-decide":           Case("POST",   "302 302 403 403 403 403 403 403 302", "registration_id=registration", {"decision": "approve"}),
     # Registration through the API: personas without a record of their own are told why (400); the world's

@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
@@ -307,3 +307,34 @@ def cancel_registration(request: HttpRequest, registration_id: int) -> Registrat
     user = _signed_in(request)
     registration = access_registration(user, registration_id, for_write=True)
     return services.cancel_registration(registration, actor=user, after_deadline=may_cancel_late(user))
+
+
+class ResultOut(Schema):
+    nomination: str | None
+    award: str
+    award_label: str
+    place: int | None
+    participant: str = Field(description="Team name and/or names with a consent to publish them")
+    institution: str | None
+
+
+@router.get("/events/{int:event_id}/results", response=list[ResultOut], url_name="event-results")
+def event_results(request: HttpRequest, event_id: int) -> list[dict[str, Any]]:
+    """Published results, as on the results page (names only with a consent to publish them)."""
+    user = request.auth  # type: ignore[attr-defined]
+    event = access_event(user, event_id)
+    if event.status not in (Event.Status.RESULTS_PUBLISHED, Event.Status.ARCHIVED) and not may_manage_events(user):
+        raise Http404
+    rows = []
+    for group in selectors.published_results(event):
+        nomination = group["nomination"]
+        for row in group["rows"]:  # type: ignore[attr-defined]
+            result = row["result"]
+            parts = [p for p in (row["who"], ", ".join(row["names"])) if p]
+            rows.append({
+                "nomination": nomination.title if nomination else None,  # type: ignore[attr-defined]
+                "award": result.award, "award_label": str(result.get_award_display()), "place": result.place,
+                "participant": ": ".join(parts),
+                "institution": row["institution"].short_name if row["institution"] else None,
+            })  # fmt: skip
+    return rows

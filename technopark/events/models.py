@@ -390,3 +390,28 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} @ {self.session}"
+
+
+class Result(models.Model):
+    """The outcome of one registration: a diploma degree, a laureate's title or participation, and a place."""
+
+    class Award(models.TextChoices):
+        FIRST = "first", _("Diploma of the I degree")
+        SECOND = "second", _("Diploma of the II degree")
+        THIRD = "third", _("Diploma of the III degree")
+        LAUREATE = "laureate", _("Laureate")
+        PARTICIPANT = "participant", _("Participant")
+
+    registration = models.OneToOneField(
+        Registration, verbose_name=_("registration"), on_delete=models.CASCADE, related_name="result"
+    )
+    award = models.CharField(_("award"), max_length=12, choices=Award.choices)
+    place = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+
+    def __str__(self) -> str:
+        return f"{self.registration}: {self.get_award_display()}"

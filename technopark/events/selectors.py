@@ -105,3 +105,47 @@ def month_grid(events: QuerySet[Event], year: int, month: int) -> list[list[Day]
             by_day[day].append(session)
             day += dt.timedelta(days=1)
     return [[Day(day, day.month == month, by_day.get(day, [])) for day in week] for week in weeks]
+
+
+def published_results(event: Event) -> list[dict[str, object]]:
+    """The results page: by nomination, best awards first, each row with the names that may be published.
+
+    A participant's name appears only with a consent to publish names (DOMAIN.md rules 4 and 9); without it
+    the row shows the institution alone. Dates of birth and contacts are never part of it.
+    """
+    from technopark.accounts.models import ConsentPurpose, Person
+    from technopark.accounts.selectors import persons_with_consent
+    from technopark.events.models import Registration, Result
+
+    results = list(
+        Result.objects.filter(registration__event=event, registration__status=Registration.Status.CONFIRMED)
+        .select_related("registration__nomination", "registration__person", "registration__institution")
+        .prefetch_related("registration__members__person", "registration__person__affiliations__institution")
+    )
+    people = {r.registration.person_id for r in results if r.registration.person_id}
+    people |= {m.person_id for r in results for m in r.registration.members.all()}
+    allowed = set(
+        persons_with_consent(Person.objects.filter(pk__in=people), ConsentPurpose.PUBLICATION).values_list(
+            "pk", flat=True
+        )
+    )
+    order = {award: i for i, award in enumerate(Result.Award.values)}
+    groups: dict[object, list[dict[str, object]]] = {}
+    for result in sorted(results, key=lambda r: (order[r.award], r.place or 999, r.pk)):
+        registration = result.registration
+        if registration.form == Registration.Form.TEAM:
+            names = [m.person.full_name for m in registration.members.all() if m.person_id in allowed]
+            who = registration.team_name
+        elif registration.person is not None:
+            names = [registration.person.full_name] if registration.person_id in allowed else []
+            who = ""
+        else:
+            names, who = [], str(registration.institution or "")
+        institution = registration.institution
+        if institution is None and registration.person is not None:
+            link = next(iter(registration.person.affiliations.all()), None)
+            institution = link.institution if link else None
+        groups.setdefault(registration.nomination, []).append(
+            {"result": result, "who": who, "names": names, "institution": institution}
+        )
+    return [{"nomination": nomination, "rows": rows} for nomination, rows in groups.items()]

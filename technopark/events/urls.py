@@ -10,6 +10,7 @@ urlpatterns = [
     path("events/feed.ics", views.calendar_feed, name="calendar-feed"),
     path("events/<int:event_id>/", views.event_detail, name="event-detail"),
     path("events/<int:event_id>/image/", views.event_image, name="event-image"),
+    path("events/<int:event_id>/results/", views.event_results, name="event-results"),
     path("events/documents/<int:document_id>/", views.document_file, name="document-file"),
     path("events/<int:event_id>/register/", views.event_register, name="event-register"),
     path("events/my/", views.my_registrations, name="my-registrations"),
@@ -30,6 +31,7 @@ urlpatterns = [
         name="participants-export",
     ),
     path("staff/events/<int:event_id>/registrations/", views.event_registrations, name="event-registrations"),
+    path("staff/events/<int:event_id>/results/", views.results_edit, name="results-edit"),
     path(
         "staff/events/registrations/<int:registration_id>/decide/",
         views.registration_decide,

@@ -28,6 +28,7 @@ from technopark.events.services.registrations import (
     promote_waitlist,
     register,
     reject_registration,
+    set_results,
     undo_check_in,
 )
 
@@ -54,6 +55,7 @@ __all__ = [
     "register",
     "reject_registration",
     "save_nomination",
+    "set_results",
     "set_sessions",
     "undo_check_in",
     "update_event",

@@ -264,6 +264,10 @@ def change_status(event: Event, status: str, *, actor: Any) -> Event:
     event.status = status
     event.save(update_fields=["status", "updated_at"])
     log_action(event, "events.event.status_changed", actor=actor, data={"from": old, "to": status})
+    if status == Event.Status.RESULTS_PUBLISHED:
+        from technopark.events.services.registrations import results_on_publish
+
+        results_on_publish(event)
     bump_content_revision(PUBLIC_EVENTS)
     return event
 

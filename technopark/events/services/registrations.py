@@ -27,7 +27,7 @@ from technopark.accounts.models import ConsentPurpose, Person
 from technopark.accounts.selectors import may_process
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.services import log_action
-from technopark.events.models import Attendance, Event, EventSession, Nomination, Registration, TeamMember
+from technopark.events.models import Attendance, Event, EventSession, Nomination, Registration, Result, TeamMember
 
 # A switch for the negative control of the concurrency test (tests/…/test_registration_race.py): with the
 # lock off, simultaneous registrations overbook, which proves the test can see a race. Never off in use.
@@ -442,3 +442,62 @@ def check_in_qr(registration: Registration, *, kind: str = "svg") -> bytes:
     buffer = io.BytesIO()
     segno.make(check_in_url(registration), error="m").save(buffer, kind=kind, scale=6 if kind == "png" else 4, border=2)
     return buffer.getvalue()
+
+
+AWARD_ORDER = ["first", "second", "third", "laureate", "participant"]
+
+
+@transaction.atomic
+def set_results(event: Event, results: dict[int, tuple[str, int | None]], *, actor: Any) -> int:
+    """Record the results of ``event``: for each confirmed registration id, an award and an optional place.
+    An empty award removes a result. All rows are checked first; nothing is saved if one is wrong.
+    Published results change only after staff take them back (the life cycle's step back to "held")."""
+    event = _lock(event)
+    if event.status not in (Event.Status.HELD, Event.Status.REGISTRATION_CLOSED):
+        raise RegistrationError(
+            _("Results are entered after the event is held (and before they are published)."), code="results_locked"
+        )
+    registrations = {
+        r.pk: r for r in event.registrations.filter(pk__in=list(results), status=Registration.Status.CONFIRMED)
+    }
+    unknown = set(results) - set(registrations)
+    if unknown:
+        raise RegistrationError(_("Some rows are not confirmed registrations of this event."), code="results_invalid")
+    changed = 0
+    for pk, (award, place) in results.items():
+        if not award:
+            changed += Result.objects.filter(registration_id=pk).delete()[0]
+            continue
+        if award not in Result.Award.values:
+            raise RegistrationError(_("Unknown award."), code="award_invalid")
+        Result.objects.update_or_create(registration_id=pk, defaults={"award": award, "place": place})
+        changed += 1
+    log_action(event, "events.results.saved", actor=actor, data={"rows": len(results), "changed": changed})
+    return changed
+
+
+def send_results_email(event_id: int) -> None:
+    """Tell everyone with a confirmed registration (and whoever registered them) that results are out."""
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        return
+    url = settings.SITE_URL.rstrip("/") + reverse("events:event-results", kwargs={"event_id": event.pk})
+    addresses: list[str] = []
+    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).select_related(
+        "person", "registered_by"
+    )
+    for registration in confirmed:
+        addresses += _recipients(registration)
+    subject = gettext("Results are published: “%(event)s”") % {"event": event.title}
+    body = gettext("The results of “%(event)s” are published:") % {"event": event.title} + "\n" + url
+    for address in dict.fromkeys(addresses):
+        EmailMessage(subject, body, to=[address]).send()
+
+
+def results_on_publish(event: Event) -> None:
+    """Called when results are published: the e-mails go out from the worker after the commit."""
+    from technopark.events.tasks import notify_results  # the task module imports this one
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    pk = event.pk
+    transaction.on_commit(lambda: notify_results.enqueue(pk, language))

@@ -388,3 +388,47 @@ def test_the_personal_feed_lists_the_events_of_ones_registrations_by_a_secret_ad
     login.set_password("a-new-password-2026")
     login.save()
     assert Client().get(path).status_code == 404  # a new password ends the old address
+
+
+def test_staff_enter_and_publish_results_names_need_a_publication_consent(
+    make_event: Any,
+    school: Any,
+    methodologist: Any,
+    make_user: Any,
+    texts: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    event = make_event(status="registration_open")
+    publication = account_services.create_consent_text(
+        actor=None, purpose="publication", title_ru="Публикация", body_ru="Текст"
+    )
+    account_services.publish_consent_text(publication, actor=None)
+    public = _teen(school, "Публичный")
+    public.user = make_user("public@example.test")
+    public.email = "public@example.test"
+    public.save()
+    account_services.give_consent(public, purpose="publication", giver=public, actor=public.user)
+    private = _teen(school, "Скрытый")
+    first = services.register(event, actor=methodologist, form="individual", person=public)
+    second = services.register(event, actor=methodologist, form="individual", person=private)
+    staff = Client()
+    staff.force_login(methodologist)
+    early = staff.post(f"/staff/events/{event.pk}/results/", {f"award-{first.pk}": "first", f"place-{first.pk}": "1"})
+    assert early.status_code == 400
+    for step in ("registration_closed", "held"):
+        services.change_status(event, step, actor=methodologist)
+    bad = staff.post(f"/staff/events/{event.pk}/results/", {f"award-{first.pk}": "first", f"place-{first.pk}": "один"})
+    assert bad.status_code == 400
+    rows = {f"award-{first.pk}": "first", f"place-{first.pk}": "1", f"award-{second.pk}": "second"}
+    saved = staff.post(f"/staff/events/{event.pk}/results/", {**rows, f"place-{second.pk}": "2"})
+    assert saved.status_code == 302
+    assert Client().get(f"/events/{event.pk}/results/").status_code == 404
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_status(event, "results_published", actor=methodologist)
+    assert any("public@example.test" in m.to and "итоги" in m.subject.lower() for m in mail.outbox)
+    page = Client().get(f"/events/{event.pk}/results/").content.decode()
+    assert "Публичный" in page and "Скрытый" not in page and "Гимназия № 7" in page
+    api = Client().get(f"/api/v1/events/{event.pk}/results").json()
+    assert [row["award"] for row in api] == ["first", "second"]
+    assert "Публичный" in api[0]["participant"] and api[1]["participant"] == ""

@@ -803,12 +803,21 @@ class Command(BaseCommand):
                 )
             )  # fmt: skip
         self._bulk(Event, iter(events), len(events), "events")
+
+        def sessions() -> Iterator[EventSession]:
+            for event in events:
+                start, end = event.starts_at, event.ends_at
+                assert start is not None
+                assert end is not None
+                for day in range((end - start).days + 1):
+                    yield EventSession(
+                        event_id=event.pk, starts_at=start + dt.timedelta(days=day),
+                        ends_at=start + dt.timedelta(days=day, hours=3), hours=4 if event.kind == "course" else None,
+                    )  # fmt: skip
+
         self._bulk(
             EventSession,
-            (EventSession(event_id=e.pk, starts_at=e.starts_at + dt.timedelta(days=d),
-                          ends_at=e.starts_at + dt.timedelta(days=d, hours=3),
-                          hours=4 if e.kind == "course" else None)
-             for e in events for d in range(((e.ends_at - e.starts_at).days + 1) if e.ends_at and e.starts_at else 1)),
+            sessions(),
             len(events) * 2, "sessions",
         )  # fmt: skip
         through = Event.co_organisers.through
