@@ -143,6 +143,15 @@ def guardians_of(person: Person) -> list[Person]:
 # --- Consent (DOMAIN.md rule 4) ------------------------------------------------------------------------
 
 
+def giver_rule(person: Person, day: dt.date | None = None) -> str:
+    """Who consents for ``person`` on ``day`` (today in Minsk by default): ``"guardian"`` under 16,
+    ``"self"`` from the 16th birthday, ``""`` when the date of birth is unknown."""
+    needs_guardian = person.needs_guardian_on(day or timezone.localdate())
+    if needs_guardian is None:
+        return ""
+    return "guardian" if needs_guardian else "self"
+
+
 def current_consent_text(purpose: str, *, at: dt.datetime | None = None) -> ConsentText | None:
     """The version of the text in force for ``purpose`` (the latest published), or None."""
     texts = ConsentText.objects.filter(purpose=purpose, published_at__isnull=False)

@@ -24,6 +24,7 @@ from technopark.accounts.roles import Role
 from technopark.accounts.selectors import current_consent_text, find_users
 from technopark.core.access import get_visible_or_404
 from technopark.core.errors import DomainError
+from technopark.core.forms import show_service_error
 from technopark.core.selectors import audit_records
 
 PAGE_SIZE = 50
@@ -176,7 +177,7 @@ def consent_text_create(request: HttpRequest) -> HttpResponse:
         try:
             text = services.create_consent_text(actor=request.user, **form.service_fields())
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            show_service_error(form, error)
         else:
             messages.success(request, _("The draft is saved. Check it and publish it when it is ready."))
             return redirect("accounts:consent-text-edit", text_id=text.pk)

@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Widget
 from django.utils.translation import gettext_lazy as _
 
+from technopark.core.errors import DomainError
 from technopark.core.i18n import CONTENT_LANGUAGES
 
 
@@ -71,3 +73,14 @@ class TranslatedFormMixin:
             is_open = code == "ru" or any(field.value() or field.errors for field in fields)
             groups.append({"code": code, "label": LANGUAGE_LABELS[code], "fields": fields, "open": is_open})
         return groups
+
+
+def show_service_error(form: forms.BaseForm, error: DomainError | ValidationError) -> None:
+    """Show a service's refusal on the form: under the field it names when the form has that field,
+    above the form otherwise (a rule about the whole operation, or a field this form does not show)."""
+    if isinstance(error, ValidationError):
+        form.add_error(None, error)
+    elif error.field and error.field in form.fields:
+        form.add_error(error.field, error.message)
+    else:
+        form.add_error(None, error.message)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from technopark.accounts.access import may_act_as
 from technopark.accounts.models import Person
@@ -14,6 +15,7 @@ from technopark.core.access import get_visible_or_404
 from technopark.events.models import Event, EventDocument, Registration
 from technopark.network.access import (
     coordinated_institutions,
+    institutions_for_people,
     may_edit_person,
     teaching_institutions,
     visible_persons,
@@ -125,3 +127,25 @@ def registration_candidates(user: Any) -> QuerySet[Person]:
     rule |= Q(affiliations__institution__in=coordinated_institutions(user).values("pk"))
     ids = Person.objects.filter(rule).values("pk")
     return Person.objects.filter(pk__in=ids).order_by("grade", "last_name", "first_name", "id")
+
+
+def supervisor_candidates(user: Any) -> QuerySet[Person]:
+    """Whom ``user`` names as a team's or class's supervising teacher: themself and the teachers of the
+    institutions whose people they keep."""
+    teachers = Q(affiliations__kind="teacher", affiliations__institution__in=institutions_for_people(user).values("pk"))
+    ids = Person.objects.filter(Q(user=user) | teachers).values("pk")
+    return Person.objects.filter(pk__in=ids).order_by("last_name", "first_name")
+
+
+def access_results(user: Any, event_id: int) -> Event:
+    """An event whose results ``user`` may read: published ones (or archived) for everyone who sees the
+    event, any for event managers; 404 otherwise, like a missing page."""
+    event = access_event(user, event_id)
+    if event.status not in (Event.Status.RESULTS_PUBLISHED, Event.Status.ARCHIVED) and not may_manage_events(user):
+        raise Http404
+    return event
+
+
+def may_export_institution(user: Any, institution_id: int) -> bool:
+    """One institution's participants go to its coordinators (and event managers)."""
+    return may_manage_events(user) or coordinated_institutions(user).filter(pk=institution_id).exists()

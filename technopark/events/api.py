@@ -5,7 +5,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
@@ -19,6 +19,7 @@ from technopark.events import selectors, services
 from technopark.events.access import (
     access_event,
     access_registration,
+    access_results,
     may_cancel_late,
     may_manage_events,
     may_register_for,
@@ -321,10 +322,7 @@ class ResultOut(Schema):
 @router.get("/events/{int:event_id}/results", response=list[ResultOut], url_name="event-results")
 def event_results(request: HttpRequest, event_id: int) -> list[dict[str, Any]]:
     """Published results, as on the results page (names only with a consent to publish them)."""
-    user = request.auth  # type: ignore[attr-defined]
-    event = access_event(user, event_id)
-    if event.status not in (Event.Status.RESULTS_PUBLISHED, Event.Status.ARCHIVED) and not may_manage_events(user):
-        raise Http404
+    event = access_results(request.auth, event_id)  # type: ignore[attr-defined]
     rows = []
     for group in selectors.published_results(event):
         nomination = group["nomination"]

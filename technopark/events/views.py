@@ -9,7 +9,6 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +21,7 @@ from technopark.accounts.models import Person, User
 from technopark.core import spreadsheets
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for
+from technopark.core.forms import show_service_error
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.core.text import search_key
 from technopark.events import exports, ical, selectors, services
@@ -31,11 +31,13 @@ from technopark.events.access import (
     access_event,
     access_registration,
     may_cancel_late,
+    may_export_institution,
     may_manage_events,
     may_register_for,
     may_see_online_link,
     own_registrations,
     registration_candidates,
+    supervisor_candidates,
     visible_events,
 )
 from technopark.events.forms import (
@@ -61,15 +63,6 @@ from technopark.events.services import TRANSITIONS
 from technopark.network.access import coordinated_institutions, institutions_for_people
 
 PAGE_SIZE = 20
-
-
-def _form_error(form: BaseForm, error: DomainError | ValidationError) -> None:
-    if isinstance(error, ValidationError):
-        form.add_error(None, error)
-    elif error.field and error.field in form.fields:
-        form.add_error(error.field, error.message)
-    else:
-        form.add_error(None, error.message)
 
 
 # --- Public: the calendar -------------------------------------------------------------------------------
@@ -204,7 +197,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, co_organisers=list(form.cleaned_data["co_organisers"]), **form.service_fields()
             )
         except (DomainError, ValidationError) as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("The draft is saved. Now add the dates and times."))
             return redirect("events:event-sessions", event_id=event.pk)
@@ -224,7 +217,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
                     **form.service_fields(),
                 )  # fmt: skip
             except (DomainError, ValidationError) as error:
-                _form_error(form, error)
+                show_service_error(form, error)
             else:
                 messages.success(request, _("The event is saved."))
                 return redirect("events:event-edit", event_id=event.pk)
@@ -287,7 +280,7 @@ def event_nominations(request: HttpRequest, event_id: int) -> HttpResponse:
         try:
             services.save_nomination(event, actor=request.user, **form.service_fields())
         except (DomainError, ValidationError) as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("The nomination is added."))
             return redirect("events:event-nominations", event_id=event.pk)
@@ -317,7 +310,7 @@ def nomination_edit(request: HttpRequest, nomination_id: int) -> HttpResponse:
                 nomination.event, actor=request.user, nomination=nomination, **form.service_fields()
             )
         except (DomainError, ValidationError) as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("The nomination is saved."))
             return redirect("events:event-nominations", event_id=nomination.event_id)
@@ -388,13 +381,7 @@ def event_status(request: HttpRequest, event_id: int) -> HttpResponse:
 
 def _registration_form(request: HttpRequest, event: Event, data: Any = None) -> RegistrationForm:
     user = signed_in_user(request)
-    teachers = (
-        Person.objects.filter(
-            Q(user=user) | Q(affiliations__kind="teacher", affiliations__institution__in=institutions_for_people(user))
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    teachers = supervisor_candidates(user)
     form = RegistrationForm(
         data, event=event, candidates=registration_candidates(user), institutions=institutions_for_people(user),
         teachers=teachers,
@@ -418,7 +405,7 @@ def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
         try:
             registration = services.register(event, actor=request.user, **values)
         except DomainError as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -516,6 +503,19 @@ def _session_for(event: Event, session_id: str | None) -> EventSession | None:
     return services.current_session(event)
 
 
+def _mark_attendance(request: HttpRequest, registration: Registration, session: EventSession) -> None:
+    """One tap at the door: check in (or undo, with ``undo`` in the form), and say what happened."""
+    if request.POST.get("undo"):
+        services.undo_check_in(registration, session, actor=request.user)
+        return
+    try:
+        services.check_in(registration, session, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Checked in: %(who)s.") % {"who": registration.label})
+
+
 @staff_required(*EVENT_MANAGERS)
 def check_in(request: HttpRequest, code: str) -> HttpResponse:
     """What the participant's QR code opens: who it is, their status, and one button to let them in."""
@@ -530,15 +530,7 @@ def check_in(request: HttpRequest, code: str) -> HttpResponse:
     event = access_event(request.user, registration.event_id, for_write=True)
     session = _session_for(event, request.POST.get("session") or request.GET.get("session"))
     if request.method == "POST" and session is not None:
-        try:
-            if request.POST.get("undo"):
-                services.undo_check_in(registration, session, actor=request.user)
-            else:
-                services.check_in(registration, session, actor=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Checked in: %(who)s.") % {"who": registration.label})
+        _mark_attendance(request, registration, session)
         return redirect(f"{request.path}?session={session.pk}")
     attended = set(registration.attendance.values_list("session_id", flat=True))
     return render(
@@ -558,13 +550,7 @@ def check_in_list(request: HttpRequest, event_id: int) -> HttpResponse:
         registration = event.registrations.filter(pk=request.POST.get("registration") or 0).first()
         if registration is None:
             raise Http404
-        try:
-            if request.POST.get("undo"):
-                services.undo_check_in(registration, session, actor=request.user)
-            else:
-                services.check_in(registration, session, actor=request.user)
-        except DomainError as error:
-            messages.error(request, error.message)
+        _mark_attendance(request, registration, session)
         query = request.POST.get("q", "")
         return redirect(f"{request.path}?session={session.pk}&q={query}")
     registrations = event.registrations.filter(status=Registration.Status.CONFIRMED).select_related(
@@ -636,9 +622,7 @@ def institution_participants_export(
 ) -> HttpResponse:
     """One institution's participants, for its coordinator (no contacts: the school has them)."""
     event = access_event(request.user, event_id)
-    if not coordinated_institutions(request.user).filter(pk=institution_id).exists() and not may_manage_events(
-        request.user
-    ):
+    if not may_export_institution(request.user, institution_id):
         raise PermissionDenied
     return _export(event, file_format, institution_id=institution_id, with_contacts=False)
 

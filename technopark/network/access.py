@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from technopark.accounts.access import may_act_as
 from technopark.accounts.models import Consent, Guardianship, Person
 from technopark.accounts.roles import Role
+from technopark.accounts.selectors import giver_rule
 from technopark.core.access import deny, get_visible_or_404
 from technopark.core.models import BackgroundJob
 from technopark.network.models import Affiliation, Agreement, Institution
@@ -202,3 +203,23 @@ def access_consent(user: Any, consent_id: int, *, for_write: bool = False) -> Co
     if for_write and not (may_manage_people(user) or consent.giver.user_id == user.pk):
         deny(user, target=consent, reason="not the giver")
     return consent
+
+
+def may_consent_online(user: Any, person: Person) -> bool:
+    """``user`` is the one who consents online for ``person`` now: the person themself from 16, one of
+    their guardians under 16 (`accounts.services.give_consent` enforces the same rule)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    rule = giver_rule(person)
+    if rule == "self":
+        return person.user_id == user.pk
+    if rule == "guardian":
+        return person.guardianships.filter(guardian__user=user).exists()
+    return False
+
+
+def withdrawable_consents(user: Any, consents: list[Consent]) -> set[int]:
+    """Which of ``consents`` ``user`` may withdraw: their own gifts, or any for staff managers
+    (the rule of `access_consent(..., for_write=True)`)."""
+    manager = may_manage_people(user)
+    return {c.pk for c in consents if c.withdrawn_at is None and (manager or c.giver.user_id == user.pk)}

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import Consent, ConsentPurpose, ConsentText, Guardianship, Person
-from technopark.accounts.selectors import current_consent_text
+from technopark.accounts.selectors import current_consent_text, giver_rule
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.i18n import translated_fields
 from technopark.core.services import log_action
@@ -81,13 +81,13 @@ def expected_giver_rule(subject: Person, day: dt.date) -> str:
 
     Raises `ConsentError` when the date of birth is unknown (the rule cannot be applied).
     """
-    needs_guardian = subject.needs_guardian_on(day)
-    if needs_guardian is None:
+    rule = giver_rule(subject, day)
+    if not rule:
         raise ConsentError(
             _("The date of birth is not known, so it is unclear who may consent. Add it to the record first."),
             code="birth_date_unknown",
         )
-    return "guardian" if needs_guardian else "self"
+    return rule
 
 
 @transaction.atomic

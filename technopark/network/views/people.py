@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,9 +25,9 @@ from technopark.accounts import selectors as account_selectors
 from technopark.accounts import services as account_services
 from technopark.accounts.access import may_act_as, signed_in_user, staff_required
 from technopark.accounts.models import Consent, ConsentPurpose, Guardianship, Person
-from technopark.accounts.services.consent import expected_giver_rule
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for
+from technopark.core.forms import show_service_error
 from technopark.network import selectors, services
 from technopark.network.access import (
     PEOPLE_MANAGERS,
@@ -37,11 +36,13 @@ from technopark.network.access import (
     access_person,
     attachable_institutions,
     institutions_for_people,
+    may_consent_online,
     may_edit_person,
     may_issue_claim_code,
     may_manage_people,
     visible_consents,
     visible_persons,
+    withdrawable_consents,
 )
 from technopark.network.forms import (
     AffiliationForm,
@@ -57,7 +58,6 @@ from technopark.network.forms import (
     StudentForm,
 )
 from technopark.network.models import Affiliation, Institution
-from technopark.network.views.registry import _form_error
 
 # A class fits on one page.
 PAGE_SIZE = 30
@@ -91,11 +91,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access_person(request.user, person_id)
     user = signed_in_user(request)
-    own_person = Person.objects.filter(user=user).first()
     consents = account_selectors.consent_overview(person)
     history = list(account_selectors.consent_history(person))
-    manager = may_manage_people(user)
-    withdrawable = {c.pk for c in history if c.withdrawn_at is None and (manager or c.giver.user_id == user.pk)}
     readable = set(visible_consents(user).filter(subject=person).values_list("pk", flat=True))
     # Teachers are attached by staff or by the coordinator of the institution, never by themselves.
     attach_to = attachable_institutions(user)
@@ -110,36 +107,16 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "consents": consents,
             "history": history,
             "readable_consents": readable,
-            "withdrawable": withdrawable,
+            "withdrawable": withdrawable_consents(user, history),
             "may_edit": may_edit_person(user, person),
             "may_issue_code": may_issue_claim_code(user, person),
-            "may_manage": manager,
+            "may_manage": may_manage_people(user),
             "attach_form": AffiliationForm(institutions=attach_to) if attach_to.exists() else None,
-            "giver_rule": _giver_rule(person),
-            "own_person": own_person,
-            "may_consent_online": _may_consent_online(person, own_person),
+            "giver_rule": account_selectors.giver_rule(person),
+            "may_consent_online": may_consent_online(user, person),
             "claim_form": ClaimCodeForm(),
         },
     )
-
-
-def _giver_rule(person: Person) -> str:
-    try:
-        return expected_giver_rule(person, timezone.localdate())
-    except DomainError:
-        return ""
-
-
-def _may_consent_online(person: Person, own_person: Person | None) -> bool:
-    """The signed-in person is the one who consents for ``person`` now (themself from 16, a guardian under 16)."""
-    if own_person is None:
-        return False
-    rule = _giver_rule(person)
-    if rule == "self":
-        return own_person.pk == person.pk
-    if rule == "guardian":
-        return person.guardianships.filter(guardian=own_person).exists()
-    return False
 
 
 @login_required
@@ -151,7 +128,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         try:
             account_services.update_person(person, actor=request.user, **form.service_fields())
         except (DomainError, ValidationError) as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("The record is saved."))
             return redirect("network:person-detail", person_id=person.pk)
@@ -175,7 +152,7 @@ def student_create(request: HttpRequest) -> HttpResponse:
         try:
             person = services.add_student(form.cleaned_data["institution"], actor=request.user, **form.service_fields())
         except (DomainError, ValidationError) as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("%(name)s is added.") % {"name": person.full_name})
             return redirect("network:person-detail", person_id=person.pk)
@@ -269,7 +246,7 @@ def guardian_add(request: HttpRequest, person_id: int) -> HttpResponse:
         try:
             account_services.add_guardian(person, actor=request.user, **form.cleaned_data)
         except (DomainError, ValidationError) as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("The guardian is added."))
             return redirect("network:person-detail", person_id=person.pk)
@@ -324,7 +301,7 @@ def claim(request: HttpRequest) -> HttpResponse:
         try:
             person = account_services.claim_person(form.cleaned_data["code"], user=signed_in_user(request))
         except DomainError as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(
                 request, _("The record of %(name)s is now linked to your login.") % {"name": person.full_name}
@@ -363,7 +340,7 @@ def consent_give(request: HttpRequest, person_id: int, purpose: str) -> HttpResp
     return render(
         request,
         "network/people/consent_give.html",
-        {"person": person, "text": text, "error": error, "may_consent": _may_consent_online(person, own_person)},
+        {"person": person, "text": text, "error": error, "may_consent": may_consent_online(user, person)},
         status=400 if error else 200,
     )
 
@@ -403,7 +380,7 @@ def consent_paper(request: HttpRequest, person_id: int) -> HttpResponse:
                 at=min(signed, timezone.now()),
             )
         except DomainError as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("The consent is recorded."))
             return redirect("network:person-detail", person_id=person.pk)
@@ -441,8 +418,7 @@ def person_merge(request: HttpRequest, keep_id: int, other_id: int) -> HttpRespo
     error = ""
     if request.method == "POST":
         try:
-            with transaction.atomic():
-                merged = account_services.merge_persons(keep, other, actor=request.user)
+            merged = account_services.merge_persons(keep, other, actor=request.user)
         except DomainError as refusal:
             error = str(refusal.message)
         else:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.forms.models import model_to_dict
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from technopark.accounts.selectors import active_user_with_email
 from technopark.core.access import get_visible_or_404
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for
+from technopark.core.forms import show_service_error
 from technopark.core.models import BackgroundJob
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.core.services import set_job_state, start_job
@@ -48,14 +48,6 @@ from technopark.network.tasks import IMPORT_KIND, check_institution_import, run_
 
 PAGE_SIZE = 25
 MANAGERS = (Role.METHODOLOGIST,)
-
-
-def _form_error(form: BaseForm, error: DomainError | ValidationError) -> None:
-    """Show a refusal from a service on the form, under its field when it names one."""
-    if isinstance(error, ValidationError):
-        form.add_error(None, error)
-    else:
-        form.add_error(error.field, error.message)
 
 
 # --- Public: the registry ------------------------------------------------------------------------
@@ -123,7 +115,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
         try:
             institution = services.create_institution(actor=request.user, **form.service_fields())
         except (DomainError, ValidationError) as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("The institution is added to the registry."))
             return redirect("network:institution-detail", institution_id=institution.pk)
@@ -140,7 +132,7 @@ def institution_edit(request: HttpRequest, institution_id: int) -> HttpResponse:
             try:
                 services.update_institution(institution, actor=request.user, **form.service_fields())
             except (DomainError, ValidationError) as error:
-                _form_error(form, error)
+                show_service_error(form, error)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("network:institution-detail", institution_id=institution.pk)
@@ -202,7 +194,7 @@ def contact_create(request: HttpRequest, institution_id: int) -> HttpResponse:
         try:
             services.add_contact(institution, actor=request.user, **form.service_fields())
         except (DomainError, ValidationError) as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("The contact person is added."))
             return redirect("network:institution-detail", institution_id=institution.pk)
@@ -225,7 +217,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
             try:
                 services.update_contact(contact, actor=request.user, **form.service_fields())
             except (DomainError, ValidationError) as error:
-                _form_error(form, error)
+                show_service_error(form, error)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("network:institution-detail", institution_id=contact.institution_id)
@@ -269,7 +261,7 @@ def agreement_create(request: HttpRequest, institution_id: int) -> HttpResponse:
         try:
             services.create_agreement(institution, actor=request.user, **form.service_fields())
         except (DomainError, ValidationError) as error:
-            _form_error(form, error)
+            show_service_error(form, error)
         else:
             messages.success(request, _("The agreement is recorded."))
             return redirect("network:institution-detail", institution_id=institution.pk)
@@ -286,7 +278,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
             try:
                 services.update_agreement(agreement, actor=request.user, **form.service_fields())
             except (DomainError, ValidationError) as error:
-                _form_error(form, error)
+                show_service_error(form, error)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("network:institution-detail", institution_id=agreement.institution_id)
