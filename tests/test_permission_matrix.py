@@ -183,6 +183,19 @@ MATRIX: dict[str, Case] = {
     "events:results-edit":                  Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
     "api:event-results":                    Case("GET",    "200 200 404 404 404 404 404 404 404", "event_id=open_event"),
     "events:event-registrations":           Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
+    "events:event-questions":               Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
+    "events:question-edit":                 Case("GET",    "200 200 403 403 403 403 403 403 302", "question_id=question"),
+    "events:question-delete":               Case("POST",   "302 302 403 403 403 403 403 403 302", "question_id=question"),
+    "events:answer-file":                   Case("GET",    "200 200 200 200 404 200 404 404 302", "answer_id=answer"),
+    # Documents: staff issue and revoke; the holder's people download; anyone checks a code
+    "events:certificates":                  Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
+    "events:certificates-job":              Case("GET",    "200 200 403 403 403 403 403 403 302", "job_id=certificates_job"),
+    "events:certificates-progress":         Case("GET",    "200 200 403 403 403 403 403 403 302", "job_id=certificates_job"),
+    "events:certificate-revoke":            Case("POST",   "302 302 403 403 403 403 403 403 302", "certificate_id=certificate", {"reason": "Ошибка"}),
+    "events:certificate-file":              Case("GET",    "200 200 200 200 404 200 404 404 302", "certificate_id=certificate"),
+    "events:certificates-zip":              Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event,institution_id=institution"),
+    "events:verify-form":                   Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "events:verify":                        Case("GET",    "200 200 200 200 200 200 200 200 200", "code=certificate_code"),
     "events:registration-decide":           Case("POST",   "302 302 403 403 403 403 403 403 302", "registration_id=registration", {"decision": "approve"}),
     # Registration through the API: personas without a record of their own are told why (400); the world's
     # registration is the pupil's (made by a methodologist): the guardian and the teacher may cancel it.
@@ -262,6 +275,7 @@ def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any
     people = _people_world(author, personas, network["institution"])
     events = _events_world(author)
     events |= _registration_world(author, people["pupil"])
+    events |= _documents_world(author, events["open_event"], events["registration"], network["institution"])
     return {"published": published, "draft": draft, "block": block, "target": target, **network, **people, **events}
 
 
@@ -285,6 +299,32 @@ def _registration_world(author: Any, pupil: Any) -> dict[str, Any]:
     services.change_status(event, "registration_open", actor=author)
     registration = services.register(event, actor=author, form="individual", person=pupil)
     return {"open_event": event, "registration": registration, "registration_code": _Code(registration.code)}
+
+
+def _documents_world(author: Any, event: Any, registration: Any, institution: Any) -> dict[str, Any]:
+    """A question with a file answer, a document of the pupil (a stand-in PDF: the matrix tests access, not
+    rendering; `events/tests/test_certificates.py` renders real ones) and a document-issuing job."""
+    from django.core.files.base import ContentFile
+
+    from technopark.core.services import start_job
+    from technopark.events import services
+    from technopark.events.models import Answer, Certificate
+
+    question = services.save_question(event, actor=author, label_ru="Заявка", kind="file")
+    answer = Answer(registration=registration, question=question)
+    answer.file.save("document.pdf", ContentFile(b"%PDF-1.4 application"), save=False)
+    answer.save()
+    certificate = Certificate(
+        code="TP-ABCDE-12345", kind="participation", event=event, registration=registration,
+        person=registration.person, recipient_name=registration.person.full_name, institution=institution,
+    )  # fmt: skip
+    certificate.file.save("certificate.pdf", ContentFile(b"%PDF-1.4 certificate"), save=False)
+    certificate.save()
+    job = start_job("events.issue_certificates", actor=author, data={"event_id": event.pk, "language": "ru"})
+    return {
+        "question": question, "answer": answer, "certificate": certificate,
+        "certificate_code": _Code(certificate.code), "certificates_job": job,
+    }  # fmt: skip
 
 
 class _Code:

@@ -125,7 +125,34 @@ def _events(count: int) -> None:
     )
 
 
-# (url, who, data maker, expected queries)
+def _event_with_participants(count: int) -> dict[str, int]:
+    """An event after it was held: ``count`` confirmed registrations, each with an answer to a question, and
+    a document for each participant (stand-in files: the pages list them, they do not render them)."""
+    import datetime as dt
+
+    from technopark.accounts.models import Person
+    from technopark.events.models import Answer, Certificate, Event, Question, Registration
+
+    start = timezone.now() - dt.timedelta(days=3)
+    event = Event.objects.create(
+        title_ru="Прошедший конкурс", kind="contest", audience="students", level="city", format="in_person",
+        venue_kind="lab", venue_lab="fablab", status="held", starts_at=start, ends_at=start + dt.timedelta(hours=4),
+    )  # fmt: skip
+    question = Question.objects.create(event=event, label_ru="Название проекта", kind="text")
+    people = Person.objects.bulk_create(Person(last_name=f"Участник{i}", first_name="Иван") for i in range(count))
+    registrations = Registration.objects.bulk_create(
+        Registration(event=event, form="individual", person=p, status="confirmed", code=f"code-{p.pk}") for p in people
+    )
+    Answer.objects.bulk_create(Answer(registration=r, question=question, value="Проект") for r in registrations)
+    Certificate.objects.bulk_create(
+        Certificate(code=f"TP-{r.pk:05d}-00000", kind="participation", event=event, registration=r, person=r.person,
+                    recipient_name=r.person.full_name, file=f"certificates/{r.pk}.pdf")
+        for r in registrations
+    )  # fmt: skip
+    return {"event": event.pk}
+
+
+# (url, who, data maker, expected queries); "{event}" in a url is filled from what the maker returns
 PAGES = {
     "home": ("/", None, _news, 2),
     "news list": ("/news/", None, _news, 2),
@@ -149,6 +176,10 @@ PAGES = {
     "api event list": ("/api/v1/events?limit=50", None, _events, 2),
     "event feed": ("/events/feed.ics", None, _events, 2),
     "staff event list": ("/staff/events/", "methodologist", _events, 7),
+    # The event, then the registrations with members, answers; places held and free.
+    "staff participants": ("/staff/events/{event}/registrations/", "methodologist", _event_with_participants, 9),
+    # The event, the issuing job, documents by institution, count + page.
+    "staff documents": ("/staff/events/{event}/certificates/", "methodologist", _event_with_participants, 9),
     # Staff pages: session, user, roles, second-factor check, then the list (count + page, + prefetch).
     "staff news list": ("/staff/news/", "methodologist", _news, 6),
     "staff user list": ("/staff/users/", "administrator", _users, 7),
@@ -160,7 +191,8 @@ PAGES = {
 @pytest.mark.parametrize("page", sorted(PAGES))
 def test_list_pages_make_a_constant_number_of_queries(page, size, personas, client_for, django_assert_num_queries):
     url, who, make, expected = PAGES[page]
-    make(size)
+    made = make(size)
+    url = url.format(**made) if isinstance(made, dict) else url
     client = client_for(personas[who] if who else None)
     client.get(url)  # warm caches that are per process, not per request (content types, templates)
     with django_assert_num_queries(expected):

@@ -12,7 +12,8 @@ from technopark.accounts.access import may_act_as
 from technopark.accounts.models import Person
 from technopark.accounts.roles import Role
 from technopark.core.access import get_visible_or_404
-from technopark.events.models import Event, EventDocument, Registration
+from technopark.core.models import BackgroundJob
+from technopark.events.models import Certificate, Event, EventDocument, Registration
 from technopark.network.access import (
     coordinated_institutions,
     institutions_for_people,
@@ -149,3 +150,29 @@ def access_results(user: Any, event_id: int) -> Event:
 def may_export_institution(user: Any, institution_id: int) -> bool:
     """One institution's participants go to its coordinators (and event managers)."""
     return may_manage_events(user) or coordinated_institutions(user).filter(pk=institution_id).exists()
+
+
+# --- Documents (certificates) ------------------------------------------------------------------------
+
+CERTIFICATES_JOB = "events.issue_certificates"  # the BackgroundJob kind of `tasks.issue_event_certificates`
+
+
+def visible_certificates(user: Any) -> QuerySet[Certificate]:
+    """Event managers see every document; others the documents of the people they see (their own, their
+    children's, their institution's students and teachers: `network.access.visible_persons`)."""
+    if may_manage_events(user):
+        return Certificate.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Certificate.objects.none()
+    return Certificate.objects.filter(person__in=visible_persons(user).values("pk"))
+
+
+def access_certificate(user: Any, certificate_id: int) -> Certificate:
+    return get_visible_or_404(visible_certificates(user).select_related("event"), user=user, pk=certificate_id)
+
+
+def access_certificates_job(user: Any, job_id: int) -> BackgroundJob:
+    """A document-issuing job, for event managers."""
+    if not may_manage_events(user):
+        raise PermissionDenied
+    return get_visible_or_404(BackgroundJob.objects.filter(kind=CERTIFICATES_JOB), user=user, pk=job_id)

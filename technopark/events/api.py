@@ -26,7 +26,7 @@ from technopark.events.access import (
     may_see_online_link,
     visible_events,
 )
-from technopark.events.models import CentreLab, Direction, Event, Nomination, Registration
+from technopark.events.models import CentreLab, Direction, Event, Nomination, Question, Registration
 from technopark.network.access import access_person, institutions_for_people
 from technopark.network.models import Institution
 
@@ -49,6 +49,18 @@ class NominationOut(Schema):
     min_grade: int | None
     max_grade: int | None
     capacity: int | None
+
+
+class QuestionOut(Schema):
+    id: int
+    label: str
+    kind: Question.Kind
+    options: list[str] = Field(description="For a choice: the options, one of which is the answer")
+    required: bool
+
+    @staticmethod
+    def resolve_options(obj: Question) -> list[str]:
+        return obj.options()
 
 
 class EventListOut(Schema):
@@ -85,7 +97,12 @@ class EventOut(EventListOut):
     needs_approval: bool
     sessions: list[SessionOut]
     nominations: list[NominationOut]
+    questions: list[QuestionOut] = Field(description="The registration form's questions; answer them in `answers`")
     co_organisers: list[int]
+
+    @staticmethod
+    def resolve_questions(obj: Event) -> list[Any]:
+        return list(obj.questions.all())
 
     @staticmethod
     def resolve_sessions(obj: Event) -> list[Any]:
@@ -114,6 +131,7 @@ class EventFilters(Schema):
     date_from: dt.date | None = Field(None, description="Events that end on this day or later")
     date_to: dt.date | None = Field(None, description="Events that start on this day or earlier")
     upcoming: bool = Field(True, description="Only events not over yet (ignored when dates are given)")
+    free_places: bool = Field(False, description="Only events open for registration now with places left")
 
 
 class SessionIn(Schema):
@@ -244,6 +262,11 @@ class RegistrationIn(Schema):
     supervisors: list[int] = Field([], description="Supervising teachers (person ids)")
     institution: int | None = Field(None, description="The team's or class's institution")
     head_count: int | None = Field(None, ge=1, le=500, description="Students in the class (group)")
+    answers: dict[int, str | float | bool] = Field(
+        {},
+        description="Answers to the event's questions by question id: text, a number, one of the options, "
+        "true/false for yes-or-no. Questions that ask for a file are answered on the registration page.",
+    )
 
 
 class RegistrationOut(Schema):
@@ -298,6 +321,7 @@ def create_registration(request: HttpRequest, event_id: int, payload: Registrati
     registration = services.register(
         event, actor=user, form=payload.form, person=person, nomination=nomination, team_name=payload.team_name,
         members=members, supervisors=supervisors, institution=institution, head_count=payload.head_count,
+        answers=dict(payload.answers),
     )  # fmt: skip
     return Status(201, registration)
 

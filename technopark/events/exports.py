@@ -3,25 +3,25 @@ team, one row for a class), with ФИО, grade, institution, district, superviso
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from technopark.accounts.models import Person
-from technopark.events.models import Event, Registration, TeamMember
+from technopark.events.models import Answer, Event, Question, Registration, TeamMember
 from technopark.network.models import Affiliation
 
 
-def header(*, with_contacts: bool) -> list[str]:
+def header(*, with_contacts: bool, questions: list[Question] = ()) -> list[str]:  # type: ignore[assignment]
     columns = [
         "№", _("Full name"), _("Date of birth"), _("Grade"), _("Institution"), _("District"), _("Nomination"),
         _("Form"), _("Team"), _("Supervisors"), _("Status"), _("Registered"),
     ]  # fmt: skip
     if with_contacts:
         columns += [_("Phone"), _("E-mail")]
-    return columns
+    return columns + [question.label for question in questions]
 
 
 def registrations_for_export(event: Event, *, institution_id: int | None = None) -> QuerySet[Registration]:
@@ -37,6 +37,7 @@ def registrations_for_export(event: Event, *, institution_id: int | None = None)
                 Prefetch("person__affiliations", queryset=Affiliation.objects.select_related("institution__district"))
             )),
             "supervisors",
+            Prefetch("answers", queryset=Answer.objects.select_related("question")),
         )
         .order_by("nomination__position", "created_at", "id")
     )  # fmt: skip
@@ -58,9 +59,14 @@ def _school(person: Person | None) -> Affiliation | None:
     return next((a for a in links if a.kind == Affiliation.Kind.STUDENT), links[0] if links else None)
 
 
-def rows(registrations: QuerySet[Registration], *, with_contacts: bool) -> Iterator[list[object]]:
+def rows(
+    registrations: QuerySet[Registration], *, with_contacts: bool, questions: Sequence[Question] = ()
+) -> Iterator[list[object]]:
+    """One row per participant; the answers to the event's ``questions`` last, repeated for a team's members."""
     number = 0
     for registration in registrations:
+        given = {answer.question_id: answer.text() for answer in registration.answers.all()}
+        answers = [given.get(question.pk, "") for question in questions]
         supervisors = ", ".join(p.short_name for p in registration.supervisors.all())
         people: list[Person | None]
         if registration.form == Registration.Form.TEAM:
@@ -87,4 +93,4 @@ def rows(registrations: QuerySet[Registration], *, with_contacts: bool) -> Itera
             ]  # fmt: skip
             if with_contacts:
                 row += [person.phone if person else "", person.email if person else ""]
-            yield row
+            yield row + answers

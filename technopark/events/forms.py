@@ -12,7 +12,7 @@ from technopark.accounts.models import Person
 from technopark.core.files import validate_document, validate_image
 from technopark.core.forms import TranslatedFormMixin
 from technopark.core.i18n import CONTENT_LANGUAGES
-from technopark.events.models import Direction, Event, EventDocument, Nomination, Registration
+from technopark.events.models import Direction, Event, EventDocument, Nomination, Question, Registration
 from technopark.network.models import Institution
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
@@ -39,10 +39,11 @@ class CalendarFilterForm(forms.Form):
     level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("Any level")), *Event.Level.choices])
     date_from = forms.DateField(label=_("From"), required=False, input_formats=DATE_FORMATS, widget=_date_input())
     date_to = forms.DateField(label=_("To"), required=False, input_formats=DATE_FORMATS, widget=_date_input())
+    free_places = forms.BooleanField(label=_("Only with free places"), required=False)
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
-        return {key: value for key, value in data.items() if value not in (None, "")}
+        return {key: value for key, value in data.items() if value not in (None, "", False)}
 
 
 class EventForm(TranslatedFormMixin, forms.ModelForm):
@@ -249,6 +250,16 @@ class RegistrationForm(forms.Form):
                 del self.fields[name]
         if institutions.count() == 1 and "institution" in self.fields:
             self.fields["institution"].initial = institutions.first()
+        self.questions = list(event.questions.all())
+        for question in self.questions:
+            self.fields[f"q_{question.pk}"] = question_field(question)
+
+    def question_fields(self) -> list[Any]:
+        return [self[f"q_{question.pk}"] for question in self.questions]
+
+    @property
+    def has_file_questions(self) -> bool:
+        return any(question.kind == Question.Kind.FILE for question in self.questions)
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -261,4 +272,43 @@ class RegistrationForm(forms.Form):
             "institution": data.get("institution"),
             "head_count": data.get("head_count"),
             "supervisors": list(data.get("supervisors") or []),
+            "answers": {question.pk: data.get(f"q_{question.pk}") for question in self.questions},
         }
+
+
+def question_field(question: Question) -> forms.Field:
+    """The form field of a custom question; the service checks the answer again (the API uses it too)."""
+    common: dict[str, Any] = {"label": question.label, "required": question.required}
+    if question.kind == Question.Kind.NUMBER:
+        return forms.CharField(max_length=30, widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
+    if question.kind == Question.Kind.CHOICE:
+        return forms.ChoiceField(choices=[("", "—"), *((o, o) for o in question.options())], **common)
+    if question.kind == Question.Kind.YES_NO:
+        return forms.ChoiceField(choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.RadioSelect, **common)
+    if question.kind == Question.Kind.FILE:
+        return forms.FileField(help_text=_("A PDF or an image, up to 20 MB."), **common)
+    return forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), **common)
+
+
+class QuestionForm(TranslatedFormMixin, forms.ModelForm):
+    translated_names = ("label",)
+
+    class Meta:
+        model = Question
+        fields = ["label_ru", "label_be", "label_en", "kind", "choices", "required", "position"]
+        widgets = {"choices": forms.Textarea(attrs={"rows": 4})}
+
+    def service_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class IssueCertificatesForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of the documents"),
+        choices=[("ru", "Русский"), ("be", "Беларуская"), ("en", "English")],
+        help_text=_("Documents already issued in another language are issued again in this one."),
+    )
+
+
+class RevokeCertificateForm(forms.Form):
+    reason = forms.CharField(label=_("Why"), max_length=300)

@@ -44,6 +44,14 @@ def event_document_path(instance: Any, filename: str) -> str:
     return random_upload_name("event-documents", filename)
 
 
+def certificate_path(instance: Any, filename: str) -> str:
+    return random_upload_name("certificates", filename)
+
+
+def answer_file_path(instance: Any, filename: str) -> str:
+    return random_upload_name("registration-answers", filename)
+
+
 class Event(TimeStampedModel):
     """One event, from announcement to archive. Texts are in three languages (Russian required)."""
 
@@ -93,6 +101,9 @@ class Event(TimeStampedModel):
         HELD = "held", pgettext_lazy("event", "Held")
         RESULTS_PUBLISHED = "results_published", _("Results published")
         ARCHIVED = "archived", _("Archived")
+
+    # Statuses before the event is held: registrations can still be cancelled.
+    UPCOMING = (Status.DRAFT, Status.PUBLISHED, Status.REGISTRATION_OPEN, Status.REGISTRATION_CLOSED)
 
     title_ru = models.CharField(_("title (Russian)"), max_length=300)
     title_be = models.CharField(_("title (Belarusian)"), max_length=300, blank=True)
@@ -211,6 +222,8 @@ class EventSession(models.Model):
     hours = models.DecimalField(
         _("academic hours"), max_digits=4, decimal_places=1, null=True, blank=True, help_text=_("For courses")
     )
+    # When the reminders of the day before went out (`services.send_reminders`), so that they go once.
+    reminders_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("session")
@@ -346,6 +359,11 @@ class Registration(TimeStampedModel):
         return f"{self.event}: {self.label}"
 
     @property
+    def may_still_change(self) -> bool:
+        """Active, for an event not yet held: it can be cancelled, and its QR code is still for the entrance."""
+        return self.status in self.ACTIVE and self.event.status in Event.UPCOMING
+
+    @property
     def label(self) -> str:
         if self.form == self.Form.INDIVIDUAL and self.person_id:
             return str(self.person)
@@ -415,3 +433,130 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration}: {self.get_award_display()}"
+
+
+class Question(models.Model):
+    """A question of an event's registration form (a project title, a T-shirt size, a consent scan)."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("A number")
+        CHOICE = "choice", _("Choice from a list")
+        YES_NO = "yes_no", _("Yes or no")
+        FILE = "file", _("File")
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="questions")
+    label_ru = models.CharField(_("question (Russian)"), max_length=300)
+    label_be = models.CharField(_("question (Belarusian)"), max_length=300, blank=True)
+    label_en = models.CharField(_("question (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind of answer"), max_length=8, choices=Kind.choices, default=Kind.TEXT)
+    choices = models.TextField(_("options"), blank=True, help_text=_("For a choice: one option per line"))
+    required = models.BooleanField(_("required"), default=False)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("registration question")
+        verbose_name_plural = _("registration questions")
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.label_ru
+
+    @property
+    def label(self) -> str:
+        return translated(self, "label")
+
+    def options(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class Answer(models.Model):
+    """A registration's answer to one question: the text of it, or an uploaded file (checked as documents are)."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.TextField(blank=True)
+    file = models.FileField(upload_to=answer_file_path, blank=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [models.UniqueConstraint(fields=["registration", "question"], name="answer_once")]
+
+    def __str__(self) -> str:
+        return self.value or self.file.name
+
+    def text(self) -> str:
+        """The answer as a person reads it in a list or an export (the question must be loaded)."""
+        if self.question.kind == Question.Kind.YES_NO:
+            return str(_("yes")) if self.value == "yes" else str(_("no"))
+        if self.question.kind == Question.Kind.FILE:
+            return str(_("file attached")) if self.file else ""
+        return self.value
+
+
+class Certificate(TimeStampedModel):
+    """A document issued for an event (DOMAIN.md: certificates): a winner's diploma, a participation
+    certificate, a letter of gratitude to a supervisor, a certificate of course completion with hours.
+
+    The PDF is made once and kept, so that what was issued stays what it was; the name, award and hours
+    are copied at issue for the same reason. A changed result revokes the old document and issues a new
+    one with a new code; `/verify/<code>/` tells anyone which codes are valid.
+    """
+
+    class Kind(models.TextChoices):
+        DIPLOMA = "diploma", _("Winner's diploma")
+        PARTICIPATION = "participation", _("Participation certificate")
+        GRATITUDE = "gratitude", _("Letter of gratitude")
+        COMPLETION = "completion", _("Certificate of course completion")
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="certificates")
+    registration = models.ForeignKey(
+        Registration, verbose_name=_("registration"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="certificates",
+    )  # fmt: skip
+    person = models.ForeignKey(
+        "accounts.Person", verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="certificates"
+    )
+    recipient_name = models.CharField(_("recipient"), max_length=460)
+    institution = models.ForeignKey(
+        "network.Institution", verbose_name=_("institution"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="certificates",
+    )  # fmt: skip
+    award = models.CharField(_("award"), max_length=12, blank=True)
+    place = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
+    nomination_title = models.CharField(_("nomination"), max_length=300, blank=True)
+    hours = models.DecimalField(_("academic hours"), max_digits=5, decimal_places=1, null=True, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="ru")
+    file = models.FileField(_("file"), upload_to=certificate_path)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoke_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["event", "kind", "recipient_name", "id"]
+        indexes = [models.Index(fields=["event", "institution"], name="certificate_event_institution")]
+        constraints = [
+            # One valid document of a kind per person and event; reissuing revokes the previous one first.
+            models.UniqueConstraint(
+                fields=["event", "person", "kind"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="certificate_one_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.recipient_name}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+    def award_label(self) -> str:
+        return str(Result.Award(self.award).label) if self.award in Result.Award.values else ""

@@ -6,12 +6,14 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from technopark.core.text import search_key
-from technopark.events.models import Event, EventSession, Nomination
+from technopark.events.models import Certificate, Event, EventSession, Nomination
 
 ORDERINGS = {
     "date": ["starts_at", "id"],
@@ -31,10 +33,12 @@ def find_events(
     date_from: dt.date | None = None,
     date_to: dt.date | None = None,
     status: str = "",
+    free_places: bool = False,
     sort: str = "date",
 ) -> QuerySet[Event]:
     """``events`` filtered like the calendar: words of the title, kind, audience (an event for both counts
-    for each), direction, level, a date range it overlaps (Minsk days), and sorted."""
+    for each), direction, level, a date range it overlaps (Minsk days), open for registration with free
+    places, and sorted."""
     if q and (key := search_key(q)):
         for word in key.split():
             events = events.filter(search_text__contains=word)
@@ -53,7 +57,31 @@ def find_events(
         events = events.filter(starts_at__lt=_start_of(date_to + dt.timedelta(days=1)))
     if status:
         events = events.filter(status=status)
+    if free_places:
+        events = with_free_places(events)
     return events.filter(starts_at__isnull=False).order_by(*ORDERINGS.get(sort, ORDERINGS["date"]))
+
+
+def with_free_places(events: QuerySet[Event], *, now: dt.datetime | None = None) -> QuerySet[Event]:
+    """Events one can register for now and get a place: registration open, inside its window, and the
+    event's places not all held by confirmed registrations (a nomination may still be full: the event
+    page says which). One correlated subquery, no join that would repeat events."""
+    from technopark.events.models import Registration
+
+    now = now or timezone.now()
+    held = (
+        Registration.objects.filter(event=OuterRef("pk"), status=Registration.Status.CONFIRMED)
+        .values("event")
+        .annotate(total=Sum("places"))
+        .values("total")
+    )
+    return (
+        events.filter(status=Event.Status.REGISTRATION_OPEN)
+        .filter(Q(registration_opens_at__isnull=True) | Q(registration_opens_at__lte=now))
+        .filter(Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=now))
+        .annotate(places_held=Coalesce(Subquery(held), 0))
+        .filter(Q(capacity__isnull=True) | Q(capacity__gt=F("places_held")))
+    )
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -149,3 +177,49 @@ def published_results(event: Event) -> list[dict[str, object]]:
             {"result": result, "who": who, "names": names, "institution": institution}
         )
     return [{"nomination": nomination, "rows": rows} for nomination, rows in groups.items()]
+
+
+def certificates_by_institution(event: Event) -> list[dict[str, object]]:
+    """The valid documents of ``event`` counted per institution (for the ZIP links), largest first."""
+    rows = (
+        Certificate.objects.filter(event=event, revoked_at__isnull=True)
+        .values("institution_id", "institution__short_name", "institution__full_name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "institution__short_name")
+    )
+    return [
+        {
+            "id": row["institution_id"],
+            "name": row["institution__short_name"] or row["institution__full_name"] or "",
+            "count": row["count"],
+        }
+        for row in rows
+    ]
+
+
+def normalise_code(text: str) -> str:
+    """A document code as someone typed it (any case, spaces or dashes, O for 0) in its stored form
+    ``TP-XXXXX-XXXXX``; empty when it cannot be one."""
+    raw = "".join(ch for ch in text.upper() if ch.isalnum())
+    raw = raw.translate(str.maketrans("OIL", "011"))
+    if len(raw) == 12 and raw.startswith("TP"):
+        raw = raw[2:]
+    if len(raw) != 10:
+        return ""
+    return f"TP-{raw[:5]}-{raw[5:]}"
+
+
+def find_certificate(code: str) -> Certificate | None:
+    """The document with ``code`` (as typed: any case, with or without dashes), or None."""
+    code = normalise_code(code)
+    if not code:
+        return None
+    return Certificate.objects.select_related("event", "person").filter(code=code).first()
+
+
+def may_show_name(person: Any) -> bool:
+    """A name on a public page needs a consent to publish it (DOMAIN.md rules 4 and 9)."""
+    from technopark.accounts.models import ConsentPurpose, Person
+    from technopark.accounts.selectors import persons_with_consent
+
+    return persons_with_consent(Person.objects.filter(pk=person.pk), ConsentPurpose.PUBLICATION).exists()

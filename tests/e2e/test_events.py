@@ -191,3 +191,62 @@ def test_a_full_event_waitlists_and_promotes_when_a_place_frees(sign_in_browser,
     staff.goto(f"/staff/events/{event.pk}/registrations/")
     assert "Богданов" in staff.locator("main table").inner_text()
     assert_no_violations(staff)
+
+
+def test_staff_check_in_by_qr_publish_results_and_download_a_diploma(
+    sign_in_browser, new_context, make_user, methodologist
+):
+    """The day of the event and after: the QR link opens the one-tap check-in, staff enter and publish the
+    results, issue the documents (progress, then done), download a diploma that pdftotext reads back with
+    the Cyrillic name, and anyone checks its code on /verify/."""
+    import shutil
+    import subprocess
+
+    from technopark.events import pdf, services
+    from technopark.events.models import Attendance, Certificate
+
+    if not pdf.available() or shutil.which("pdftotext") is None:
+        pytest.skip("WeasyPrint's Pango library or pdftotext (poppler-utils) is missing")
+    event = _open_contest(methodologist, capacity=10)
+    _school, _login, _teacher, students = _school_with_teacher(make_user)
+    registration = services.register(event, actor=methodologist, form="individual", person=students[0])
+    staff = sign_in_browser(methodologist, PHONE, has_touch=True, is_mobile=True)
+    staff.goto(f"/events/check-in/{registration.code}/")
+    assert "Артемьев" in staff.locator("h1").inner_text()
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="Отметить").click()
+    assert Attendance.objects.filter(registration=registration).count() == 1
+    assert_no_violations(staff)
+
+    desk = sign_in_browser(methodologist)
+    for step in ("registration_closed", "held"):
+        services.change_status(event, step, actor=methodologist)
+    desk.goto(f"/staff/events/{event.pk}/results/")
+    desk.select_option(f"select[name=award-{registration.pk}]", "first")
+    desk.fill(f"input[name=place-{registration.pk}]", "1")
+    with desk.expect_navigation():
+        desk.get_by_role("button", name="Сохранить итоги").click()
+    desk.goto(f"/staff/events/{event.pk}/")
+    with desk.expect_navigation():
+        desk.locator("form[action$='/status/'] button", has_text="Итоги опубликованы").click()
+    event.refresh_from_db()
+    assert event.status == "results_published"
+
+    desk.goto(f"/staff/events/{event.pk}/certificates/")
+    assert_no_violations(desk)
+    with desk.expect_navigation():
+        desk.get_by_role("button", name="Выдать документы").click()
+    assert "Новых документов: 1" in desk.locator("main").inner_text()
+    desk.get_by_role("link", name="К документам").click()
+    certificate = Certificate.objects.get()
+    with desk.expect_download() as download:
+        desk.get_by_role("link", name=certificate.code).click()
+    text = subprocess.run(
+        [shutil.which("pdftotext"), download.value.path(), "-"], capture_output=True, check=True
+    ).stdout.decode()
+    assert "Артемьев Никита" in text and "ДИПЛОМ" in text
+
+    visitor = new_context(PHONE, has_touch=True, is_mobile=True).new_page()
+    visitor.goto(f"/verify/{certificate.code}/")
+    assert "Документ подлинный и действителен" in visitor.locator("main").inner_text()
+    assert_no_violations(visitor)

@@ -122,9 +122,9 @@ def update_event(event: Event, *, actor: Any, co_organisers: list[Any] | None = 
             changed.append("co_organisers")
     if "capacity" in changed:
         # More places (or none limited): the waiting list moves up at once.
-        from technopark.events.services.registrations import _lock, promote_waitlist
+        from technopark.events.services.registrations import lock_event, promote_waitlist
 
-        promote_waitlist(_lock(event), actor=actor)
+        promote_waitlist(lock_event(event), actor=actor)
     if "image" in changed and old_image:
         storage = event.image.storage
         transaction.on_commit(lambda: storage.delete(old_image))
@@ -265,7 +265,7 @@ def change_status(event: Event, status: str, *, actor: Any) -> Event:
     event.save(update_fields=["status", "updated_at"])
     log_action(event, "events.event.status_changed", actor=actor, data={"from": old, "to": status})
     if status == Event.Status.RESULTS_PUBLISHED:
-        from technopark.events.services.registrations import results_on_publish
+        from technopark.events.services.attendance import results_on_publish
 
         results_on_publish(event)
     bump_content_revision(PUBLIC_EVENTS)

@@ -9,25 +9,21 @@ decides. The lock is taken before the count, inside the same transaction as the 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import secrets
 from typing import Any
 
-import segno
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import ConsentPurpose, Person
 from technopark.accounts.selectors import may_process
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.services import log_action
-from technopark.events.models import Attendance, Event, EventSession, Nomination, Registration, Result, TeamMember
+from technopark.events.models import Event, Nomination, Registration, TeamMember
+from technopark.events.services.questions import check_answers, save_answers
 
 # A switch for the negative control of the concurrency test (tests/…/test_registration_race.py): with the
 # lock off, simultaneous registrations overbook, which proves the test can see a race. Never off in use.
@@ -38,7 +34,8 @@ class RegistrationError(DomainError):
     code = "registration_refused"
 
 
-def _lock(event: Event) -> Event:
+def lock_event(event: Event) -> Event:
+    """The event row, locked until the transaction ends: take it before counting places (module docstring)."""
     if LOCK_EVENT_ROW:
         return Event.objects.select_for_update().get(pk=event.pk)
     return Event.objects.get(pk=event.pk)
@@ -158,16 +155,19 @@ def register(
     supervisors: list[Person] | None = None,
     institution: Any = None,
     head_count: int | None = None,
+    answers: dict[int, Any] | None = None,
 ) -> Registration:
     """Register for ``event``: confirmed when places are free (and no approval is needed), otherwise on the
     waiting list; awaiting approval when the event asks for it. The caller's access rule decides whether
     ``actor`` may register these people (`events.access.may_register_for`).
 
-    Raises `RegistrationError` with the reason (window, limits, consent, team size) or `ConflictError`
-    when someone is registered already.
+    Raises `RegistrationError` with the reason (window, limits, consent, team size), `AnswerError` for an
+    unanswered or wrong answer to the event's questions (``answers``: question id → value or uploaded file),
+    or `ConflictError` when someone is registered already.
     """
     now = timezone.now()
-    event = _lock(event)
+    checked = check_answers(event, answers or {})  # before the lock: it reads only the questions
+    event = lock_event(event)
     _check_window(event, now)
     _check_audience(event, form)
     if nomination is not None and nomination.event_id != event.pk:
@@ -230,6 +230,7 @@ def register(
         # The partial unique index caught a simultaneous registration of the same person.
         raise ConflictError(_("Already registered for this event."), code="already_registered") from None
     TeamMember.objects.bulk_create(TeamMember(registration=registration, person=p) for p in people if form == "team")
+    save_answers(registration, checked)
     if supervisors:
         registration.supervisors.set(supervisors)
     log_action(
@@ -247,10 +248,13 @@ def cancel_registration(registration: Registration, *, actor: Any, after_deadlin
     """Cancel a registration: until the registration deadline (or the start, when there is none), or at any
     time with ``after_deadline`` (event managers; `events.access.may_cancel_late`). Places it held go to the
     waiting list, in order. Raises `ConflictError` if already ended, `RegistrationError` after the deadline."""
-    event = _lock(registration.event)
+    event = lock_event(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status not in Registration.ACTIVE:
         raise ConflictError(_("This registration is already cancelled."), code="registration_ended")
+    if event.status not in Event.UPCOMING:
+        # Attendance, results and documents hang on it now; the record of who took part must stay.
+        raise ConflictError(_("The event is over: its registrations can no longer be cancelled."), code="event_over")
     deadline = event.registration_closes_at or event.starts_at
     if not after_deadline and deadline is not None and timezone.now() >= deadline:
         raise RegistrationError(
@@ -285,25 +289,6 @@ def promote_waitlist(event: Event, *, actor: Any) -> list[Registration]:
     return promoted
 
 
-def _recipients(registration: Registration) -> list[str]:
-    """Who hears about a registration: the person who made it, the participant and their guardians."""
-    addresses = []
-    if registration.registered_by_id and registration.registered_by:
-        addresses.append(registration.registered_by.email)
-    people = [registration.person] if registration.person else list(
-        Person.objects.filter(team_memberships__registration=registration)
-    )  # fmt: skip
-    for person in people:
-        if person is None:
-            continue
-        if person.email:
-            addresses.append(person.email)
-        for link in person.guardianships.select_related("guardian"):
-            if link.guardian.email:
-                addresses.append(link.guardian.email)
-    return list(dict.fromkeys(a.lower() for a in addresses if a))
-
-
 def _notify_on_commit(registration: Registration, *, promoted: bool = False) -> None:
     """After the commit, hand the e-mail to the background worker (`events.tasks.notify_registration`)."""
     from technopark.events.tasks import notify_registration  # the task module imports this one
@@ -313,42 +298,10 @@ def _notify_on_commit(registration: Registration, *, promoted: bool = False) -> 
     transaction.on_commit(lambda: notify_registration.enqueue(pk, promoted, language))
 
 
-def send_registration_email(registration_id: int, *, promoted: bool = False) -> None:
-    """Tell whoever registered, the participants and their guardians what became of a registration; a
-    confirmation carries the QR code for the entrance. Runs in the worker, in the registrant's language."""
-    reg = Registration.objects.select_related("event", "person", "registered_by").filter(pk=registration_id).first()
-    if reg is None:
-        return
-    to = _recipients(reg)
-    if not to:
-        return
-    if promoted:
-        subject = gettext("A place is free: you are registered for “%(event)s”")
-    elif reg.status == Registration.Status.CONFIRMED:
-        subject = gettext("Registration confirmed: “%(event)s”")
-    elif reg.status == Registration.Status.WAITLISTED:
-        subject = gettext("On the waiting list: “%(event)s”")
-    else:
-        subject = gettext("Registration received, awaiting approval: “%(event)s”")
-    url = settings.SITE_URL.rstrip("/") + reverse("events:event-detail", kwargs={"event_id": reg.event_id})
-    lines = [
-        gettext("Event: %(event)s") % {"event": reg.event.title},
-        gettext("Who: %(who)s") % {"who": reg.label},
-        gettext("Status: %(status)s") % {"status": reg.get_status_display()},
-        "",
-        url,
-    ]
-    message = EmailMessage(subject % {"event": reg.event.title}, "\n".join(lines), to=to)
-    if reg.status == Registration.Status.CONFIRMED:
-        message.body += "\n\n" + gettext("Show the attached QR code at the entrance.")
-        message.attach("qr.png", check_in_qr(reg, kind="png"), "image/png")
-    message.send()
-
-
 @transaction.atomic
 def approve_registration(registration: Registration, *, actor: Any) -> Registration:
     """Staff approve a registration that awaits it: confirmed while places last, else the waiting list."""
-    event = _lock(registration.event)
+    event = lock_event(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status != Registration.Status.PENDING_APPROVAL:
         raise ConflictError(_("This registration does not await approval."), code="not_pending")
@@ -370,7 +323,7 @@ def approve_registration(registration: Registration, *, actor: Any) -> Registrat
 @transaction.atomic
 def reject_registration(registration: Registration, *, actor: Any) -> Registration:
     """Staff turn down a registration that awaits approval or waits for a place."""
-    _lock(registration.event)
+    lock_event(registration.event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status not in (Registration.Status.PENDING_APPROVAL, Registration.Status.WAITLISTED):
         raise ConflictError(_("Only a registration awaiting approval or a place can be rejected."), code="not_pending")
@@ -378,126 +331,3 @@ def reject_registration(registration: Registration, *, actor: Any) -> Registrati
     registration.save(update_fields=["status", "updated_at"])
     log_action(registration.event, "events.registration.rejected", actor=actor, data={"registration": registration.pk})
     return registration
-
-
-def current_session(event: Event, *, now: dt.datetime | None = None) -> EventSession | None:
-    """The session check-in is for: the one going on now, else today's next or last one, else the first."""
-    now = now or timezone.now()
-    sessions = list(event.sessions.order_by("starts_at", "id"))
-    if not sessions:
-        return None
-    today = timezone.localtime(now).date()
-    for session in sessions:
-        if session.starts_at - dt.timedelta(hours=2) <= now <= session.ends_at:
-            return session
-    todays = [s for s in sessions if timezone.localtime(s.starts_at).date() == today]
-    if todays:
-        return todays[0]
-    upcoming = [s for s in sessions if s.starts_at > now]
-    return upcoming[0] if upcoming else sessions[-1]
-
-
-@transaction.atomic
-def check_in(registration: Registration, session: EventSession, *, actor: Any) -> Attendance:
-    """Mark ``registration`` present at ``session`` (one tap at the door; a second tap changes nothing).
-    Only confirmed registrations come in; raises `RegistrationError` otherwise."""
-    if registration.status != Registration.Status.CONFIRMED:
-        raise RegistrationError(
-            _("Not confirmed (%(status)s): check-in is for confirmed participants.")
-            % {"status": registration.get_status_display().lower()},
-            code="not_confirmed",
-        )
-    if session.event_id != registration.event_id:
-        raise RegistrationError(_("This session belongs to another event."), code="session_invalid")
-    attendance, created = Attendance.objects.get_or_create(
-        registration=registration, session=session,
-        defaults={"checked_in_by": actor if getattr(actor, "pk", None) else None},
-    )  # fmt: skip
-    if created:
-        log_action(
-            registration.event, "events.attendance.checked_in", actor=actor,
-            data={"registration": registration.pk, "session": session.pk},
-        )  # fmt: skip
-    return attendance
-
-
-@transaction.atomic
-def undo_check_in(registration: Registration, session: EventSession, *, actor: Any) -> None:
-    deleted, _rows = Attendance.objects.filter(registration=registration, session=session).delete()
-    if deleted:
-        log_action(
-            registration.event, "events.attendance.undone", actor=actor,
-            data={"registration": registration.pk, "session": session.pk},
-        )  # fmt: skip
-
-
-def check_in_url(registration: Registration) -> str:
-    """The address the participant's QR code opens: the check-in page for staff."""
-    path = reverse("events:check-in", kwargs={"code": registration.code})
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def check_in_qr(registration: Registration, *, kind: str = "svg") -> bytes:
-    """The QR code of `check_in_url`, as SVG (pages) or PNG (e-mail)."""
-    buffer = io.BytesIO()
-    segno.make(check_in_url(registration), error="m").save(buffer, kind=kind, scale=6 if kind == "png" else 4, border=2)
-    return buffer.getvalue()
-
-
-AWARD_ORDER = ["first", "second", "third", "laureate", "participant"]
-
-
-@transaction.atomic
-def set_results(event: Event, results: dict[int, tuple[str, int | None]], *, actor: Any) -> int:
-    """Record the results of ``event``: for each confirmed registration id, an award and an optional place.
-    An empty award removes a result. All rows are checked first; nothing is saved if one is wrong.
-    Published results change only after staff take them back (the life cycle's step back to "held")."""
-    event = _lock(event)
-    if event.status not in (Event.Status.HELD, Event.Status.REGISTRATION_CLOSED):
-        raise RegistrationError(
-            _("Results are entered after the event is held (and before they are published)."), code="results_locked"
-        )
-    registrations = {
-        r.pk: r for r in event.registrations.filter(pk__in=list(results), status=Registration.Status.CONFIRMED)
-    }
-    unknown = set(results) - set(registrations)
-    if unknown:
-        raise RegistrationError(_("Some rows are not confirmed registrations of this event."), code="results_invalid")
-    changed = 0
-    for pk, (award, place) in results.items():
-        if not award:
-            changed += Result.objects.filter(registration_id=pk).delete()[0]
-            continue
-        if award not in Result.Award.values:
-            raise RegistrationError(_("Unknown award."), code="award_invalid")
-        Result.objects.update_or_create(registration_id=pk, defaults={"award": award, "place": place})
-        changed += 1
-    log_action(event, "events.results.saved", actor=actor, data={"rows": len(results), "changed": changed})
-    return changed
-
-
-def send_results_email(event_id: int) -> None:
-    """Tell everyone with a confirmed registration (and whoever registered them) that results are out."""
-    event = Event.objects.filter(pk=event_id).first()
-    if event is None:
-        return
-    url = settings.SITE_URL.rstrip("/") + reverse("events:event-results", kwargs={"event_id": event.pk})
-    addresses: list[str] = []
-    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).select_related(
-        "person", "registered_by"
-    )
-    for registration in confirmed:
-        addresses += _recipients(registration)
-    subject = gettext("Results are published: “%(event)s”") % {"event": event.title}
-    body = gettext("The results of “%(event)s” are published:") % {"event": event.title} + "\n" + url
-    for address in dict.fromkeys(addresses):
-        EmailMessage(subject, body, to=[address]).send()
-
-
-def results_on_publish(event: Event) -> None:
-    """Called when results are published: the e-mails go out from the worker after the commit."""
-    from technopark.events.tasks import notify_results  # the task module imports this one
-
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    pk = event.pk
-    transaction.on_commit(lambda: notify_results.enqueue(pk, language))

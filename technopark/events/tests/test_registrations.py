@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from technopark.accounts import services as account_services
 from technopark.core.errors import ConflictError
 from technopark.events import services
-from technopark.events.models import Registration
+from technopark.events.models import Event, Registration
 from technopark.events.tests.conftest import at
 from technopark.network import services as network_services
 from technopark.network.models import District
@@ -292,7 +293,7 @@ def test_staff_check_in_by_the_qr_url_and_hours_are_counted_per_session(
     staff = Client()
     staff.force_login(methodologist)
     url = f"/events/check-in/{registration.code}/"
-    assert url in services.registrations.check_in_url(registration)
+    assert url in services.mail.check_in_url(registration)
     page = staff.get(url)
     assert page.status_code == 200 and teacher.full_name in page.content.decode()
     first = course.sessions.order_by("starts_at").first()
@@ -432,3 +433,66 @@ def test_staff_enter_and_publish_results_names_need_a_publication_consent(
     api = Client().get(f"/api/v1/events/{event.pk}/results").json()
     assert [row["award"] for row in api] == ["first", "second"]
     assert "Публичный" in api[0]["participant"] and api[1]["participant"] == ""
+
+
+def test_the_free_places_filter_shows_events_one_can_still_get_into(
+    make_event: Any, school: Any, methodologist: Any
+) -> None:
+    full = make_event("Полный мастер-класс", status="registration_open", capacity=1)
+    services.register(full, actor=methodologist, form="individual", person=_teen(school, "Первый"))
+    one_left = make_event("Почти полный", status="registration_open", capacity=2)
+    services.register(one_left, actor=methodologist, form="individual", person=_teen(school, "Второй"))
+    make_event("Без ограничения мест", status="registration_open")
+    make_event("Только анонс", status="published", capacity=50)
+    closed = make_event("Окно закрыто", status="registration_open")
+    Event.objects.filter(pk=closed.pk).update(registration_closes_at=timezone.now() - dt.timedelta(hours=1))
+    page = Client().get("/events/", {"free_places": "on"}).content.decode()
+    assert "Почти полный" in page and "Без ограничения мест" in page
+    assert "Полный мастер-класс" not in page and "Только анонс" not in page and "Окно закрыто" not in page
+    assert "Полный мастер-класс" in Client().get("/events/").content.decode()
+    api = Client().get("/api/v1/events", {"free_places": "true"}).json()
+    assert {item["title"] for item in api["items"]} == {"Почти полный", "Без ограничения мест"}
+
+
+def test_reminders_go_the_day_before_once_to_confirmed_participants(
+    make_event: Any, school: Any, methodologist: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core.management import call_command
+
+    tomorrow = make_event("Технические выходные", status="registration_open", capacity=1, days=1)
+    later = make_event("Через неделю", status="registration_open", days=7)
+    going = _teen(school, "Идущий")
+    going.email = "going@example.test"
+    going.save()
+    waiting = _teen(school, "Ждущий")
+    waiting.email = "waiting@example.test"
+    waiting.save()
+    services.register(tomorrow, actor=methodologist, form="individual", person=going)
+    services.register(tomorrow, actor=methodologist, form="individual", person=waiting)  # waiting list
+    services.register(later, actor=methodologist, form="individual", person=_teen(school, "Позже"))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_event_reminders", stdout=io.StringIO())
+    # One e-mail to the participant and whoever registered them; none for the waiting list or next week.
+    assert len(mail.outbox) == 1 and "going@example.test" in mail.outbox[0].to
+    assert "waiting@example.test" not in mail.outbox[0].to
+    reminder = mail.outbox[0]
+    assert "Технические выходные" in reminder.subject and reminder.attachments[0][0] == "qr.png"
+    assert timezone.localtime(tomorrow.sessions.get().starts_at).strftime("%d.%m.%Y") in reminder.body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.send_reminders() == 0  # an hour later, cron again: nothing twice
+    assert len(mail.outbox) == 1
+
+
+def test_a_registration_of_an_event_that_is_over_cannot_be_cancelled(
+    make_event: Any, school: Any, methodologist: Any
+) -> None:
+    event = make_event(status="registration_open")
+    registration = services.register(event, actor=methodologist, form="individual", person=_teen(school, "Бывший"))
+    for step in ("registration_closed", "held"):
+        services.change_status(event, step, actor=methodologist)
+    registration.refresh_from_db()
+    assert not registration.may_still_change
+    with pytest.raises(ConflictError) as refused:
+        services.cancel_registration(registration, actor=methodologist, after_deadline=True)
+    assert refused.value.code == "event_over"

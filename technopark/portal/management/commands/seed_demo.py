@@ -14,6 +14,7 @@ from technopark.accounts import services as account_services
 from technopark.accounts.models import Person, RoleAssignment, User
 from technopark.accounts.roles import Role
 from technopark.core.text import search_key
+from technopark.events import pdf
 from technopark.events import services as event_services
 from technopark.events.models import Event
 from technopark.network import services as network_services
@@ -360,6 +361,37 @@ class Command(BaseCommand):
             for position, title in enumerate(nominations):
                 event_services.save_nomination(event, actor=author, title_ru=title, position=position)
             event_services.change_status(event, Event.Status.PUBLISHED, actor=author)
+        self._past_event(author, today)
+
+    def _past_event(self, author: User, today: dt.date) -> None:
+        """A contest held three weeks ago, taken through the whole life cycle: a registration of the demo
+        class's first student (whose guardian consented) with the teacher as supervisor, check-in, results
+        and, where this machine can make PDFs, the diploma and the letter of gratitude."""
+        student = Person.objects.filter(last_name=DEMO_CLASS[0][0], first_name=DEMO_CLASS[0][1]).order_by("pk").first()
+        teacher = Person.objects.filter(user__email="teacher@demo.test").first()
+        if student is None or teacher is None:
+            return
+        day = today - dt.timedelta(days=21)
+        event = event_services.create_event(
+            actor=author, title_ru="Открытый конкурс «Робототехника: первые шаги»",
+            summary_ru="Прошедший конкурс: итоги опубликованы, дипломы выданы.", kind="contest",
+            audience="students", level="centre", format="in_person", directions=["engineering"], venue_kind="lab",
+            venue_lab="fablab",
+        )  # fmt: skip
+        start, end = event_services.localise(day, dt.time(10)), event_services.localise(day, dt.time(14))
+        event_services.set_sessions(event, [{"starts_at": start, "ends_at": end}], actor=author)
+        for step in (Event.Status.PUBLISHED, Event.Status.REGISTRATION_OPEN):
+            event_services.change_status(event, step, actor=author)
+        registration = event_services.register(
+            event, actor=author, form="individual", person=student, supervisors=[teacher]
+        )
+        event_services.check_in(registration, event.sessions.get(), actor=author)
+        for step in (Event.Status.REGISTRATION_CLOSED, Event.Status.HELD):
+            event_services.change_status(event, step, actor=author)
+        event_services.set_results(event, {registration.pk: ("first", 1)}, actor=author)
+        event_services.change_status(event, Event.Status.RESULTS_PUBLISHED, actor=author)
+        if pdf.available():
+            event_services.issue_certificates(Event.objects.get(pk=event.pk), actor=author)
 
     def _print_logins(self) -> None:
         from django.conf import settings

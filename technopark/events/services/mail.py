@@ -1,0 +1,131 @@
+"""The e-mails of events: about a registration (with the QR code for the entrance), the reminder of the day
+before, and the news that results are published. They run in the background worker (`events.tasks`), in the
+language of whoever caused them; the QR code and its check-in address live here too, as the e-mails and the
+pages both show them."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from technopark.accounts.models import Person
+from technopark.events.models import Event, EventSession, Registration
+
+
+# A switch for the negative control of the concurrency test (tests/…/test_registration_race.py): with the
+# lock off, simultaneous registrations overbook, which proves the test can see a race. Never off in use.
+def _recipients(registration: Registration) -> list[str]:
+    """Who hears about a registration: the person who made it, the participant and their guardians."""
+    addresses = []
+    if registration.registered_by_id and registration.registered_by:
+        addresses.append(registration.registered_by.email)
+    people = [registration.person] if registration.person else list(
+        Person.objects.filter(team_memberships__registration=registration)
+    )  # fmt: skip
+    for person in people:
+        if person is None:
+            continue
+        if person.email:
+            addresses.append(person.email)
+        for link in person.guardianships.select_related("guardian"):
+            if link.guardian.email:
+                addresses.append(link.guardian.email)
+    return list(dict.fromkeys(a.lower() for a in addresses if a))
+
+
+def send_registration_email(registration_id: int, *, promoted: bool = False) -> None:
+    """Tell whoever registered, the participants and their guardians what became of a registration; a
+    confirmation carries the QR code for the entrance. Runs in the worker, in the registrant's language."""
+    reg = Registration.objects.select_related("event", "person", "registered_by").filter(pk=registration_id).first()
+    if reg is None:
+        return
+    to = _recipients(reg)
+    if not to:
+        return
+    if promoted:
+        subject = gettext("A place is free: you are registered for “%(event)s”")
+    elif reg.status == Registration.Status.CONFIRMED:
+        subject = gettext("Registration confirmed: “%(event)s”")
+    elif reg.status == Registration.Status.WAITLISTED:
+        subject = gettext("On the waiting list: “%(event)s”")
+    else:
+        subject = gettext("Registration received, awaiting approval: “%(event)s”")
+    url = settings.SITE_URL.rstrip("/") + reverse("events:event-detail", kwargs={"event_id": reg.event_id})
+    lines = [
+        gettext("Event: %(event)s") % {"event": reg.event.title},
+        gettext("Who: %(who)s") % {"who": reg.label},
+        gettext("Status: %(status)s") % {"status": reg.get_status_display()},
+        "",
+        url,
+    ]
+    message = EmailMessage(subject % {"event": reg.event.title}, "\n".join(lines), to=to)
+    if reg.status == Registration.Status.CONFIRMED:
+        message.body += "\n\n" + gettext("Show the attached QR code at the entrance.")
+        message.attach("qr.png", check_in_qr(reg, kind="png"), "image/png")
+    message.send()
+
+
+def check_in_url(registration: Registration) -> str:
+    """The address the participant's QR code opens: the check-in page for staff."""
+    path = reverse("events:check-in", kwargs={"code": registration.code})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def check_in_qr(registration: Registration, *, kind: str = "svg") -> bytes:
+    """The QR code of `check_in_url`, as SVG (pages) or PNG (e-mail)."""
+    buffer = io.BytesIO()
+    segno.make(check_in_url(registration), error="m").save(buffer, kind=kind, scale=6 if kind == "png" else 4, border=2)
+    return buffer.getvalue()
+
+
+def send_results_email(event_id: int) -> None:
+    """Tell everyone with a confirmed registration (and whoever registered them) that results are out."""
+    event = Event.objects.filter(pk=event_id).first()
+    if event is None:
+        return
+    url = settings.SITE_URL.rstrip("/") + reverse("events:event-results", kwargs={"event_id": event.pk})
+    addresses: list[str] = []
+    confirmed = event.registrations.filter(status=Registration.Status.CONFIRMED).select_related(
+        "person", "registered_by"
+    )
+    for registration in confirmed:
+        addresses += _recipients(registration)
+    subject = gettext("Results are published: “%(event)s”") % {"event": event.title}
+    body = gettext("The results of “%(event)s” are published:") % {"event": event.title} + "\n" + url
+    for address in dict.fromkeys(addresses):
+        EmailMessage(subject, body, to=[address]).send()
+
+
+def send_reminder_email(registration_id: int, session_id: int) -> None:
+    """One reminder: what, when and where tomorrow, with the online link for confirmed participants."""
+    reg = Registration.objects.select_related("event", "person", "registered_by").filter(pk=registration_id).first()
+    session = EventSession.objects.filter(pk=session_id).first()
+    if reg is None or session is None or reg.status != Registration.Status.CONFIRMED:
+        return
+    to = _recipients(reg)
+    if not to:
+        return
+    event = reg.event
+    starts = timezone.localtime(session.starts_at)
+    url = settings.SITE_URL.rstrip("/") + reverse("events:event-detail", kwargs={"event_id": event.pk})
+    lines = [
+        gettext("Tomorrow: %(event)s") % {"event": event.title},
+        gettext("When: %(date)s at %(time)s") % {"date": f"{starts:%d.%m.%Y}", "time": f"{starts:%H:%M}"},
+        gettext("Who: %(who)s") % {"who": reg.label},
+    ]
+    if event.venue_label():
+        lines.append(gettext("Where: %(place)s") % {"place": event.venue_label()})
+    if event.online_url:
+        lines.append(gettext("Online: %(url)s") % {"url": event.online_url})
+    lines += ["", gettext("Show the attached QR code at the entrance."), url]
+    message = EmailMessage(
+        gettext("Reminder: “%(event)s” is tomorrow") % {"event": event.title}, "\n".join(lines), to=to
+    )
+    message.attach("qr.png", check_in_qr(reg, kind="png"), "image/png")
+    message.send()
