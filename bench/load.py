@@ -80,6 +80,17 @@ ENDPOINTS = [
     Endpoint("event month", "/events/month/?year=2026&month=6"),
     Endpoint("event page", "/events/{event}/", target=True),
     Endpoint("API event list", "/api/v1/events?date_from=2026-05-01&date_to=2026-06-30&limit=50"),
+    # Labs (anonymous): the search for a free 3D printer for 2 hours on a Saturday afternoon, a lab's week,
+    # a printer's page with its week, and the API's availability of it for that week ({machine} and {day}
+    # are filled in at run time: a generated printer, a Saturday ahead inside the generated year).
+    Endpoint(
+        "equipment search",
+        "/labs/search/?kind=printer_3d&day={day}&hours=2&after=12:00&before=20:00&units=1",
+        target=True,
+    ),
+    Endpoint("lab week", "/labs/fablab/week/?week={day}", target=True),
+    Endpoint("equipment week", "/labs/equipment/{machine}/?week={day}", target=True),
+    Endpoint("API availability", "/api/v1/equipment/{machine}/availability?starts_at={day}T00:00:00%2B03:00"),
     # People (signed in): a teacher's list of their school's students; staff searching the registry.
     Endpoint("people list (teacher)", "/people/", as_who="teacher"),
     Endpoint(
@@ -554,6 +565,17 @@ _token, raw = issue_api_token(staff, name="bench", actor=None)
 from technopark.events.models import Event
 busiest = Event.objects.exclude(status="draft").annotate(n=Count("registrations")).order_by("-n", "id").first()
 print("event\t" + str(busiest.pk if busiest else 0))
+import datetime as dt
+from django.utils import timezone
+from technopark.labs.models import Equipment
+machine = Equipment.objects.filter(inventory_number__startswith="SCALE-", kind="printer_3d").order_by("pk").first()
+print("machine\t" + str(machine.pk if machine else 0))
+# A Saturday a week or more ahead, inside the generated year of bookings (2026-06-01 to 2027-05-31).
+day = timezone.localdate() + dt.timedelta(days=7)
+day += dt.timedelta(days=(5 - day.weekday()) % 7)
+if day > dt.date(2027, 5, 29):
+    day = dt.date(2027, 5, 29)
+print("day\t" + day.isoformat())
 print("teacher\tCookie: " + settings.SESSION_COOKIE_NAME + "=" + session.session_key)
 print("staff\tAuthorization: Bearer " + raw)
 """
@@ -569,11 +591,12 @@ def credentials(env: dict[str, str]) -> dict[str, str]:
     headers = {}
     for line in output.splitlines():
         who, _tab, header = line.partition("\t")
-        if who == "event":
-            # Not a header: the id for the event page's path.
+        if who in ("event", "machine", "day"):
+            # Not a header: an id or a date for the paths.
             for index, endpoint in enumerate(ENDPOINTS):
-                if "{event}" in endpoint.path:
-                    ENDPOINTS[index] = Endpoint(endpoint.name, endpoint.path.format(event=header), endpoint.target)
+                if "{" + who + "}" in endpoint.path:
+                    path = endpoint.path.replace("{" + who + "}", header)
+                    ENDPOINTS[index] = Endpoint(endpoint.name, path, endpoint.target, endpoint.as_who)
         elif header:
             headers[who] = header + "\r\n"
     return headers

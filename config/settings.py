@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "technopark.core",
     "technopark.accounts",
     "technopark.network",
+    "technopark.labs",
     "technopark.events",
     "technopark.portal",
     "technopark.api",

@@ -197,6 +197,38 @@ MATRIX: dict[str, Case] = {
     "events:verify-form":                   Case("GET",    "200 200 200 200 200 200 200 200 200"),
     "events:verify":                        Case("GET",    "200 200 200 200 200 200 200 200 200", "code=certificate_code"),
     "events:registration-decide":           Case("POST",   "302 302 403 403 403 403 403 403 302", "registration_id=registration", {"decision": "approve"}),
+    # Labs: public pages; booking for the signed in; the lab manager's pages
+    "labs:lab-list":                        Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "labs:lab-detail":                      Case("GET",    "200 200 200 200 200 200 200 200 200", "code=fablab"),
+    "labs:lab-week":                        Case("GET",    "200 200 200 200 200 200 200 200 200", "code=fablab"),
+    "labs:equipment-detail":                Case("GET",    "200 200 200 200 200 200 200 200 200", "equipment_id=printer"),
+    "labs:search":                          Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "labs:book":                            Case("POST",   "400 400 400 400 400 400 400 400 302", "equipment_id=printer", {"day": "x"}),
+    "labs:my-bookings":                     Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "labs:booking-cancel":                  Case("POST",   "302 302 302 302 404 302 404 404 302", "booking_id=booking"),
+    "labs:booking-decide":                  Case("POST",   "302 403 302 403 404 403 404 404 302", "booking_id=booking", {"decision": "approve"}),
+    "labs:trainings":                       Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "labs:training-register":               Case("POST",   "302 302 302 302 302 302 302 302 302", "session_id=training_session", {"person": "0"}),
+    "labs:staff-trainings":                 Case("GET",    "200 403 200 403 403 403 403 403 302"),
+    "labs:training-roster":                 Case("GET",    "200 403 200 403 403 403 403 403 302", "session_id=training_session"),
+    "labs:staff":                           Case("GET",    "200 403 200 403 403 403 403 403 302"),
+    "labs:staff-equipment":                 Case("GET",    "200 403 200 403 403 403 403 403 302", "equipment_id=printer"),
+    "labs:staff-authorisations":            Case("GET",    "200 403 200 403 403 403 403 403 302"),
+    "labs:authorisation-revoke":            Case("POST",   "302 403 302 403 403 403 403 403 302", "authorisation_id=authorisation", {"reason": "x"}),
+    "labs:booking-use":                     Case("GET",    "200 403 200 403 403 403 403 403 302", "booking_id=booking"),
+    "labs:utilisation":                     Case("GET",    "200 403 200 403 403 403 403 403 302", "code=fablab"),
+    "labs:lab-edit":                        Case("GET",    "200 403 200 403 403 403 403 403 302", "code=fablab"),
+    "labs:closed-day-delete":               Case("POST",   "302 403 302 403 403 403 403 403 302", "day_id=closed_day"),
+    "labs:equipment-create":                Case("GET",    "200 403 200 403 403 403 403 403 302"),
+    "labs:equipment-edit":                  Case("GET",    "200 403 200 403 403 403 403 403 302", "equipment_id=printer"),
+    "api:lab-list":                         Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "api:lab-detail":                       Case("GET",    "200 200 200 200 200 200 200 200 200", "code=fablab"),
+    "api:equipment-list":                   Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "api:equipment-detail":                 Case("GET",    "200 200 200 200 200 200 200 200 200", "equipment_id=printer"),
+    "api:equipment-availability":           Case("GET",    "200 200 200 200 200 200 200 200 200", "equipment_id=printer"),
+    "api:booking-create":                   Case("POST",   "400 400 400 400 400 400 400 400 401", "", {"equipment": "@printer", "starts_at": "2020-01-06T10:00:00+03:00", "ends_at": "2020-01-06T11:00:00+03:00"}, json=True),
+    "api:booking-cancel":                   Case("DELETE", "200 200 200 200 404 200 404 404 401", "booking_id=booking"),
+    "api:my-authorisations":                Case("GET",    "200 200 200 200 200 200 200 200 401"),
     # Registration through the API: personas without a record of their own are told why (400); the world's
     # registration is the pupil's (made by a methodologist): the guardian and the teacher may cancel it.
     "api:registration-create":              Case("POST",   "400 400 400 201 400 201 400 400 401", "event_id=open_event", {}, json=True),
@@ -276,6 +308,7 @@ def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any
     events = _events_world(author)
     events |= _registration_world(author, people["pupil"])
     events |= _documents_world(author, events["open_event"], events["registration"], network["institution"])
+    events |= _labs_world(author, people["pupil"])
     return {"published": published, "draft": draft, "block": block, "target": target, **network, **people, **events}
 
 
@@ -324,6 +357,37 @@ def _documents_world(author: Any, event: Any, registration: Any, institution: An
     return {
         "question": question, "answer": answer, "certificate": certificate,
         "certificate_code": _Code(certificate.code), "certificates_job": job,
+    }  # fmt: skip
+
+
+def _labs_world(author: Any, pupil: Any) -> dict[str, Any]:
+    """The FabLab with hours, a 3D printer, the pupil's booking of it (made by a methodologist, so confirmed)
+    and an authorisation."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from technopark.labs import services
+    from technopark.labs.models import ClosedDay, Equipment, Lab, OpeningHours, Training
+
+    lab = Lab.objects.get(code="fablab")
+    OpeningHours.objects.bulk_create(
+        OpeningHours(lab=lab, weekday=day, opens=dt.time(9), closes=dt.time(20)) for day in range(7)
+    )
+    printer = Equipment.objects.create(lab=lab, kind="printer_3d", name="3D-принтер", inventory_number="W-3D-1")
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=3), dt.time(10)))
+    booking = services.book(
+        printer, actor=author, starts_at=start, ends_at=start + dt.timedelta(hours=2), purpose="project", person=pupil
+    )
+    authorisation = services.grant_authorisation(pupil, actor=None, kind="printer_3d", months=12)
+    training = Training.objects.create(kind="printer_3d", title_ru="Инструктаж: 3D-печать")
+    session = services.schedule_training(
+        training, actor=author, lab=lab, starts_at=start, ends_at=start + dt.timedelta(hours=1), capacity=5
+    )
+    return {
+        "fablab": _Code("fablab"), "printer": printer, "booking": booking, "authorisation": authorisation,
+        "training_session": session,
+        "closed_day": ClosedDay.objects.create(lab=lab, date=start.date() + dt.timedelta(days=30), reason_ru="Ремонт"),
     }  # fmt: skip
 
 

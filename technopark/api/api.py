@@ -24,6 +24,7 @@ from technopark.accounts.api import router as accounts_router
 from technopark.api.auth import PUBLIC
 from technopark.core.errors import DomainError
 from technopark.events.api import router as events_router
+from technopark.labs.api import router as labs_router
 from technopark.network.api import router as network_router
 from technopark.portal.api import router as portal_router
 
@@ -134,6 +135,8 @@ def index(request: HttpRequest) -> dict[str, Any]:
             "districts": reverse("api:district-list"),
             "agreements": reverse("api:agreement-list"),
             "events": reverse("api:event-list"),
+            "labs": reverse("api:lab-list"),
+            "equipment": reverse("api:equipment-list"),
             "me": reverse("api:me"),
         },
     }
@@ -143,3 +146,4 @@ api.add_router("/", portal_router)
 api.add_router("/", accounts_router)
 api.add_router("/", network_router)
 api.add_router("/", events_router)
+api.add_router("/", labs_router)

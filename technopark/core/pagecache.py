@@ -63,11 +63,12 @@ def _cacheable_request(request: HttpRequest) -> bool:
 
 
 def cache_anonymous_page(
-    revision_key: str, *, daily: bool = False
+    revision_key: str, *, daily: bool = False, minutes: int | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Serve the view's 200 responses to anonymous visitors from memory until ``revision_key`` changes.
 
     ``daily``: also until the date in Minsk changes, for pages that depend on today (what is upcoming).
+    ``minutes``: also at most that long, for pages that depend on the time of day (what is free now).
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -83,6 +84,8 @@ def cache_anonymous_page(
             )
             if daily:
                 key += (timezone.localdate().isoformat(),)
+            if minutes:
+                key += (int(time.time() // (60 * minutes)),)
             with _lock:
                 hit = _pages.get(key)
                 if hit is not None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from technopark.accounts.access import may_act_as
 from technopark.accounts.roles import CONTENT_EDITOR_ROLES
 from technopark.events.access import may_manage_events
+from technopark.labs.access import may_manage_labs
 from technopark.network.access import may_manage_network, may_manage_people
 
 
@@ -25,6 +26,11 @@ def _staff_menu(request: HttpRequest) -> list[dict[str, str]]:
         ]
     if may_manage_events(user):
         items += [{"url": reverse("events:event-manage"), "label": _("Events")}]
+    if may_manage_labs(user):
+        items += [
+            {"url": reverse("labs:staff"), "label": _("Labs and bookings")},
+            {"url": reverse("labs:staff-authorisations"), "label": _("Authorisations")},
+        ]
     if may_manage_network(user):
         items += [
             {"url": reverse("network:agreement-list"), "label": _("Cooperation agreements")},

@@ -82,6 +82,7 @@ def site(live_server: Any) -> Any:
     for module, function in [
         ("technopark.network.migrations.0002_districts", "create"),
         ("technopark.portal.migrations.0002_home_texts", "create_blocks"),
+        ("technopark.labs.migrations.0002_centre_labs_and_no_overlap", "add_labs"),
     ]:
         getattr(importlib.import_module(module), function)(apps, None)
     return live_server

@@ -5,6 +5,8 @@ axe is injected into the page, which the Content-Security-Policy forbids, so the
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.e2e.conftest import DESKTOP, PHONE
@@ -23,6 +25,11 @@ PUBLIC_PAGES = {
     "sign-in": "/accounts/login/",
     "sign-up": "/accounts/signup/",
     "password reset": "/accounts/password/reset/",
+    "labs": "/labs/",
+    "lab page": "/labs/fablab/",
+    "equipment page": "/labs/equipment/{equipment}/",
+    "free equipment search": "/labs/search/?kind=printer_3d&day={day}&hours=2&after=09:00&before=20:00&units=1",
+    "trainings": "/labs/trainings/",
 }
 STAFF_PAGES = {
     "profile": "/accounts/profile/",
@@ -34,6 +41,12 @@ STAFF_PAGES = {
     "staff users list": "/staff/users/",
     "staff user detail": "/staff/users/{person}/",
     "staff audit log": "/staff/audit/",
+    "my bookings": "/labs/my/",
+    "staff labs": "/staff/labs/",
+    "staff equipment": "/staff/labs/equipment/{equipment}/",
+    "staff trainings": "/staff/labs/trainings/",
+    "staff authorisations": "/staff/labs/authorisations/",
+    "staff utilisation": "/staff/labs/fablab/utilisation/",
 }
 
 
@@ -59,7 +72,16 @@ def content(make_user):
     block = HomeBlock.objects.order_by("position").first() or HomeBlock.objects.create(
         kind=HomeBlock.Kind.DIRECTION, title_ru="Инженерия", text_ru="Техническое творчество."
     )
-    return {"admin": admin, "ids": {"news": news.pk, "block": block.pk, "person": person.pk}}
+    from technopark.labs.models import Equipment, Lab, OpeningHours
+
+    lab = Lab.objects.get(code="fablab")
+    OpeningHours.objects.bulk_create(
+        OpeningHours(lab=lab, weekday=d, opens=dt.time(9), closes=dt.time(20)) for d in range(7)
+    )
+    printer = Equipment.objects.create(lab=lab, kind="printer_3d", name="3D-принтер", inventory_number="A11Y-1")
+    day = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    ids = {"news": news.pk, "block": block.pk, "person": person.pk, "equipment": printer.pk, "day": day}
+    return {"admin": admin, "ids": ids}
 
 
 def axe_violations(page) -> list[dict]:

@@ -70,6 +70,7 @@ from technopark.events.models import (
     Registration,
     TeamMember,
 )
+from technopark.labs.models import Booking, BookingUnit, Equipment, Lab, OpeningHours
 from technopark.network.models import Affiliation, Agreement, District, Institution
 from technopark.portal.models import HomeBlock, News
 
@@ -103,6 +104,7 @@ class Plan:
     duplicates: int  # student records typed a second time (with a slip) by another teacher
     events: int  # over five years, about a tenth of them still to come
     registrations_per_event: int  # on average, for events whose registration has opened
+    machines: int  # equipment rows across the four labs, a quarter of them pools of identical units
 
     @property
     def users(self) -> int:
@@ -133,6 +135,7 @@ PLANS: dict[str, Plan] = {
         duplicates=20,
         events=150,
         registrations_per_event=15,
+        machines=40,
     ),
     # Minsk: ~250 000 pupils in the city's schools take part through ~600 institutions.
     "city": Plan(
@@ -150,6 +153,7 @@ PLANS: dict[str, Plan] = {
         duplicates=500,
         events=3_000,
         registrations_per_event=40,
+        machines=200,
     ),
 }
 
@@ -423,7 +427,17 @@ class Command(BaseCommand):
 
         self._say(f"Generating scale {scale!r} with seed {seed} on {connection.vendor}")
         with explicit_timestamps(
-            User, RoleAssignment, News, AuditLog, Institution, Agreement, Registered, Affiliation, Event, Registration
+            User,
+            RoleAssignment,
+            News,
+            AuditLog,
+            Institution,
+            Agreement,
+            Registered,
+            Affiliation,
+            Event,
+            Registration,
+            Booking,
         ):
             with transaction.atomic():
                 people = self._people(plan)
@@ -433,6 +447,8 @@ class Command(BaseCommand):
                 students = self._registry(plan, people, institutions)
             with transaction.atomic():
                 self._events(plan, people, institutions, students)
+            with transaction.atomic():
+                self._labs(plan, people)
             with transaction.atomic():
                 news = self._news(plan, people["methodologist"])
                 self._home_blocks()
@@ -523,6 +539,12 @@ class Command(BaseCommand):
             self._say(f"  audit records: {deleted:,}")
             deleted, _ = News.objects.filter(author__email__endswith="@" + EMAIL_DOMAIN).delete()
             self._say(f"  news: {deleted:,}")
+            machines = Equipment.objects.filter(inventory_number__startswith="SCALE-")
+            for held in (BookingUnit, Booking):
+                booked = held._base_manager.filter(equipment__in=machines.values("pk"))
+                booked._raw_delete(booked.db)
+            deleted = machines._raw_delete(machines.db)
+            self._say(f"  equipment with its bookings: {deleted:,}")
             generated_events = Event.objects.filter(created_by__email__endswith="@" + EMAIL_DOMAIN)
             for table, name in [(Attendance, "registration__event"), (TeamMember, "registration__event"),
                                 (Registration, "event"), (EventSession, "event"), (Nomination, "event")]:  # fmt: skip
@@ -761,6 +783,68 @@ class Command(BaseCommand):
         return [s.pk for s in students if s.user_id is not None]
 
     # --- events -------------------------------------------------------------------------------------
+
+    def _labs(self, plan: Plan, people: dict[str, list[Person]]) -> None:
+        """Equipment across the four labs (inventory numbers ``SCALE-…``) and a year of its bookings from
+        the base date: on open days two to four of the day's five slots of each machine are booked, a pool
+        by 2–10 units. Slots never overlap, so the rows satisfy the exclusion constraint. Labs without
+        opening hours get Monday–Saturday 9:00–20:00."""
+        rng = self.rng
+        labs = list(Lab.objects.order_by("position"))
+        for lab in labs:
+            if not lab.hours.exists():
+                OpeningHours.objects.bulk_create(
+                    OpeningHours(lab=lab, weekday=day, opens=dt.time(9), closes=dt.time(20)) for day in range(6)
+                )
+        kinds = [k for k in Equipment.Kind.values if k != "other"]
+        pools = {"workstation", "robotics_kit", "vr_set", "soldering"}
+        machines = []
+        for index in range(plan.machines):
+            kind = rng.choice(kinds)
+            pool = kind in pools and rng.random() < 0.6
+            machines.append(
+                Equipment(
+                    lab=labs[index % len(labs)], kind=kind, name=f"{Equipment.Kind(kind).label} № {index + 1}",
+                    inventory_number=f"SCALE-{index + 1:05d}", units=rng.choice([6, 8, 10, 12, 15]) if pool else 1,
+                    requires_authorisation=kind in ("laser_cutter", "cnc_mill", "printer_3d"),
+                    min_age=rng.choice([None, 10, 12, 14]),
+                )
+            )  # fmt: skip
+        Equipment.objects.bulk_create(machines, batch_size=BATCH_SIZE)
+        bookers: list[int | None] = [p.pk for p in people["teacher"][:200]] or [None]
+        slots = [(9, 11), (11, 13), (14, 16), (16, 18), (18, 20)]
+        first = BASE_DATE.date()
+        days = [first + dt.timedelta(days=n) for n in range(365)]
+        open_days = [day for day in days if day.weekday() < 6]
+        self._say(f"Equipment: {len(machines):,}; bookings over {len(open_days)} open days")
+
+        def bookings() -> Iterator[Booking]:
+            for machine in machines:
+                for day in open_days:
+                    for start, end in rng.sample(slots, rng.randint(2, 4)):
+                        begins = dt.datetime.combine(day, dt.time(start), tzinfo=MINSK)
+                        yield Booking(
+                            equipment_id=machine.pk, units=rng.randint(2, min(10, machine.units)) if machine.units > 1
+                            else 1, starts_at=begins, ends_at=begins + dt.timedelta(hours=end - start),
+                            purpose="lesson", status="confirmed", booked_by_id=rng.choice(bookers),
+                            created_at=begins - dt.timedelta(days=7), updated_at=begins - dt.timedelta(days=7),
+                        )  # fmt: skip
+
+        expected = len(machines) * len(open_days) * 3
+        self._bulk(Booking, bookings(), expected, "bookings")
+        generated = Booking.objects.filter(equipment__inventory_number__startswith="SCALE-")
+
+        def units() -> Iterator[BookingUnit]:
+            for booking_id, equipment_id, count, starts_at, ends_at in generated.values_list(
+                "pk", "equipment_id", "units", "starts_at", "ends_at"
+            ).iterator(chunk_size=BATCH_SIZE):
+                for unit in range(1, count + 1):
+                    yield BookingUnit(
+                        booking_id=booking_id, equipment_id=equipment_id, unit=unit, starts_at=starts_at,
+                        ends_at=ends_at, active=True,
+                    )  # fmt: skip
+
+        self._bulk(BookingUnit, units(), expected * 2, "held units")
 
     def _events(
         self, plan: Plan, people: dict[str, list[Person]], institutions: list[Institution], students: list[int]

@@ -17,6 +17,8 @@ from technopark.core.text import search_key
 from technopark.events import pdf
 from technopark.events import services as event_services
 from technopark.events.models import Event
+from technopark.labs import services as lab_services
+from technopark.labs.models import Equipment, Lab, OpeningHours
 from technopark.network import services as network_services
 from technopark.network.models import Agreement, District, Institution
 from technopark.portal.models import News
@@ -191,6 +193,18 @@ DEMO_EVENTS: list[dict[str, Any]] = [
      "hours": (10, 16), "sessions": 1},
 ]  # fmt: skip
 
+# Demo equipment: (lab, kind, name, inventory number, units, authorisation required, minimum age).
+DEMO_EQUIPMENT = [
+    ("computer_centre", "workstation", "Рабочие станции (класс)", "CC-WS-01", 12, False, None),
+    ("computer_centre", "vr_set", "VR-шлемы", "CC-VR-01", 6, False, 12),
+    ("creative_lab", "soldering", "Паяльные станции", "CL-SD-01", 8, True, 12),
+    ("fablab", "laser_cutter", "Лазерный станок (1300×900 мм)", "FL-LC-01", 1, True, 14),
+    ("fablab", "printer_3d", "3D-принтер № 1", "FL-3D-01", 1, True, 10),
+    ("fablab", "printer_3d", "3D-принтер № 2", "FL-3D-02", 1, True, 10),
+    ("fablab", "cnc_mill", "Фрезерный станок с ЧПУ", "FL-CNC-01", 1, True, 16),
+    ("tech_lab", "robotics_kit", "Наборы по робототехнике", "TL-RK-01", 10, False, None),
+]
+
 # A class of a fictional gymnasium: (surname, name, patronymic, date of birth).
 DEMO_CLASS = [
     ("Климович", "Максим", "Андреевич", dt.date(2011, 4, 12)),
@@ -219,6 +233,7 @@ class Command(BaseCommand):
             self._institutions()
             self._registry()
             self._events()
+            self._labs()
         if print_logins:
             self._print_logins()
 
@@ -392,6 +407,37 @@ class Command(BaseCommand):
         event_services.change_status(event, Event.Status.RESULTS_PUBLISHED, actor=author)
         if pdf.available():
             event_services.issue_certificates(Event.objects.get(pk=event.pk), actor=author)
+
+    def _labs(self) -> None:
+        """Demo hours and equipment of the four labs, a lab manager on each, an authorisation for the demo
+        student to use the 3D printers (not the laser cutter: that needs the training), and a teacher's
+        weekly lesson in the computer centre."""
+        if Equipment.objects.exists():
+            return
+        manager = User.objects.get(email="labmanager@demo.test")
+        teacher = User.objects.get(email="teacher@demo.test")
+        labs = {lab.code: lab for lab in Lab.objects.all()}
+        for lab in labs.values():
+            lab.staff.add(manager)
+            OpeningHours.objects.bulk_create(
+                OpeningHours(lab=lab, weekday=day, opens=dt.time(9), closes=dt.time(20 if day < 5 else 17))
+                for day in range(6)
+            )
+        for code, kind, name, number, units, authorised, age in DEMO_EQUIPMENT:
+            Equipment.objects.create(
+                lab=labs[code], kind=kind, name=name, inventory_number=number, units=units,
+                requires_authorisation=authorised, min_age=age,
+            )  # fmt: skip
+        student = Person.objects.filter(user__email="student@demo.test").first()
+        if student is not None:
+            lab_services.grant_authorisation(student, actor=manager, kind="printer_3d", months=12)
+        workstations = Equipment.objects.get(inventory_number="CC-WS-01")
+        monday = timezone.localdate() + dt.timedelta(days=7 - timezone.localdate().weekday())
+        start = timezone.make_aware(dt.datetime.combine(monday + dt.timedelta(days=1), dt.time(15)))
+        lab_services.book_weekly(
+            workstations, actor=teacher, starts_at=start, ends_at=start + dt.timedelta(hours=1, minutes=30),
+            until=monday + dt.timedelta(weeks=6), purpose="lesson", units=10, note="Программирование, 8 «Б»",
+        )  # fmt: skip
 
     def _print_logins(self) -> None:
         from django.conf import settings

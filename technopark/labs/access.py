@@ -1,0 +1,97 @@
+"""Who may see and do what in the labs (DOMAIN.md: the lab manager runs labs, equipment, trainings,
+authorisations and bookings; teachers book lessons outright; students book their project work, which the
+supervising teacher approves)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from technopark.accounts.access import may_act_as
+from technopark.accounts.models import Person
+from technopark.accounts.roles import Role
+from technopark.core.access import get_visible_or_404
+from technopark.labs.models import Authorisation, Booking
+from technopark.network.access import institutions_for_people, may_edit_person, visible_persons
+
+LAB_MANAGERS = (Role.LAB_MANAGER,)
+
+
+def may_manage_labs(user: Any) -> bool:
+    return may_act_as(user, *LAB_MANAGERS)
+
+
+def may_book_without_approval(user: Any) -> bool:
+    """Teachers and centre staff book outright; a student's project booking waits for the teacher."""
+    return may_act_as(user, Role.TEACHER, Role.LAB_MANAGER, Role.METHODOLOGIST)
+
+
+def may_book_lessons(user: Any) -> bool:
+    return may_act_as(user, Role.TEACHER, Role.LAB_MANAGER, Role.METHODOLOGIST)
+
+
+def may_book_for(user: Any, person: Person) -> bool:
+    """Oneself; a guardian their child; a teacher or coordinator the people of their institution (the same
+    rule as editing the record); lab managers anyone."""
+    return may_manage_labs(user) or may_edit_person(user, person)
+
+
+def visible_bookings(user: Any) -> QuerySet[Booking]:
+    """Lab managers see every booking; others those they made, those of the people they see, and those
+    awaiting their approval as the supervising teacher."""
+    if may_manage_labs(user):
+        return Booking.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Booking.objects.none()
+    people = visible_persons(user).values("pk")
+    rule = Q(booked_by=user) | Q(person__in=people) | Q(supervisor__user=user)
+    return Booking.objects.filter(pk__in=Booking.objects.filter(rule).values("pk"))
+
+
+def access_booking(user: Any, booking_id: int, *, for_write: bool = False) -> Booking:
+    """A booking ``user`` sees; ``for_write`` (cancel): one they made or of someone they may book for."""
+    booking = get_visible_or_404(
+        visible_bookings(user).select_related("equipment__lab", "person", "supervisor"), user=user, pk=booking_id
+    )
+    if for_write and not (
+        may_manage_labs(user)
+        or booking.booked_by_id == user.pk
+        or (booking.person is not None and may_book_for(user, booking.person))
+    ):
+        raise PermissionDenied
+    return booking
+
+
+def may_decide(user: Any, booking: Booking) -> bool:
+    """The supervising teacher named on the booking (or a lab manager) approves or rejects it."""
+    if may_manage_labs(user):
+        return True
+    return booking.supervisor is not None and booking.supervisor.user_id == getattr(user, "pk", None)
+
+
+def own_authorisations(user: Any) -> QuerySet[Authorisation]:
+    if not getattr(user, "is_authenticated", False):
+        return Authorisation.objects.none()
+    return Authorisation.objects.filter(person__user=user)
+
+
+def may_see_names(user: Any) -> bool:
+    """Who holds a slot is shown to lab managers and teachers; others see "busy"."""
+    return may_act_as(user, *LAB_MANAGERS, Role.TEACHER, Role.METHODOLOGIST)
+
+
+def booking_candidates(user: Any) -> Any:
+    """Whom the user books project work for: themself, their children, their institution's students."""
+    rule = Q(user=user) | Q(guardianships__guardian__user=user)
+    rule |= Q(affiliations__kind="student", affiliations__institution__in=institutions_for_people(user).values("pk"))
+    return Person.objects.filter(pk__in=Person.objects.filter(rule).values("pk")).order_by("last_name", "first_name")
+
+
+def approving_teachers(user: Any) -> Any:
+    """Teachers who may approve: those of the user's (or their children's) institutions."""
+    own = Person.objects.filter(Q(user=user) | Q(guardianships__guardian__user=user))
+    schools = own.values("affiliations__institution")
+    rule = Q(affiliations__kind="teacher", affiliations__institution__in=schools) & Q(user__isnull=False)
+    return Person.objects.filter(pk__in=Person.objects.filter(rule).values("pk")).order_by("last_name", "first_name")

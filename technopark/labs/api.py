@@ -1,0 +1,233 @@
+"""The labs API: labs, equipment with its availability for a time range, bookings (one or weekly) and the
+current user's authorisations. No `from __future__ import annotations` here: django-ninja reads the
+annotations of query parameters (`Query[...]`) at import time."""
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import AuthenticationError
+from ninja.pagination import paginate
+
+from technopark.accounts.models import Person
+from technopark.core.pagination import Pagination
+from technopark.labs import selectors, services
+from technopark.labs.access import (
+    access_booking,
+    may_book_for,
+    may_book_lessons,
+    may_manage_labs,
+    own_authorisations,
+)
+from technopark.labs.models import Authorisation, Booking, Equipment, Lab
+from technopark.network.access import access_person
+
+router = Router(tags=["labs"])
+
+
+class HoursOut(Schema):
+    weekday: int
+    opens: dt.time
+    closes: dt.time
+
+
+class LabOut(Schema):
+    code: str
+    name: str
+    description: str
+    room: str
+    hours: list[HoursOut]
+
+    @staticmethod
+    def resolve_hours(obj: Lab) -> list[Any]:
+        return list(obj.hours.all())
+
+
+class EquipmentOut(Schema):
+    id: int
+    lab: str = Field(description="The lab's code")
+    kind: Equipment.Kind
+    name: str
+    inventory_number: str
+    units: int = Field(description="1 for a machine; N for a pool booked by count")
+    status: Equipment.Status
+    min_age: int | None
+    requires_authorisation: bool
+    max_hours: int = Field(description="The longest booking of this kind, in hours")
+
+    @staticmethod
+    def resolve_lab(obj: Equipment) -> str:
+        return obj.lab.code
+
+
+class EquipmentFilters(Schema):
+    kind: Equipment.Kind | None = None
+    lab: str = Field("", description="A lab's code")
+
+
+class HeldOut(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    units: int
+
+
+class AvailabilityOut(Schema):
+    equipment_id: int
+    units: int
+    free_units: int = Field(description="Units free for the whole range (0 when not in service)")
+    open: list[tuple[dt.datetime, dt.datetime]] = Field(description="The lab's opening hours in the range")
+    held: list[HeldOut] = Field(description="Booked spans in the range (who holds them is not shown)")
+
+
+class BookingIn(Schema):
+    equipment: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    units: int = Field(1, ge=1)
+    purpose: Booking.Purpose = Booking.Purpose.PROJECT
+    person: int | None = Field(None, description="Who uses it (project work); the caller's own record if empty")
+    supervisor: int | None = Field(None, description="The supervising teacher who approves a student's booking")
+    note: str = Field("", max_length=300)
+    weekly_until: dt.date | None = Field(None, description="Repeat every week up to this day (whole or nothing)")
+
+
+class BookingOut(Schema):
+    id: int
+    equipment_id: int
+    units: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    purpose: Booking.Purpose
+    status: Booking.Status
+    series_ids: list[int] = Field([], description="For a weekly booking: the ids of every week's booking")
+
+
+class AuthorisationOut(Schema):
+    kind: Equipment.Kind
+    granted_at: dt.date
+    expires_on: dt.date
+    valid: bool
+
+    @staticmethod
+    def resolve_valid(obj: Authorisation) -> bool:
+        return obj.is_valid_on(dt.date.today())
+
+
+def _signed_in(request: HttpRequest) -> Any:
+    user = request.auth  # type: ignore[attr-defined]
+    if not user.is_authenticated:
+        raise AuthenticationError
+    return user
+
+
+@router.get("/labs", response=list[LabOut], url_name="lab-list", summary="The centre's labs")
+def list_labs(request: HttpRequest) -> Any:
+    return Lab.objects.prefetch_related("hours")
+
+
+@router.get("/labs/{code}", response=LabOut, url_name="lab-detail")
+def get_lab(request: HttpRequest, code: str) -> Lab:
+    return get_object_or_404(Lab.objects.prefetch_related("hours"), code=code)
+
+
+@router.get("/equipment", response=list[EquipmentOut], url_name="equipment-list", summary="Equipment")
+@paginate(Pagination)
+def list_equipment(request: HttpRequest, filters: Query[EquipmentFilters]) -> Any:
+    equipment = Equipment.objects.select_related("lab").order_by("lab__position", "kind", "name", "id")
+    if filters.kind:
+        equipment = equipment.filter(kind=filters.kind)
+    if filters.lab:
+        equipment = equipment.filter(lab__code=filters.lab)
+    return equipment
+
+
+@router.get("/equipment/{int:equipment_id}", response=EquipmentOut, url_name="equipment-detail")
+def get_equipment(request: HttpRequest, equipment_id: int) -> Equipment:
+    return get_object_or_404(Equipment.objects.select_related("lab"), pk=equipment_id)
+
+
+@router.get("/equipment/{int:equipment_id}/availability", response=AvailabilityOut, url_name="equipment-availability")
+def equipment_availability(
+    request: HttpRequest, equipment_id: int, starts_at: dt.datetime | None = None, ends_at: dt.datetime | None = None
+) -> dict[str, Any]:
+    """What is free from ``starts_at`` to ``ends_at`` (at most 31 days; by default the next 7 days): free
+    units for the whole range, the booked spans and the lab's opening hours."""
+    equipment = get_object_or_404(Equipment.objects.select_related("lab"), pk=equipment_id)
+    starts_at = starts_at or timezone.now()
+    ends_at = ends_at or starts_at + dt.timedelta(days=7)
+    if ends_at <= starts_at or ends_at - starts_at > dt.timedelta(days=31):
+        raise services.BookingError(_("Give a range of up to 31 days, the end after the start."), code="range_invalid")
+    held = (
+        Booking.objects.filter(
+            equipment=equipment, status__in=Booking.HOLDING, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .order_by("starts_at")
+        .values("starts_at", "ends_at", "units")
+    )
+    day, open_spans = timezone.localtime(starts_at).date(), []
+    while day <= timezone.localtime(ends_at).date():
+        open_spans += [(a, b) for a, b in selectors.opening_spans(equipment.lab, day) if b > starts_at and a < ends_at]
+        day += dt.timedelta(days=1)
+    return {
+        "equipment_id": equipment.pk,
+        "units": equipment.units,
+        "free_units": selectors.free_units(equipment, starts_at, ends_at),
+        "open": open_spans,
+        "held": list(held),
+    }
+
+
+def _person(user: Any, person_id: int | None) -> Person | None:
+    if person_id is None:
+        return Person.objects.filter(user=user).first()
+    person = access_person(user, person_id)
+    if not may_book_for(user, person):
+        raise PermissionDenied
+    return person
+
+
+@router.post("/bookings", response={201: BookingOut}, url_name="booking-create")
+def create_booking(request: HttpRequest, payload: BookingIn) -> Status[Any]:
+    """Book: ``confirmed`` at once for teachers and staff, ``pending_approval`` for a student's project
+    work until the supervising teacher decides. A refusal is a 4xx whose ``code`` names the rule
+    (``overlap``, ``too_many_units``, ``outside_hours``, ``authorisation_required``, ``too_young``,
+    ``too_long``, ``beyond_horizon``, ``series_conflicts`` …) and whose ``detail`` says why. A weekly
+    series answers with its first booking and the ids of all of them."""
+    user = _signed_in(request)
+    equipment = get_object_or_404(Equipment, pk=payload.equipment)
+    if payload.purpose == Booking.Purpose.MAINTENANCE and not may_manage_labs(user):
+        raise PermissionDenied
+    if payload.purpose == Booking.Purpose.LESSON and not may_book_lessons(user):
+        raise PermissionDenied
+    person = _person(user, payload.person) if payload.purpose != Booking.Purpose.MAINTENANCE else None
+    if payload.purpose == Booking.Purpose.PROJECT and person is None:
+        raise services.BookingError(
+            _("Your login has no record in the registry yet; ask your teacher for a code."), code="no_own_record"
+        )
+    supervisor = access_person(user, payload.supervisor) if payload.supervisor else None
+    common = {"actor": user, "starts_at": payload.starts_at, "ends_at": payload.ends_at, "units": payload.units,
+              "purpose": payload.purpose, "person": person, "note": payload.note}  # fmt: skip
+    if payload.weekly_until:
+        bookings = services.book_weekly(equipment, until=payload.weekly_until, **common)
+        return Status(201, {**BookingOut.from_orm(bookings[0]).dict(), "series_ids": [b.pk for b in bookings]})
+    return Status(201, services.book(equipment, supervisor=supervisor, **common))
+
+
+@router.delete("/bookings/{int:booking_id}", response=BookingOut, url_name="booking-cancel")
+def cancel_booking(request: HttpRequest, booking_id: int) -> Booking:
+    """Cancel until the start (lab managers at any time); the units are free at once."""
+    user = _signed_in(request)
+    booking = access_booking(user, booking_id, for_write=True)
+    return services.cancel_booking(booking, actor=user, any_time=may_manage_labs(user))
+
+
+@router.get("/me/authorisations", response=list[AuthorisationOut], url_name="my-authorisations")
+def my_authorisations(request: HttpRequest) -> Any:
+    """The current user's authorisations to use equipment, newest first (expired and revoked ones too)."""
+    user = _signed_in(request)
+    return own_authorisations(user).filter(revoked_at__isnull=True)

@@ -1,0 +1,237 @@
+"""Reads of the labs: opening hours on a day, held units, authorisations, week calendars, the search for
+free equipment, availability for the API and utilisation for staff. Times are Minsk time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from technopark.labs.models import Authorisation, Booking, BookingUnit, ClosedDay, Equipment, Lab, OpeningHours
+
+Span = tuple[dt.datetime, dt.datetime]
+
+
+def _aware(day: dt.date, time: dt.time) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, time))
+
+
+def opening_spans(lab: Lab, day: dt.date) -> list[Span]:
+    """When ``lab`` is open on ``day``: a day with other hours (for this lab or for all) wins over the week's
+    schedule; such a day without hours is closed."""
+    exceptions = list(ClosedDay.objects.filter(Q(lab=lab) | Q(lab__isnull=True), date=day).order_by("lab_id"))
+    if exceptions:
+        special = exceptions[-1] if exceptions[-1].lab_id else exceptions[0]
+        if special.opens and special.closes:
+            return [(_aware(day, special.opens), _aware(day, special.closes))]
+        return []
+    return [
+        (_aware(day, row.opens), _aware(day, row.closes))
+        for row in OpeningHours.objects.filter(lab=lab, weekday=day.weekday()).order_by("opens")
+    ]
+
+
+def within_opening_hours(lab: Lab, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
+    day = timezone.localtime(starts_at).date()
+    if timezone.localtime(ends_at).date() != day and timezone.localtime(ends_at).time() != dt.time(0):
+        return False
+    return any(opens <= starts_at and ends_at <= closes for opens, closes in opening_spans(lab, day))
+
+
+def is_authorised(person: Any, kind: str, day: dt.date) -> bool:
+    return Authorisation.objects.filter(
+        person=person, kind=kind, revoked_at__isnull=True, granted_at__lte=day, expires_on__gte=day
+    ).exists()
+
+
+def held_units(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetime) -> set[int]:
+    """Unit numbers of ``equipment`` held by some booking at some moment of the span."""
+    return set(
+        BookingUnit.objects.filter(
+            equipment=equipment, active=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+        ).values_list("unit", flat=True)
+    )
+
+
+def free_units(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetime) -> int:
+    """How many units are free for the whole span (0 when the equipment is not in service)."""
+    if equipment.status != Equipment.Status.IN_SERVICE:
+        return 0
+    return equipment.units - len(held_units(equipment, starts_at, ends_at))
+
+
+def valid_authorisations(person: Any, *, day: dt.date | None = None) -> QuerySet[Authorisation]:
+    day = day or timezone.localdate()
+    return Authorisation.objects.filter(person=person, revoked_at__isnull=True, expires_on__gte=day)
+
+
+def expiring_authorisations(*, within_days: int = 30, day: dt.date | None = None) -> QuerySet[Authorisation]:
+    day = day or timezone.localdate()
+    return Authorisation.objects.filter(
+        revoked_at__isnull=True, expires_on__gte=day, expires_on__lte=day + dt.timedelta(days=within_days)
+    ).select_related("person")
+
+
+def spans_by_day(lab: Lab, first: dt.date, last: dt.date) -> dict[dt.date, list[Span]]:
+    """`opening_spans` for every day from ``first`` to ``last``, in two queries."""
+    hours: dict[int, list[tuple[dt.time, dt.time]]] = defaultdict(list)
+    for row in OpeningHours.objects.filter(lab=lab):
+        hours[row.weekday].append((row.opens, row.closes))
+    exceptions: dict[dt.date, ClosedDay] = {}
+    for closed in ClosedDay.objects.filter(Q(lab=lab) | Q(lab__isnull=True), date__gte=first, date__lte=last):
+        if closed.date not in exceptions or closed.lab_id:  # the lab's own day wins over one for all labs
+            exceptions[closed.date] = closed
+    result = {}
+    day = first
+    while day <= last:
+        special = exceptions.get(day)
+        if special is not None:
+            both = special.opens and special.closes
+            result[day] = [(_aware(day, special.opens), _aware(day, special.closes))] if both else []  # type: ignore[arg-type]
+        else:
+            result[day] = [(_aware(day, a), _aware(day, b)) for a, b in sorted(hours[day.weekday()])]
+        day += dt.timedelta(days=1)
+    return result
+
+
+# --- Week calendars ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class DayColumn:
+    day: dt.date
+    open_spans: list[Span]
+    bookings: list[Booking] = field(default_factory=list)
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def week(equipment: QuerySet[Equipment] | list[Equipment], lab: Lab, monday: dt.date) -> list[DayColumn]:
+    """Seven days from ``monday``: the lab's hours and the holding bookings of ``equipment`` each day
+    (three queries for the week whatever the number of bookings, plus the hours)."""
+    start, end = _aware(monday, dt.time.min), _aware(monday + dt.timedelta(days=7), dt.time.min)
+    bookings = (
+        Booking.objects.filter(
+            equipment__in=equipment, status__in=Booking.HOLDING, starts_at__lt=end, ends_at__gt=start
+        )
+        .select_related("equipment", "person")
+        .order_by("starts_at", "id")
+    )
+    by_day: dict[dt.date, list[Booking]] = defaultdict(list)
+    for booking in bookings:
+        by_day[timezone.localtime(booking.starts_at).date()].append(booking)
+    spans = spans_by_day(lab, monday, monday + dt.timedelta(days=6))
+    columns = [DayColumn(day, spans[day], by_day.get(day, [])) for day in sorted(spans)]
+    return columns
+
+
+# --- The search: "a free 3D printer for 2 hours on Saturday afternoon" --------------------------------------
+
+
+@dataclass
+class Offer:
+    equipment: Equipment
+    starts: list[dt.datetime]
+
+
+def find_free(
+    *,
+    kind: str,
+    day: dt.date,
+    hours: float,
+    after: dt.time = dt.time(0),
+    before: dt.time = dt.time(23, 59),
+    lab: Lab | None = None,
+    units: int = 1,
+    step_minutes: int = 30,
+) -> list[Offer]:
+    """Equipment of ``kind`` with ``units`` free for ``hours`` hours on ``day`` between ``after`` and
+    ``before`` (inside the lab's hours), with every start on the half hour that fits. Two queries for
+    the equipment and its held units, plus the hours of each lab involved."""
+    candidates = list(
+        Equipment.objects.filter(kind=kind, status=Equipment.Status.IN_SERVICE, units__gte=units)
+        .filter(**({"lab": lab} if lab else {}))
+        .select_related("lab")
+        .order_by("lab__position", "name")
+    )
+    if not candidates:
+        return []
+    window_start, window_end = _aware(day, after), _aware(day, before)
+    held: dict[int, list[tuple[dt.datetime, dt.datetime, int]]] = defaultdict(list)
+    for row in BookingUnit.objects.filter(
+        equipment__in=candidates, active=True, starts_at__lt=window_end, ends_at__gt=window_start
+    ).values("equipment_id", "starts_at", "ends_at", "unit"):
+        held[row["equipment_id"]].append((row["starts_at"], row["ends_at"], row["unit"]))
+    length = dt.timedelta(hours=hours)
+    spans_by_lab = {lab.pk: opening_spans(lab, day) for lab in {c.lab for c in candidates}}
+    offers = []
+    now = timezone.now()
+    for equipment in candidates:
+        starts = []
+        for opens, closes in spans_by_lab[equipment.lab_id]:
+            start = max(opens, window_start)
+            minute = (start.minute // step_minutes) * step_minutes
+            start = start.replace(minute=minute, second=0, microsecond=0)
+            if start < max(opens, window_start):
+                start += dt.timedelta(minutes=step_minutes)
+            while start + length <= min(closes, window_end):
+                end = start + length
+                taken = {unit for s, e, unit in held[equipment.pk] if s < end and e > start}
+                if start >= now and equipment.units - len(taken) >= units:
+                    starts.append(start)
+                start += dt.timedelta(minutes=step_minutes)
+        if starts:
+            offers.append(Offer(equipment, starts))
+    return offers
+
+
+# --- Utilisation ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Utilisation:
+    equipment: Equipment
+    open_hours: float
+    booked_hours: float
+    used_hours: float
+
+    @property
+    def booked_share(self) -> int:
+        return round(100 * self.booked_hours / self.open_hours) if self.open_hours else 0
+
+    @property
+    def used_share(self) -> int:
+        return round(100 * self.used_hours / self.open_hours) if self.open_hours else 0
+
+
+def utilisation(lab: Lab, first: dt.date, last: dt.date) -> list[Utilisation]:
+    """Per equipment of ``lab``: hours open (× units), hours booked by users (× units) and hours used as
+    recorded, from ``first`` to ``last`` inclusive."""
+    open_hours = 0.0
+    day = first
+    while day <= last:
+        open_hours += sum((b - a).total_seconds() for a, b in opening_spans(lab, day)) / 3600
+        day += dt.timedelta(days=1)
+    start, end = _aware(first, dt.time.min), _aware(last + dt.timedelta(days=1), dt.time.min)
+    rows = []
+    equipment = list(lab.equipment.all())
+    bookings = Booking.objects.filter(
+        equipment__in=equipment, status=Booking.Status.CONFIRMED, starts_at__gte=start, starts_at__lt=end
+    ).exclude(purpose=Booking.Purpose.MAINTENANCE)
+    booked: dict[int, float] = defaultdict(float)
+    used: dict[int, float] = defaultdict(float)
+    for booking in bookings:
+        booked[booking.equipment_id] += booking.units * (booking.ends_at - booking.starts_at).total_seconds() / 3600
+        if booking.used_from and booking.used_until:
+            used[booking.equipment_id] += (
+                booking.units * (booking.used_until - booking.used_from).total_seconds() / 3600
+            )
+    for item in equipment:
+        rows.append(Utilisation(item, open_hours * item.units, booked[item.pk], used[item.pk]))
+    return rows

@@ -1,0 +1,465 @@
+"""Bookings: one or weekly, approval, cancellation, maintenance blocks, use and no-shows, the equipment's
+status, and the e-mails about bookings.
+
+Rule 2 of DOMAIN.md (no overlap of one unit; never more units than a pool owns): `book` locks the
+equipment's row first (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the IMMEDIATE transaction makes
+writers queue), reads which units are held in the span, and holds free ones (`BookingUnit`). On PostgreSQL
+an exclusion constraint on the held units refuses an overlap even if that order were broken.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from technopark.accounts.models import ConsentPurpose, Person
+from technopark.accounts.selectors import may_process
+from technopark.core.errors import ConflictError, DomainError
+from technopark.core.services import bump_content_revision, log_action
+from technopark.labs import selectors
+from technopark.labs.models import PUBLIC_LABS, Booking, BookingUnit, Equipment, EquipmentStatusChange
+
+# A switch for the negative control of the concurrency test (tests/test_booking_race.py). Never off in use.
+LOCK_EQUIPMENT_ROW = True
+# How far ahead people may book.
+HORIZON_DAYS = 120
+
+
+class BookingError(DomainError):
+    code = "booking_refused"
+
+
+def lock_equipment(equipment: Equipment) -> Equipment:
+    """The equipment's row, locked until the transaction ends: take it before reading the held units."""
+    if LOCK_EQUIPMENT_ROW:
+        return Equipment.objects.select_for_update().select_related("lab").get(pk=equipment.pk)
+    return Equipment.objects.select_related("lab").get(pk=equipment.pk)
+
+
+def _local(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
+
+
+def check_rules(
+    equipment: Equipment,
+    *,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    units: int,
+    purpose: str,
+    person: Person | None,
+    now: dt.datetime,
+) -> None:
+    """Every rule but the overlap, each refusal naming the rule (``code``) in the user's language."""
+    if ends_at <= starts_at:
+        raise BookingError(_("The end must be after the start."), code="span_invalid", field="ends_at")
+    if units < 1 or units > equipment.units:
+        raise BookingError(
+            _("%(name)s has %(count)s units; you asked for %(units)s.")
+            % {"name": equipment.name, "count": equipment.units, "units": units},
+            code="too_many_units", field="units",
+        )  # fmt: skip
+    if purpose == Booking.Purpose.MAINTENANCE:
+        return  # staff block any time, outside hours too; the other rules are for users
+    if equipment.status != Equipment.Status.IN_SERVICE:
+        raise BookingError(
+            _("%(name)s is not in service now (%(status)s).")
+            % {"name": equipment.name, "status": equipment.get_status_display().lower()},
+            code="equipment_unavailable",
+        )
+    if starts_at < now:
+        raise BookingError(_("The start is in the past."), code="in_the_past", field="starts_at")
+    if starts_at > now + dt.timedelta(days=HORIZON_DAYS):
+        raise BookingError(
+            _("Bookings open %(days)s days ahead.") % {"days": HORIZON_DAYS}, code="beyond_horizon", field="starts_at"
+        )
+    if ends_at - starts_at > dt.timedelta(hours=equipment.max_hours):
+        raise BookingError(
+            _("A booking of %(kind)s lasts at most %(hours)s h.")
+            % {"kind": equipment.get_kind_display().lower(), "hours": equipment.max_hours},
+            code="too_long", field="ends_at",
+        )  # fmt: skip
+    if not selectors.within_opening_hours(equipment.lab, starts_at, ends_at):
+        raise BookingError(
+            _("The lab is closed at that time; see its opening hours."), code="outside_hours", field="starts_at"
+        )
+    if person is None:
+        return
+    day = timezone.localtime(starts_at).date()
+    age = person.age_on(day) if person.birth_date else None
+    if equipment.min_age is not None and (age is None or age < equipment.min_age):
+        raise BookingError(
+            _("%(name)s may be used from the age of %(age)s.") % {"name": equipment.name, "age": equipment.min_age},
+            code="too_young",
+        )
+    if equipment.requires_authorisation and not selectors.is_authorised(person, equipment.kind, day):
+        raise BookingError(
+            _("%(person)s has no valid authorisation for %(kind)s: pass the safety training first.")
+            % {"person": person.short_name, "kind": equipment.get_kind_display().lower()},
+            code="authorisation_required",
+        )
+    if (
+        equipment.requires_authorisation
+        and person.needs_guardian_on(day)
+        and not may_process(person, ConsentPurpose.PARTICIPATION)
+    ):
+        raise BookingError(
+            _("%(person)s is under 16: a guardian's consent is needed to use this equipment.")
+            % {"person": person.short_name},
+            code="consent_required",
+        )
+
+
+def _hold(equipment: Equipment, booking: Booking) -> None:
+    """Hold ``booking.units`` free units of ``equipment`` in its span, or refuse naming the conflict."""
+    taken = selectors.held_units(equipment, booking.starts_at, booking.ends_at)
+    free = [unit for unit in range(1, equipment.units + 1) if unit not in taken][: booking.units]
+    if len(free) < booking.units:
+        if equipment.units == 1:
+            message = _("%(name)s is already booked at that time.") % {"name": equipment.name}
+        else:
+            message = _("Only %(free)s of %(count)s units of %(name)s are free at that time.") % {
+                "free": equipment.units - len(taken), "count": equipment.units, "name": equipment.name,
+            }  # fmt: skip
+        raise ConflictError(message, code="overlap")
+    BookingUnit.objects.bulk_create(
+        BookingUnit(booking=booking, equipment=equipment, unit=unit, starts_at=booking.starts_at,
+                    ends_at=booking.ends_at)
+        for unit in free
+    )  # fmt: skip
+
+
+def _needs_approval(actor: Any, purpose: str, person: Person | None) -> bool:
+    """A student's own project booking waits for the supervising teacher; teachers and staff book outright."""
+    from technopark.labs.access import may_book_without_approval
+
+    return purpose == Booking.Purpose.PROJECT and not may_book_without_approval(actor)
+
+
+def _new_booking(
+    equipment: Equipment, *, actor: Any, starts_at: dt.datetime, ends_at: dt.datetime, units: int, purpose: str,
+    person: Person | None, supervisor: Person | None, note: str, series: uuid.UUID | None,
+) -> Booking:  # fmt: skip
+    if purpose == Booking.Purpose.PROJECT and supervisor is None and _needs_approval(actor, purpose, person):
+        raise BookingError(
+            _("Choose the supervising teacher who approves the booking."), code="supervisor_required",
+            field="supervisor",
+        )  # fmt: skip
+    booking = Booking(
+        equipment=equipment, units=units, starts_at=starts_at, ends_at=ends_at, purpose=purpose, person=person,
+        supervisor=supervisor, note=note.strip()[:300], series=series,
+        status=Booking.Status.PENDING_APPROVAL if _needs_approval(actor, purpose, person) else Booking.Status.CONFIRMED,
+        booked_by=actor if getattr(actor, "pk", None) else None,
+    )  # fmt: skip
+    booking.save()
+    _hold(equipment, booking)
+    bump_content_revision(PUBLIC_LABS)
+    return booking
+
+
+def book(
+    equipment: Equipment,
+    *,
+    actor: Any,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    purpose: str,
+    units: int = 1,
+    person: Person | None = None,
+    supervisor: Person | None = None,
+    note: str = "",
+) -> Booking:
+    """Book ``units`` of ``equipment`` from ``starts_at`` to ``ends_at``. The caller's access rule decides
+    whether ``actor`` may book for ``person`` (`labs.access.may_book_for`). Raises `BookingError` naming the
+    rule, or `ConflictError` (``overlap``) when the time is taken."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            equipment = lock_equipment(equipment)
+            check_rules(
+                equipment, starts_at=starts_at, ends_at=ends_at, units=units, purpose=purpose, person=person, now=now
+            )
+            booking = _new_booking(
+                equipment, actor=actor, starts_at=starts_at, ends_at=ends_at, units=units, purpose=purpose,
+                person=person, supervisor=supervisor, note=note, series=None,
+            )  # fmt: skip
+            log_action(booking, "labs.booking.created", actor=actor, data=_summary(booking))
+    except IntegrityError:
+        # PostgreSQL's exclusion constraint caught an overlap the lock should have prevented.
+        raise ConflictError(_("This time was just taken; choose another."), code="overlap") from None
+    _notify_on_commit(booking, "created")
+    return booking
+
+
+def _summary(booking: Booking) -> dict[str, Any]:
+    return {
+        "equipment": booking.equipment_id, "units": booking.units, "from": booking.starts_at.isoformat(),
+        "to": booking.ends_at.isoformat(), "status": booking.status,
+    }  # fmt: skip
+
+
+@dataclass
+class SeriesConflict:
+    starts_at: dt.datetime
+    reason: str
+
+
+class SeriesError(BookingError):
+    """A weekly series that cannot be booked whole: every conflicting date with its reason."""
+
+    code = "series_conflicts"
+
+    def __init__(self, conflicts: list[SeriesConflict]) -> None:
+        lines = "; ".join(f"{_local(c.starts_at)[:10]}: {c.reason}" for c in conflicts)
+        super().__init__(_("Nothing was booked. Dates that conflict: %(lines)s") % {"lines": lines})
+        self.conflicts = conflicts
+
+
+def weekly_dates(starts_at: dt.datetime, ends_at: dt.datetime, until: dt.date) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The same local times every week from the first occurrence up to ``until`` (Minsk time, so a lesson
+    stays at 15:00 whatever the offset)."""
+    first_start, first_end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    spans = []
+    week = 0
+    while (day := first_start.date() + dt.timedelta(weeks=week)) <= until:
+        start = timezone.make_aware(dt.datetime.combine(day, first_start.time().replace(tzinfo=None)))
+        end = timezone.make_aware(
+            dt.datetime.combine(day + (first_end.date() - first_start.date()), first_end.time().replace(tzinfo=None))
+        )
+        spans.append((start, end))
+        week += 1
+    return spans
+
+
+def book_weekly(
+    equipment: Equipment,
+    *,
+    actor: Any,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    until: dt.date,
+    purpose: str,
+    units: int = 1,
+    person: Person | None = None,
+    note: str = "",
+) -> list[Booking]:
+    """Book the same span every week up to ``until`` (a term's lessons), whole or not at all: every date is
+    checked first, and `SeriesError` lists each conflicting one with its reason before anything is saved."""
+    spans = weekly_dates(starts_at, ends_at, until)
+    if len(spans) < 2:
+        raise BookingError(_("A weekly booking needs at least two weeks."), code="series_too_short", field="until")
+    if len(spans) > 60:
+        raise BookingError(_("A weekly booking covers at most 60 weeks."), code="series_too_long", field="until")
+    now = timezone.now()
+    series = uuid.uuid4()
+    try:
+        with transaction.atomic():
+            equipment = lock_equipment(equipment)
+            conflicts = []
+            for start, end in spans:
+                try:
+                    check_rules(
+                        equipment, starts_at=start, ends_at=end, units=units, purpose=purpose, person=person, now=now
+                    )
+                    taken = selectors.held_units(equipment, start, end)
+                    if equipment.units - len(taken) < units:
+                        raise ConflictError(
+                            _("only %(free)s of %(count)s units are free")
+                            % {"free": equipment.units - len(taken), "count": equipment.units},
+                            code="overlap",
+                        )
+                except DomainError as refusal:
+                    conflicts.append(SeriesConflict(start, str(refusal.message)))
+            if conflicts:
+                raise SeriesError(conflicts)
+            bookings = [
+                _new_booking(
+                    equipment,
+                    actor=actor,
+                    starts_at=start,
+                    ends_at=end,
+                    units=units,
+                    purpose=purpose,
+                    person=person,
+                    supervisor=None,
+                    note=note,
+                    series=series,
+                )
+                for start, end in spans
+            ]
+            log_action(
+                equipment, "labs.booking.series_created", actor=actor,
+                data={"series": str(series), "count": len(bookings), "units": units},
+            )  # fmt: skip
+    except IntegrityError:
+        raise ConflictError(_("This time was just taken; choose another."), code="overlap") from None
+    return bookings
+
+
+def _release(booking: Booking, status: str, *, actor: Any, action: str, data: dict[str, Any] | None = None) -> None:
+    booking.status = status
+    booking.decided_by = actor if getattr(actor, "pk", None) else None
+    booking.save(update_fields=["status", "decided_by", "updated_at"])
+    booking.held_units.update(active=False)
+    bump_content_revision(PUBLIC_LABS)
+    log_action(booking, action, actor=actor, data=data or {})
+
+
+@transaction.atomic
+def cancel_booking(booking: Booking, *, actor: Any, any_time: bool = False, reason: str = "") -> Booking:
+    """Cancel until the start (staff at any time); the units are free at once."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if not booking.is_holding:
+        raise ConflictError(_("This booking is already cancelled."), code="booking_ended")
+    if not any_time and booking.starts_at <= timezone.now():
+        raise BookingError(_("A booking can be cancelled until its start."), code="cancellation_closed")
+    _release(booking, Booking.Status.CANCELLED, actor=actor, action="labs.booking.cancelled", data={"why": reason})
+    return booking
+
+
+@transaction.atomic
+def decide_booking(booking: Booking, *, actor: Any, approve: bool) -> Booking:
+    """The supervising teacher approves a student's booking (it was holding its place) or rejects it."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if booking.status != Booking.Status.PENDING_APPROVAL:
+        raise ConflictError(_("This booking is not awaiting approval."), code="not_pending")
+    if approve:
+        booking.status = Booking.Status.CONFIRMED
+        booking.decided_by = actor if getattr(actor, "pk", None) else None
+        booking.save(update_fields=["status", "decided_by", "updated_at"])
+        bump_content_revision(PUBLIC_LABS)
+        log_action(booking, "labs.booking.approved", actor=actor)
+    else:
+        _release(booking, Booking.Status.REJECTED, actor=actor, action="labs.booking.rejected")
+    _notify_on_commit(booking, "approved" if approve else "rejected")
+    return booking
+
+
+def maintenance_conflicts(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetime) -> list[Booking]:
+    """The bookings a maintenance block would displace, for staff to see before they confirm it."""
+    return list(
+        Booking.objects.filter(
+            equipment=equipment, status__in=Booking.HOLDING, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .exclude(purpose=Booking.Purpose.MAINTENANCE)
+        .select_related("person", "booked_by")
+    )
+
+
+def block_for_maintenance(
+    equipment: Equipment, *, actor: Any, starts_at: dt.datetime, ends_at: dt.datetime, note: str
+) -> tuple[Booking, list[Booking]]:
+    """Block every unit for maintenance. The bookings in the way are cancelled, each holder told by e-mail
+    with the reason; the caller showed them to staff first (`maintenance_conflicts`)."""
+    with transaction.atomic():
+        equipment = lock_equipment(equipment)
+        check_rules(
+            equipment, starts_at=starts_at, ends_at=ends_at, units=equipment.units,
+            purpose=Booking.Purpose.MAINTENANCE, person=None, now=timezone.now(),
+        )  # fmt: skip
+        displaced = maintenance_conflicts(equipment, starts_at, ends_at)
+        for booking in displaced:
+            _release(
+                booking, Booking.Status.CANCELLED, actor=actor, action="labs.booking.cancelled",
+                data={"why": "maintenance", "note": note},
+            )  # fmt: skip
+            _notify_on_commit(booking, "displaced", note=note)
+        block = _new_booking(
+            equipment, actor=actor, starts_at=starts_at, ends_at=ends_at, units=equipment.units,
+            purpose=Booking.Purpose.MAINTENANCE, person=None, supervisor=None, note=note, series=None,
+        )  # fmt: skip
+        log_action(
+            block, "labs.maintenance.blocked", actor=actor, data={**_summary(block), "displaced": len(displaced)}
+        )
+    return block, displaced
+
+
+@transaction.atomic
+def record_use(
+    booking: Booking, *, actor: Any, used_from: dt.datetime | None, used_until: dt.datetime | None,
+    consumables: str = "", no_show: bool = False,
+) -> Booking:  # fmt: skip
+    """Staff record what happened: the actual start and end and the consumables, or that nobody came."""
+    if booking.status != Booking.Status.CONFIRMED:
+        raise ConflictError(_("Only a confirmed booking is used."), code="not_confirmed")
+    if used_from and used_until and used_until <= used_from:
+        raise BookingError(_("The end must be after the start."), code="span_invalid", field="used_until")
+    booking.no_show = no_show
+    booking.used_from, booking.used_until = (None, None) if no_show else (used_from, used_until)
+    booking.consumables = "" if no_show else consumables.strip()[:200]
+    booking.save(update_fields=["no_show", "used_from", "used_until", "consumables", "updated_at"])
+    log_action(booking, "labs.booking.use_recorded", actor=actor, data={"no_show": no_show})
+    return booking
+
+
+@transaction.atomic
+def set_equipment_status(equipment: Equipment, *, actor: Any, status: str, note: str = "") -> Equipment:
+    if status not in Equipment.Status.values:
+        raise BookingError(_("Unknown status."), code="status_invalid", field="status")
+    equipment.status = status
+    equipment.save(update_fields=["status", "updated_at"])
+    bump_content_revision(PUBLIC_LABS)
+    EquipmentStatusChange.objects.create(
+        equipment=equipment,
+        status=status,
+        note=note.strip()[:300],
+        changed_by=actor if getattr(actor, "pk", None) else None,
+    )
+    log_action(equipment, "labs.equipment.status_changed", actor=actor, data={"status": status, "note": note})
+    return equipment
+
+
+# --- E-mail ---------------------------------------------------------------------------------------------
+
+
+def _notify_on_commit(booking: Booking, what: str, *, note: str = "") -> None:
+    from technopark.labs.tasks import notify_booking  # the task module imports this one
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    pk = booking.pk
+    transaction.on_commit(lambda: notify_booking.enqueue(pk, what, note, language))
+
+
+def send_booking_email(booking_id: int, what: str, note: str = "") -> None:
+    """Tell the holder (and, for a student's booking awaiting approval, the supervising teacher)."""
+    booking = (
+        Booking.objects.select_related("equipment__lab", "person", "supervisor", "booked_by")
+        .filter(pk=booking_id)
+        .first()
+    )
+    if booking is None:
+        return
+    when = f"{_local(booking.starts_at)}–{timezone.localtime(booking.ends_at):%H:%M}"
+    subjects = {
+        "created": gettext("Booking: %(equipment)s, %(when)s"),
+        "approved": gettext("Booking approved: %(equipment)s, %(when)s"),
+        "rejected": gettext("Booking not approved: %(equipment)s, %(when)s"),
+        "displaced": gettext("Booking cancelled for maintenance: %(equipment)s, %(when)s"),
+    }
+    to = [booking.booked_by.email if booking.booked_by else "", booking.person.email if booking.person else ""]
+    waiting = what == "created" and booking.status == Booking.Status.PENDING_APPROVAL
+    if waiting and booking.supervisor and booking.supervisor.email:
+        to.append(booking.supervisor.email)  # the teacher is asked to approve
+    to = [address for address in to if address]
+    if not to:
+        return
+    lines = [
+        gettext("Equipment: %(equipment)s") % {"equipment": str(booking.equipment)},
+        gettext("Lab: %(lab)s") % {"lab": booking.equipment.lab.name},
+        gettext("When: %(when)s") % {"when": when},
+        gettext("Status: %(status)s") % {"status": booking.get_status_display()},
+    ]
+    if note:
+        lines.append(gettext("Reason: %(note)s") % {"note": note})
+    lines += ["", settings.SITE_URL.rstrip("/") + "/labs/my/"]
+    subject = subjects[what] % {"equipment": booking.equipment.name, "when": when}
+    EmailMessage(subject, "\n".join(lines), to=sorted(set(to))).send()

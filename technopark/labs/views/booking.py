@@ -1,0 +1,152 @@
+"""Booking through the pages: the form, one's bookings and approvals, cancelling, the teacher's decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from technopark.accounts.access import signed_in_user
+from technopark.accounts.models import Person
+from technopark.core.errors import DomainError
+from technopark.core.forms import show_service_error
+from technopark.labs import selectors, services
+from technopark.labs.access import (
+    access_booking,
+    approving_teachers,
+    booking_candidates,
+    may_book_for,
+    may_book_lessons,
+    may_decide,
+    may_manage_labs,
+    own_authorisations,
+    visible_bookings,
+)
+from technopark.labs.forms import (
+    BookingForm,
+)
+from technopark.labs.models import (
+    Booking,
+    Equipment,
+)
+from technopark.labs.views.common import PAGE_SIZE, week_context
+
+# --- Booking ---------------------------------------------------------------------------------------------
+
+
+def booking_form(request: HttpRequest, equipment: Equipment, data: Any = None) -> BookingForm:
+    user = signed_in_user(request)
+    form = BookingForm(
+        data,
+        equipment=equipment,
+        people=booking_candidates(user),
+        teachers=approving_teachers(user),
+        lessons=may_book_lessons(user),
+        initial={"day": timezone.localdate() + dt.timedelta(days=1)},
+    )
+    own = Person.objects.filter(user=user).first()
+    if own is not None:
+        form.fields["person"].initial = own
+    return form
+
+
+@login_required
+@require_POST
+def book(request: HttpRequest, equipment_id: int) -> HttpResponse:
+    equipment = get_object_or_404(Equipment.objects.select_related("lab"), pk=equipment_id)
+    form = booking_form(request, equipment, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        starts_at, ends_at = form.span()
+        purpose = data["purpose"]
+        person = data.get("person")
+        if purpose == Booking.Purpose.LESSON and not may_book_lessons(request.user):
+            raise PermissionDenied
+        if person is not None and not may_book_for(request.user, person):
+            raise PermissionDenied
+        common = {"actor": request.user, "starts_at": starts_at, "ends_at": ends_at, "purpose": purpose,
+                  "units": data.get("units") or 1, "person": person, "note": data.get("note") or ""}  # fmt: skip
+        try:
+            if data.get("weekly_until"):
+                made = services.book_weekly(equipment, until=data["weekly_until"], **common)
+                messages.success(request, _("Booked every week: %(count)s dates.") % {"count": len(made)})
+            else:
+                booking = services.book(equipment, supervisor=data.get("supervisor"), **common)
+                messages.success(request, _("Booked: %(status)s.") % {"status": booking.get_status_display().lower()})
+        except DomainError as error:
+            show_service_error(form, error)
+        else:
+            return redirect("labs:my-bookings")
+    monday = selectors.week_start(form.cleaned_data.get("day") or timezone.localdate()) if form.is_bound else None
+    monday = monday or selectors.week_start(timezone.localdate())
+    days = selectors.week([equipment], equipment.lab, monday)
+    context = {"equipment": equipment, "lab": equipment.lab, "days": days, "form": form, "history": [],
+               **week_context(request, monday)}  # fmt: skip
+    return render(request, "labs/equipment_detail.html", context, status=400)
+
+
+@login_required
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    """One's bookings (and one's children's and students'), those awaiting one's approval, one's authorisations."""
+    user = signed_in_user(request)
+    bookings = (
+        visible_bookings(user)
+        .filter(Q(booked_by=user) | Q(person__user=user) | Q(person__guardianships__guardian__user=user))
+        .exclude(purpose=Booking.Purpose.MAINTENANCE)
+        .select_related("equipment__lab", "person")
+        .order_by("-starts_at", "-id")
+        .distinct()
+    )
+    awaiting = (
+        Booking.objects.filter(status=Booking.Status.PENDING_APPROVAL, supervisor__user=user)
+        .select_related("equipment__lab", "person")
+        .order_by("starts_at")
+    )
+    page = Paginator(bookings, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "awaiting": awaiting,
+        "authorisations": own_authorisations(user).filter(revoked_at__isnull=True),
+        "today": timezone.localdate(),
+        "now": timezone.now(),
+    }
+    return render(request, "labs/my_bookings.html", context)
+
+
+@login_required
+@require_POST
+def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = access_booking(request.user, booking_id, for_write=True)
+    try:
+        services.cancel_booking(booking, actor=request.user, any_time=may_manage_labs(request.user))
+    except DomainError as refusal:
+        messages.error(request, str(refusal.message))
+    else:
+        messages.success(request, _("The booking is cancelled."))
+    return redirect("labs:staff" if request.POST.get("next") == "staff" else "labs:my-bookings")
+
+
+@login_required
+@require_POST
+def booking_decide(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """The supervising teacher approves or rejects a student's booking."""
+    booking = access_booking(request.user, booking_id)
+    if not may_decide(request.user, booking):
+        raise PermissionDenied
+    try:
+        services.decide_booking(booking, actor=request.user, approve=request.POST.get("decision") == "approve")
+    except DomainError as refusal:
+        messages.error(request, str(refusal.message))
+    else:
+        messages.success(request, _("Decided: %(status)s.") % {"status": booking.get_status_display().lower()})
+    return redirect("labs:my-bookings")

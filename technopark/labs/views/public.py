@@ -1,0 +1,99 @@
+"""Public pages of the labs: the labs, a lab's page and week, equipment pages, the search for free equipment."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from technopark.core.pagecache import cache_anonymous_page
+from technopark.labs import selectors
+from technopark.labs.access import (
+    may_manage_labs,
+)
+from technopark.labs.forms import (
+    SearchForm,
+)
+from technopark.labs.models import (
+    PUBLIC_LABS,
+    ClosedDay,
+    Equipment,
+    Lab,
+)
+from technopark.labs.views.booking import booking_form
+from technopark.labs.views.common import week_context, week_monday
+
+# --- Public ----------------------------------------------------------------------------------------------
+
+
+@cache_anonymous_page(PUBLIC_LABS)
+def lab_list(request: HttpRequest) -> HttpResponse:
+    labs = Lab.objects.prefetch_related("hours", "equipment")
+    return render(request, "labs/lab_list.html", {"labs": labs})
+
+
+@cache_anonymous_page(PUBLIC_LABS, minutes=5)
+def lab_detail(request: HttpRequest, code: str) -> HttpResponse:
+    """A lab: description, hours and days with other hours, staff, its equipment and what is free today."""
+    lab = get_object_or_404(Lab.objects.prefetch_related("hours", "staff"), code=code)
+    today = timezone.localdate()
+    now = timezone.now()
+    equipment = list(lab.equipment.order_by("kind", "name"))
+    spans = selectors.opening_spans(lab, today)
+    free_now = {}
+    for item in equipment:
+        later = [span for span in spans if span[1] > now]
+        if later:
+            start = max(later[0][0], now)
+            free_now[item.pk] = selectors.free_units(item, start, min(start + dt.timedelta(hours=1), later[-1][1]))
+    exceptions = ClosedDay.objects.filter(Q(lab=lab) | Q(lab__isnull=True), date__gte=today).order_by("date")[:10]
+    context = {
+        "lab": lab,
+        "equipment": [(item, free_now.get(item.pk)) for item in equipment],
+        "today_spans": spans,
+        "exceptions": exceptions,
+        "hours": sorted(lab.hours.all(), key=lambda row: (row.weekday, row.opens)),
+    }
+    return render(request, "labs/lab_detail.html", context)
+
+
+@cache_anonymous_page(PUBLIC_LABS)
+def lab_week(request: HttpRequest, code: str) -> HttpResponse:
+    """The lab's week: every booking of its equipment, day by day."""
+    lab = get_object_or_404(Lab, code=code)
+    monday = week_monday(request)
+    days = selectors.week(lab.equipment.all(), lab, monday)
+    return render(request, "labs/week.html", {"lab": lab, "days": days, **week_context(request, monday)})
+
+
+@cache_anonymous_page(PUBLIC_LABS)
+def equipment_detail(request: HttpRequest, equipment_id: int) -> HttpResponse:
+    """A machine or a pool: its details, status history for staff, its week, and the booking form."""
+    equipment = get_object_or_404(Equipment.objects.select_related("lab"), pk=equipment_id)
+    monday = week_monday(request)
+    days = selectors.week([equipment], equipment.lab, monday)
+    form = booking_form(request, equipment) if request.user.is_authenticated else None
+    context = {
+        "equipment": equipment, "lab": equipment.lab, "days": days, "form": form,
+        "history": equipment.status_history.all()[:10] if may_manage_labs(request.user) else [],
+        "may_manage": may_manage_labs(request.user),
+        **week_context(request, monday),
+    }  # fmt: skip
+    return render(request, "labs/equipment_detail.html", context)
+
+
+@cache_anonymous_page(PUBLIC_LABS, minutes=15)
+def search(request: HttpRequest) -> HttpResponse:
+    """Free equipment of a kind on a day for so many hours, with the starts that fit."""
+    form = SearchForm(request.GET or None)
+    offers = None
+    if form.is_valid():
+        data = form.cleaned_data
+        offers = selectors.find_free(
+            kind=data["kind"], day=data["day"], hours=float(data["hours"]), after=data["after"] or dt.time(0),
+            before=data["before"] or dt.time(23, 59), lab=data["lab"], units=data["units"],
+        )  # fmt: skip
+    return render(request, "labs/search.html", {"form": form, "offers": offers})

@@ -1,0 +1,173 @@
+"""Rule 2 of DOMAIN.md under concurrency: many simultaneous bookings of the same time through the real HTTP
+stack (a threaded live server, one database connection per request) never hold one unit twice, and never
+more units of a pool than it owns.
+
+Two defences stand: the lock on the equipment's row in `labs.services.book`, and on PostgreSQL the
+exclusion constraint on held units (migration labs 0002). Each is shown to be enough on its own, and the
+negative control removes both (the lock off, the constraint dropped, the gap between reading the held
+units and inserting widened): then the same burst double-books, which shows the test would see a race.
+
+PostgreSQL only: SQLite serialises writers by its IMMEDIATE transactions whatever the code does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+from django.db import connection
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the race is PostgreSQL's; SQLite queues writers"),
+]
+
+BURST = 12
+
+
+def _world(make_user: Any, units: int) -> tuple[Any, str, dt.datetime]:
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from technopark.api.services import issue_api_token
+    from technopark.labs.models import Equipment, Lab, OpeningHours
+
+    # Transactional tests empty the database after each one, reference rows included: put the labs back.
+    importlib.import_module("technopark.labs.migrations.0002_centre_labs_and_no_overlap").add_labs(apps, None)
+    lab = Lab.objects.get(code="fablab")
+    OpeningHours.objects.bulk_create(
+        OpeningHours(lab=lab, weekday=day, opens=dt.time(9), closes=dt.time(20)) for day in range(7)
+    )
+    equipment = Equipment.objects.create(
+        lab=lab, kind="workstation", name="Станции", inventory_number=f"RACE-{units}", units=units
+    )
+    staff = make_user("race.labs@example.test", "lab_manager")
+    _token, raw = issue_api_token(staff, name="race")
+    start = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=2), dt.time(10)))
+    return equipment, raw, start
+
+
+def _burst(url: str, token: str, payloads: list[dict[str, Any]]) -> list[int]:
+    start = threading.Barrier(len(payloads))
+    statuses: list[int] = []
+
+    def post(payload: dict[str, Any]) -> None:
+        request = urllib.request.Request(  # noqa: S310 (the live server's http URL)
+            url, data=json.dumps(payload).encode(), method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )  # fmt: skip
+        start.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                statuses.append(response.status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+
+    threads = [threading.Thread(target=post, args=(p,)) for p in payloads]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def _payloads(equipment: Any, start: dt.datetime, units: int) -> list[dict[str, Any]]:
+    """The same hour, shifted by a quarter for every other request: all of them overlap."""
+    return [
+        {"equipment": equipment.pk, "purpose": "lesson", "units": units,
+         "starts_at": (start + dt.timedelta(minutes=15 * (i % 2))).isoformat(),
+         "ends_at": (start + dt.timedelta(hours=1, minutes=15 * (i % 2))).isoformat()}
+        for i in range(BURST)
+    ]  # fmt: skip
+
+
+def _overlaps() -> int:
+    """Pairs of active held spans of one unit that overlap: what the rule forbids."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM labs_bookingunit a JOIN labs_bookingunit b ON a.equipment_id = b.equipment_id"
+            " AND a.unit = b.unit AND a.id < b.id AND a.active AND b.active"
+            " AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _slow_reads(monkeypatch: Any) -> None:
+    from technopark.labs import selectors
+
+    original = selectors.held_units
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        held = original(*args, **kwargs)
+        time.sleep(0.2)  # everyone reads the free units before anyone holds one
+        return held
+
+    monkeypatch.setattr(selectors, "held_units", slow)
+
+
+def test_simultaneous_bookings_of_one_machine_never_overlap(live_server: Any, make_user: Any) -> None:
+    from technopark.labs.models import Booking
+
+    machine, token, start = _world(make_user, units=1)
+    statuses = _burst(f"{live_server.url}/api/v1/bookings", token, _payloads(machine, start, 1))
+    assert statuses.count(201) == 1 and statuses.count(409) == BURST - 1, statuses
+    assert Booking.objects.filter(equipment=machine, status="confirmed").count() == 1
+    assert _overlaps() == 0
+
+
+def test_a_pool_is_never_booked_beyond_its_units(live_server: Any, make_user: Any) -> None:
+    from technopark.labs.models import BookingUnit
+
+    pool, token, start = _world(make_user, units=12)
+    statuses = _burst(f"{live_server.url}/api/v1/bookings", token, _payloads(pool, start, 5))
+    assert statuses.count(201) == 2 and statuses.count(409) == BURST - 2, statuses  # 2 × 5 ≤ 12 < 3 × 5
+    assert BookingUnit.objects.filter(equipment=pool, active=True).count() == 10
+    assert _overlaps() == 0
+
+
+def test_the_exclusion_constraint_alone_still_refuses_overlaps(
+    live_server: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    """With the lock off and the reads slowed, PostgreSQL's constraint catches what the code lets through,
+    and the API answers 409, never 500."""
+    from technopark.labs.services import bookings as services
+
+    monkeypatch.setattr(services, "LOCK_EQUIPMENT_ROW", False)
+    _slow_reads(monkeypatch)
+    machine, token, start = _world(make_user, units=1)
+    statuses = _burst(f"{live_server.url}/api/v1/bookings", token, _payloads(machine, start, 1))
+    assert statuses.count(201) == 1 and statuses.count(409) == BURST - 1, statuses
+    assert _overlaps() == 0
+
+
+def test_without_the_lock_and_the_constraint_the_same_burst_double_books(
+    live_server: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    """The negative control: the tests above would notice if both defences were missing."""
+    from technopark.labs.services import bookings as services
+
+    monkeypatch.setattr(services, "LOCK_EQUIPMENT_ROW", False)
+    _slow_reads(monkeypatch)
+    machine, token, start = _world(make_user, units=1)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE labs_bookingunit DROP CONSTRAINT held_unit_no_overlap")
+    try:
+        _burst(f"{live_server.url}/api/v1/bookings", token, _payloads(machine, start, 1))
+        assert _overlaps() > 0
+    finally:
+        from technopark.labs.models import BookingUnit
+
+        BookingUnit.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "ALTER TABLE labs_bookingunit ADD CONSTRAINT held_unit_no_overlap EXCLUDE USING gist"
+                " (equipment_id WITH =, unit WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) WHERE (active)"
+            )
