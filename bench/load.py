@@ -91,6 +91,9 @@ ENDPOINTS = [
     Endpoint("lab week", "/labs/fablab/week/?week={day}", target=True),
     Endpoint("equipment week", "/labs/equipment/{machine}/?week={day}", target=True),
     Endpoint("API availability", "/api/v1/equipment/{machine}/availability?starts_at={day}T00:00:00%2B03:00"),
+    # The same weeks signed in (rendered for each request, with who holds each slot).
+    Endpoint("lab week (teacher)", "/labs/fablab/week/?week={day}&as=teacher", as_who="teacher"),
+    Endpoint("equipment week (teacher)", "/labs/equipment/{machine}/?week={day}&as=teacher", as_who="teacher"),
     # People (signed in): a teacher's list of their school's students; staff searching the registry.
     Endpoint("people list (teacher)", "/people/", as_who="teacher"),
     Endpoint(
@@ -770,7 +773,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="SECONDS",
         help="before each endpoint, wait up to SECONDS for other programs to leave the CPU idle",
     )
-    parser.add_argument("--only", nargs="*", help="measure only these paths (the trivial view is always measured)")
+    parser.add_argument(
+        "--only", nargs="*", help="measure only the paths that start with these (the trivial view is always measured)"
+    )
     parser.add_argument("--output-dir", type=Path, default=RESULTS_DIR, help="where the JSON goes (bench/results)")
     parser.add_argument("--label", default="", help="a word for the result file name and JSON, e.g. before-cache")
     parser.add_argument("--no-save", action="store_true", help="print the table only")
@@ -841,7 +846,9 @@ def main(argv: list[str] | None = None) -> int:
         database_name = urllib.parse.unquote(urllib.parse.urlsplit(args.database_url).path.lstrip("/"))
         probes = Probes(server.pid, database_name if kind == "postgresql" else None)
 
-        endpoints = [e for e in ENDPOINTS if not args.only or e is TRIVIAL or e.path in args.only]
+        endpoints = [
+            e for e in ENDPOINTS if not args.only or e is TRIVIAL or any(e.path.startswith(p) for p in args.only)
+        ]
         # Best of --rounds per endpoint: interference from other programs only ever makes a round
         # slower, so the fastest round is the closest to what the server itself can do.
         best: dict[str, Measurement] = {}

@@ -6,7 +6,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
+from django.forms.utils import flatatt
 from django.forms.widgets import Widget
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from technopark.core.errors import DomainError
@@ -58,6 +61,23 @@ class PhoneField(forms.CharField):
 
 
 LANGUAGE_LABELS = {"ru": _("Russian"), "be": _("Belarusian"), "en": _("English")}
+
+
+class LongSelect(forms.Select):
+    """A select of many options (a school's students) rendered in Python: through the option templates
+    each costs ~0.3 ms, and a list of 600 people took 170 ms of a page."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        final["name"] = name
+        values = value if isinstance(value, list | tuple) else [value]
+        chosen = {str(item) for item in values if item not in (None, "")}
+        options = []
+        for option_value, label in self.choices:
+            raw = str(getattr(option_value, "value", option_value))
+            selected = " selected" if raw in chosen else ""
+            options.append(f'<option value="{escape(raw)}"{selected}>{escape(label)}</option>')
+        return mark_safe(f"<select{flatatt(final)}>{''.join(options)}</select>")
 
 
 class TranslatedFormMixin:

@@ -169,10 +169,10 @@ def equipment_availability(
         .order_by("starts_at")
         .values("starts_at", "ends_at", "units")
     )
-    day, open_spans = timezone.localtime(starts_at).date(), []
-    while day <= timezone.localtime(ends_at).date():
-        open_spans += [(a, b) for a, b in selectors.opening_spans(equipment.lab, day) if b > starts_at and a < ends_at]
-        day += dt.timedelta(days=1)
+    spans = selectors.spans_by_day(
+        equipment.lab, timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date()
+    )
+    open_spans = [(a, b) for day in sorted(spans) for a, b in spans[day] if b > starts_at and a < ends_at]
     return {
         "equipment_id": equipment.pk,
         "units": equipment.units,
@@ -199,12 +199,13 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[Any]:
     ``too_long``, ``beyond_horizon``, ``series_conflicts`` …) and whose ``detail`` says why. A weekly
     series answers with its first booking and the ids of all of them."""
     user = _signed_in(request)
-    equipment = get_object_or_404(Equipment, pk=payload.equipment)
+    equipment = get_object_or_404(Equipment.objects.select_related("lab"), pk=payload.equipment)
     if payload.purpose == Booking.Purpose.MAINTENANCE and not may_manage_labs(user):
         raise PermissionDenied
     if payload.purpose == Booking.Purpose.LESSON and not may_book_lessons(user):
         raise PermissionDenied
-    person = _person(user, payload.person) if payload.purpose != Booking.Purpose.MAINTENANCE else None
+    # Project work is someone's (the caller's own record by default); a lesson or maintenance is the booker's.
+    person = _person(user, payload.person) if payload.purpose == Booking.Purpose.PROJECT or payload.person else None
     if payload.purpose == Booking.Purpose.PROJECT and person is None:
         raise services.BookingError(
             _("Your login has no record in the registry yet; ask your teacher for a code."), code="no_own_record"

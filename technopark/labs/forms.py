@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import Person, User
 from technopark.core.files import validate_image
-from technopark.core.forms import TranslatedFormMixin
+from technopark.core.forms import LongSelect, TranslatedFormMixin
 from technopark.labs.models import Booking, Equipment, Lab, Training
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
@@ -50,9 +50,11 @@ class BookingForm(_SpanForm):
 
     purpose = forms.ChoiceField(label=_("What for"), choices=Booking.Purpose.choices[:2], widget=forms.RadioSelect)
     units = forms.IntegerField(label=_("Units"), min_value=1, initial=1)
-    person = forms.ModelChoiceField(label=_("Who uses it"), queryset=Person.objects.none(), required=False)
+    person = forms.ModelChoiceField(
+        label=_("Who uses it"), queryset=Person.objects.none(), required=False, widget=LongSelect
+    )
     supervisor = forms.ModelChoiceField(
-        label=_("Supervising teacher"), queryset=Person.objects.none(), required=False,
+        label=_("Supervising teacher"), queryset=Person.objects.none(), required=False, widget=LongSelect,
         help_text=_("The teacher who approves a student's booking"),
     )  # fmt: skip
     weekly_until = forms.DateField(

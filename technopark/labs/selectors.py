@@ -10,6 +10,9 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 from technopark.labs.models import Authorisation, Booking, BookingUnit, ClosedDay, Equipment, Lab, OpeningHours
 
@@ -101,34 +104,90 @@ def spans_by_day(lab: Lab, first: dt.date, last: dt.date) -> dict[dt.date, list[
 # --- Week calendars ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Slot:
+    """One booking as a week calendar prints it, composed here: a lab's week holds hundreds of them, and
+    formatting each in the template (time zones, translations, plurals) cost ~0.4 ms apiece."""
+
+    time: str
+    equipment: str
+    who: str
+    kind: str  # "", "pending" or "maintenance": the CSS modifier
+    pending: bool
+
+
 @dataclass
 class DayColumn:
     day: dt.date
     open_spans: list[Span]
-    bookings: list[Booking] = field(default_factory=list)
+    slots: list[Slot] = field(default_factory=list)
+
+    def items_html(self, *, with_equipment: bool) -> str:
+        """The day's slots as list items, escaped here: hundreds of them render in a millisecond this way,
+        against ~0.1 ms apiece through template tags."""
+        if not self.slots:
+            return format_html('<li class="muted small">{}</li>', gettext("No bookings"))
+        waiting = '<br><span class="small">' + escape(gettext("awaiting approval")) + "</span>"
+        items = []
+        for slot in self.slots:
+            kind = f" week__booking--{slot.kind}" if slot.kind else ""
+            equipment = "<br>" + escape(slot.equipment) if with_equipment else ""
+            items.append(
+                f'<li class="week__booking{kind}"><strong>{slot.time}</strong>{equipment}<br>{escape(slot.who)}'
+                f"{waiting if slot.pending else ''}</li>"
+            )
+        return mark_safe("\n".join(items))
+
+    def items_with_equipment(self) -> str:
+        return self.items_html(with_equipment=True)
+
+    def items(self) -> str:
+        return self.items_html(with_equipment=False)
 
 
 def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def week(equipment: QuerySet[Equipment] | list[Equipment], lab: Lab, monday: dt.date) -> list[DayColumn]:
-    """Seven days from ``monday``: the lab's hours and the holding bookings of ``equipment`` each day
-    (three queries for the week whatever the number of bookings, plus the hours)."""
+def week(
+    equipment: QuerySet[Equipment] | list[Equipment], lab: Lab, monday: dt.date, *, show_names: bool = False
+) -> list[DayColumn]:
+    """Seven days from ``monday``: the lab's hours and the holding bookings of ``equipment`` each day, as
+    `Slot`s (three queries for the week whatever the number of bookings). ``show_names``: who holds each
+    slot (staff and teachers); otherwise "busy"."""
     start, end = _aware(monday, dt.time.min), _aware(monday + dt.timedelta(days=7), dt.time.min)
-    bookings = (
+    rows = (
         Booking.objects.filter(
             equipment__in=equipment, status__in=Booking.HOLDING, starts_at__lt=end, ends_at__gt=start
         )
-        .select_related("equipment", "person")
         .order_by("starts_at", "id")
-    )
-    by_day: dict[dt.date, list[Booking]] = defaultdict(list)
-    for booking in bookings:
-        by_day[timezone.localtime(booking.starts_at).date()].append(booking)
+        .values_list(
+            "starts_at", "ends_at", "purpose", "status", "units", "equipment__name", "equipment__units",
+            "person__last_name", "person__first_name", "person__patronymic",
+        )
+    )  # fmt: skip
+    by_day: dict[dt.date, list[Slot]] = defaultdict(list)
+    busy, maintenance = gettext("busy"), gettext("Maintenance")
+    purposes = {value: str(label) for value, label in Booking.Purpose.choices}
+    tz = timezone.get_current_timezone()
+    unit_labels: dict[int, str] = {}
+    for starts_at, ends_at, purpose, status, units, name, pool, last, first, middle in rows:
+        starts, ends = starts_at.astimezone(tz), ends_at.astimezone(tz)
+        if purpose == Booking.Purpose.MAINTENANCE:
+            who, kind = maintenance, "maintenance"
+        else:
+            who = purposes[purpose] if show_names else busy
+            if show_names and last:
+                initials = " ".join(f"{part[0]}." for part in (first, middle) if part)
+                who += f": {last} {initials}".rstrip()
+            kind = "pending" if status == Booking.Status.PENDING_APPROVAL else ""
+        if pool > 1:
+            if units not in unit_labels:
+                unit_labels[units] = ngettext("%(counter)s unit", "%(counter)s units", units) % {"counter": units}
+            who += " · " + unit_labels[units]
+        by_day[starts.date()].append(Slot(f"{starts:%H:%M}–{ends:%H:%M}", name, who, kind, kind == "pending"))
     spans = spans_by_day(lab, monday, monday + dt.timedelta(days=6))
-    columns = [DayColumn(day, spans[day], by_day.get(day, [])) for day in sorted(spans)]
-    return columns
+    return [DayColumn(day, spans[day], by_day.get(day, [])) for day in sorted(spans)]
 
 
 # --- The search: "a free 3D printer for 2 hours on Saturday afternoon" --------------------------------------
@@ -213,11 +272,8 @@ class Utilisation:
 def utilisation(lab: Lab, first: dt.date, last: dt.date) -> list[Utilisation]:
     """Per equipment of ``lab``: hours open (× units), hours booked by users (× units) and hours used as
     recorded, from ``first`` to ``last`` inclusive."""
-    open_hours = 0.0
-    day = first
-    while day <= last:
-        open_hours += sum((b - a).total_seconds() for a, b in opening_spans(lab, day)) / 3600
-        day += dt.timedelta(days=1)
+    spans = spans_by_day(lab, first, last)
+    open_hours = sum((b - a).total_seconds() for day in spans.values() for a, b in day) / 3600
     start, end = _aware(first, dt.time.min), _aware(last + dt.timedelta(days=1), dt.time.min)
     rows = []
     equipment = list(lab.equipment.all())

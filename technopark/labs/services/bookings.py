@@ -119,11 +119,11 @@ def check_rules(
         )
 
 
-def _hold(equipment: Equipment, booking: Booking) -> None:
-    """Hold ``booking.units`` free units of ``equipment`` in its span, or refuse naming the conflict."""
-    taken = selectors.held_units(equipment, booking.starts_at, booking.ends_at)
-    free = [unit for unit in range(1, equipment.units + 1) if unit not in taken][: booking.units]
-    if len(free) < booking.units:
+def _free_units(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetime, units: int) -> list[int]:
+    """``units`` unit numbers free for the whole span, or `ConflictError` naming the conflict."""
+    taken = selectors.held_units(equipment, starts_at, ends_at)
+    free = [unit for unit in range(1, equipment.units + 1) if unit not in taken][:units]
+    if len(free) < units:
         if equipment.units == 1:
             message = _("%(name)s is already booked at that time.") % {"name": equipment.name}
         else:
@@ -131,6 +131,12 @@ def _hold(equipment: Equipment, booking: Booking) -> None:
                 "free": equipment.units - len(taken), "count": equipment.units, "name": equipment.name,
             }  # fmt: skip
         raise ConflictError(message, code="overlap")
+    return free
+
+
+def _hold(equipment: Equipment, booking: Booking) -> None:
+    """Hold ``booking.units`` free units of ``equipment`` in its span, or refuse naming the conflict."""
+    free = _free_units(equipment, booking.starts_at, booking.ends_at, booking.units)
     BookingUnit.objects.bulk_create(
         BookingUnit(booking=booking, equipment=equipment, unit=unit, starts_at=booking.starts_at,
                     ends_at=booking.ends_at)
@@ -182,6 +188,10 @@ def book(
     whether ``actor`` may book for ``person`` (`labs.access.may_book_for`). Raises `BookingError` naming the
     rule, or `ConflictError` (``overlap``) when the time is taken."""
     now = timezone.now()
+    # First without the lock: a request that is refused anyway (most of a rush for one slot) does not queue
+    # for the write lock. Everything is checked again under the lock before anything is written.
+    check_rules(equipment, starts_at=starts_at, ends_at=ends_at, units=units, purpose=purpose, person=person, now=now)
+    _free_units(equipment, starts_at, ends_at, units)
     try:
         with transaction.atomic():
             equipment = lock_equipment(equipment)

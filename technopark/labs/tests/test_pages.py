@@ -76,6 +76,7 @@ def test_a_student_books_through_the_form_and_the_teacher_approves(
     refused = client.post(f"/labs/equipment/{laser.pk}/book/", form)
     body = refused.content.decode()
     assert refused.status_code == 400 and "инструктаж" in body and 'value="Корпус для робота"' in body
+    assert f'<option value="{teacher.pk}" selected>' in body  # the choices made stay chosen
     services.grant_authorisation(student, actor=lab_manager, kind="laser_cutter", months=12)
     with django_capture_on_commit_callbacks(execute=True):
         done = client.post(f"/labs/equipment/{laser.pk}/book/", form)

@@ -29,6 +29,7 @@ from technopark.labs.access import (
     may_book_lessons,
     may_decide,
     may_manage_labs,
+    may_see_names,
     own_authorisations,
     visible_bookings,
 )
@@ -89,7 +90,7 @@ def book(request: HttpRequest, equipment_id: int) -> HttpResponse:
             return redirect("labs:my-bookings")
     monday = selectors.week_start(form.cleaned_data.get("day") or timezone.localdate()) if form.is_bound else None
     monday = monday or selectors.week_start(timezone.localdate())
-    days = selectors.week([equipment], equipment.lab, monday)
+    days = selectors.week([equipment], equipment.lab, monday, show_names=may_see_names(request.user))
     context = {"equipment": equipment, "lab": equipment.lab, "days": days, "form": form, "history": [],
                **week_context(request, monday)}  # fmt: skip
     return render(request, "labs/equipment_detail.html", context, status=400)

@@ -13,6 +13,7 @@ from technopark.core.pagecache import cache_anonymous_page
 from technopark.labs import selectors
 from technopark.labs.access import (
     may_manage_labs,
+    may_see_names,
 )
 from technopark.labs.forms import (
     SearchForm,
@@ -65,7 +66,7 @@ def lab_week(request: HttpRequest, code: str) -> HttpResponse:
     """The lab's week: every booking of its equipment, day by day."""
     lab = get_object_or_404(Lab, code=code)
     monday = week_monday(request)
-    days = selectors.week(lab.equipment.all(), lab, monday)
+    days = selectors.week(lab.equipment.all(), lab, monday, show_names=may_see_names(request.user))
     return render(request, "labs/week.html", {"lab": lab, "days": days, **week_context(request, monday)})
 
 
@@ -74,7 +75,7 @@ def equipment_detail(request: HttpRequest, equipment_id: int) -> HttpResponse:
     """A machine or a pool: its details, status history for staff, its week, and the booking form."""
     equipment = get_object_or_404(Equipment.objects.select_related("lab"), pk=equipment_id)
     monday = week_monday(request)
-    days = selectors.week([equipment], equipment.lab, monday)
+    days = selectors.week([equipment], equipment.lab, monday, show_names=may_see_names(request.user))
     form = booking_form(request, equipment) if request.user.is_authenticated else None
     context = {
         "equipment": equipment, "lab": equipment.lab, "days": days, "form": form,
