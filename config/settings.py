@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "technopark.accounts",
     "technopark.network",
     "technopark.labs",
+    "technopark.projects",
     "technopark.events",
     "technopark.portal",
     "technopark.api",
@@ -185,6 +186,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 UPLOAD_IMAGE_MAX_BYTES = env_int("UPLOAD_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+# Project files (3D models, CAD drawings, code archives) are bigger than photos.
+PROJECT_FILE_MAX_BYTES = env_int("PROJECT_FILE_MAX_BYTES", 50 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("", include("technopark.network.urls")),
     path("", include("technopark.events.urls")),
     path("", include("technopark.labs.urls")),
+    path("", include("technopark.projects.urls")),
     path("", include("technopark.portal.urls")),
     prefix_default_language=False,
 )

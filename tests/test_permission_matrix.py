@@ -221,6 +221,29 @@ MATRIX: dict[str, Case] = {
     "labs:closed-day-delete":               Case("POST",   "302 403 302 403 403 403 403 403 302", "day_id=closed_day"),
     "labs:equipment-create":                Case("GET",    "200 403 200 403 403 403 403 403 302"),
     "labs:equipment-edit":                  Case("GET",    "200 403 200 403 403 403 403 403 302", "equipment_id=printer"),
+    # Project passports: the published one is public; the draft is its supervisor's (the teacher), its team's
+    # (the guardian's child: the guardian sees it but does not edit) and staff's.
+    "projects:gallery":                     Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "projects:mine":                        Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "projects:create":                      Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "projects:detail":                      Case("GET",    "200 200 200 200 404 200 404 404 404", "project_id=draft_project"),
+    "projects:edit":                        Case("GET",    "200 200 200 200 404 403 404 404 302", "project_id=draft_project"),
+    "projects:publish":                     Case("POST",   "302 302 302 302 404 403 404 404 302", "project_id=draft_project"),
+    "projects:step-add":                    Case("GET",    "200 200 200 200 404 403 404 404 302", "project_id=draft_project"),
+    "projects:file-add":                    Case("GET",    "200 200 200 200 404 403 404 404 302", "project_id=draft_project"),
+    "projects:entry-add":                   Case("GET",    "200 200 200 200 404 403 404 404 302", "project_id=draft_project"),
+    "projects:step-delete":                 Case("POST",   "302 302 302 302 404 403 404 404 302", "step_id=draft_step"),
+    "projects:image":                       Case("GET",    "200 200 200 200 200 200 200 200 200", "image_id=project_image"),
+    "projects:file":                        Case("GET",    "200 200 200 200 200 200 200 200 200", "file_id=project_file"),
+    "projects:file-delete":                 Case("POST",   "302 302 302 302 403 403 403 403 302", "file_id=project_file"),
+    "projects:entry-delete":                Case("POST",   "302 302 302 302 403 403 403 403 302", "entry_id=project_entry"),
+    "events:registration-project":          Case("POST",   "302 302 403 302 404 302 404 404 302", "registration_id=registration", {"project": ""}),
+    "api:project-list":                     Case("GET",    "200 200 200 200 200 200 200 200 200"),
+    "api:project-detail":                   Case("GET",    "200 200 200 200 404 200 404 404 404", "project_id=draft_project"),
+    "api:project-create":                   Case("POST",   "201 201 201 201 201 201 201 201 401", "", {"title": "Проект", "direction": "it"}, json=True),
+    "api:project-update":                   Case("PATCH",  "200 200 200 200 404 403 404 404 401", "project_id=draft_project", {"title": "Новое"}, json=True),
+    "api:project-step-create":              Case("POST",   "201 201 201 201 404 403 404 404 401", "project_id=draft_project", {"text": "Шаг"}, json=True),
+    "api:project-publication":              Case("POST",   "200 200 200 200 404 403 404 404 401", "project_id=draft_project", {"published": True}, json=True),
     "api:lab-list":                         Case("GET",    "200 200 200 200 200 200 200 200 200"),
     "api:lab-detail":                       Case("GET",    "200 200 200 200 200 200 200 200 200", "code=fablab"),
     "api:equipment-list":                   Case("GET",    "200 200 200 200 200 200 200 200 200"),
@@ -309,6 +332,7 @@ def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any
     events |= _registration_world(author, people["pupil"])
     events |= _documents_world(author, events["open_event"], events["registration"], network["institution"])
     events |= _labs_world(author, people["pupil"])
+    events |= _projects_world(author, people["pupil"], personas["teacher"])
     return {"published": published, "draft": draft, "block": block, "target": target, **network, **people, **events}
 
 
@@ -388,6 +412,31 @@ def _labs_world(author: Any, pupil: Any) -> dict[str, Any]:
         "fablab": _Code("fablab"), "printer": printer, "booking": booking, "authorisation": authorisation,
         "training_session": session,
         "closed_day": ClosedDay.objects.create(lab=lab, date=start.date() + dt.timedelta(days=30), reason_ru="Ремонт"),
+    }  # fmt: skip
+
+
+def _projects_world(author: Any, pupil: Any, teacher_user: Any) -> dict[str, Any]:
+    """A published passport with a photo nobody is recognisable on, a file and a contest; a draft of the pupil
+    supervised by the teacher, with one journal step."""
+    from technopark.projects import services
+
+    teacher = teacher_user.person
+    project = services.create_project(
+        actor=author, title="Умная теплица", direction="engineering", summary="Полив по датчику", team=[pupil],
+        supervisors=[teacher],
+    )  # fmt: skip
+    step = services.add_step(project, actor=author, text="Собрали макет", images=[(_png(), "Макет теплицы", [])])
+    stl = SimpleUploadedFile("greenhouse.stl", b"solid g\nfacet normal 0 0 1\nendsolid g\n")
+    project_file = services.add_file(project, stl, actor=author)
+    entry = services.add_contest_entry(project, actor=author, contest="Фестиваль роботов", day="2026-05-01")
+    services.publish_project(project, actor=author)
+    draft = services.create_project(
+        actor=author, title="Черновик проекта", direction="it", summary="Идея", team=[pupil], supervisors=[teacher]
+    )
+    draft_step = services.add_step(draft, actor=author, text="Придумали")
+    return {
+        "project": project, "project_image": step.images.get(), "project_file": project_file,
+        "project_entry": entry, "draft_project": draft, "draft_step": draft_step,
     }  # fmt: skip
 
 

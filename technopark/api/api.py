@@ -27,6 +27,7 @@ from technopark.events.api import router as events_router
 from technopark.labs.api import router as labs_router
 from technopark.network.api import router as network_router
 from technopark.portal.api import router as portal_router
+from technopark.projects.api import router as projects_router
 
 logger = logging.getLogger(__name__)
 
@@ -147,3 +148,4 @@ api.add_router("/", accounts_router)
 api.add_router("/", network_router)
 api.add_router("/", events_router)
 api.add_router("/", labs_router)
+api.add_router("/", projects_router)

@@ -8,6 +8,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class Direction(models.TextChoices):
+    """The centre's four directions (the seed: engineering, IT, architecture, design),
+    shared by events and project passports."""
+
+    ENGINEERING = "engineering", _("Engineering")
+    IT = "it", _("Information technology")
+    ARCHITECTURE = "architecture", _("Architecture")
+    DESIGN = "design", _("Design")
+
+
 class TimeStampedModel(models.Model):
     """Base for domain models: when a row was created and last changed."""
 

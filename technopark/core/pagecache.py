@@ -63,12 +63,13 @@ def _cacheable_request(request: HttpRequest) -> bool:
 
 
 def cache_anonymous_page(
-    revision_key: str, *, daily: bool = False, minutes: int | None = None
+    revision_key: str, *, daily: bool = False, minutes: int | None = None, also: tuple[str, ...] = ()
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Serve the view's 200 responses to anonymous visitors from memory until ``revision_key`` changes.
 
     ``daily``: also until the date in Minsk changes, for pages that depend on today (what is upcoming).
     ``minutes``: also at most that long, for pages that depend on the time of day (what is free now).
+    ``also``: further revisions the page depends on (``"consents"`` for pages that show names by consent).
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -81,6 +82,7 @@ def cache_anonymous_page(
                 request.get_full_path(),
                 get_language() or "",
                 current_revision(revision_key),
+                *(current_revision(other) for other in also),
             )
             if daily:
                 key += (timezone.localdate().isoformat(),)

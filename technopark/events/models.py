@@ -15,16 +15,10 @@ from django.utils.translation import pgettext_lazy
 
 from technopark.core.files import random_upload_name
 from technopark.core.i18n import translated
+
+# Events and project passports share the centre's directions, kept in core.
+from technopark.core.models import Direction as Direction
 from technopark.core.models import TimeStampedModel
-
-
-class Direction(models.TextChoices):
-    """The centre's four directions (the seed: engineering, IT, architecture, design)."""
-
-    ENGINEERING = "engineering", _("Engineering")
-    IT = "it", _("Information technology")
-    ARCHITECTURE = "architecture", _("Architecture")
-    DESIGN = "design", _("Design")
 
 
 class CentreLab(models.TextChoices):
@@ -340,6 +334,11 @@ class Registration(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # The project passport entered in a contest: its page lists the contest and, once published, the award.
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="registrations",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("registration")

@@ -10,10 +10,13 @@ from typing import Any
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from technopark.core.text import search_key
-from technopark.events.models import Certificate, Event, EventSession, Nomination
+from technopark.events.models import Certificate, Event, EventSession, Nomination, Registration, Result
+from technopark.projects.models import Project
+from technopark.projects.selectors import EntryRow
 
 ORDERINGS = {
     "date": ["starts_at", "id"],
@@ -223,3 +226,30 @@ def may_show_name(person: Any) -> bool:
     from technopark.accounts.selectors import persons_with_consent
 
     return persons_with_consent(Person.objects.filter(pk=person.pk), ConsentPurpose.PUBLICATION).exists()
+
+
+def project_entries(project: Project) -> list[EntryRow]:
+    """The centre's events a project passport was entered in (confirmed registrations naming it), with the
+    award once the results are published. Registered in `EventsConfig.ready` as a source of
+    `projects.selectors.contest_entries`."""
+    published = (Event.Status.RESULTS_PUBLISHED, Event.Status.ARCHIVED)
+    rows = []
+    registrations = Registration.objects.filter(project=project, status=Registration.Status.CONFIRMED).select_related(
+        "event", "nomination"
+    )
+    for registration in registrations:
+        event = registration.event
+        if not event.is_public:
+            continue
+        award = ""
+        url = reverse("events:event-detail", kwargs={"event_id": event.pk})
+        if event.status in published:
+            result = Result.objects.filter(registration=registration).first()
+            if result is not None:
+                award = str(result.get_award_display())
+                if result.place:
+                    award = f"{award}, {result.place}"
+                url = reverse("events:event-results", kwargs={"event_id": event.pk})
+        title = event.title if registration.nomination is None else f"{event.title}: {registration.nomination.title}"
+        rows.append(EntryRow(contest=title, day=timezone.localtime(event.starts_at).date(), award=award, url=url))
+    return rows

@@ -20,6 +20,11 @@ urlpatterns = [
         registration.registration_cancel,
         name="registration-cancel",
     ),
+    path(
+        "events/registrations/<int:registration_id>/project/",
+        registration.registration_project,
+        name="registration-project",
+    ),
     path("events/registrations/<int:registration_id>/qr.svg", attendance.registration_qr, name="registration-qr"),
     path("events/check-in/<str:code>/", attendance.check_in, name="check-in"),
     path("staff/events/<int:event_id>/check-in/", attendance.check_in_list, name="check-in-list"),

@@ -30,6 +30,8 @@ PUBLIC_PAGES = {
     "equipment page": "/labs/equipment/{equipment}/",
     "free equipment search": "/labs/search/?kind=printer_3d&day={day}&hours=2&after=09:00&before=20:00&units=1",
     "trainings": "/labs/trainings/",
+    "project gallery": "/projects/",
+    "project passport": "/projects/{project}/",
 }
 STAFF_PAGES = {
     "profile": "/accounts/profile/",
@@ -47,6 +49,13 @@ STAFF_PAGES = {
     "staff trainings": "/staff/labs/trainings/",
     "staff authorisations": "/staff/labs/authorisations/",
     "staff utilisation": "/staff/labs/fablab/utilisation/",
+    "my projects": "/projects/my/",
+    "new project form": "/projects/new/",
+    "project form": "/projects/{project}/edit/",
+    "project passport as its editor": "/projects/{project}/",
+    "journal step form": "/projects/{project}/steps/new/",
+    "project file form": "/projects/{project}/files/new/",
+    "project contest form": "/projects/{project}/contests/new/",
 }
 
 
@@ -80,8 +89,36 @@ def content(make_user):
     )
     printer = Equipment.objects.create(lab=lab, kind="printer_3d", name="3D-принтер", inventory_number="A11Y-1")
     day = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
-    ids = {"news": news.pk, "block": block.pk, "person": person.pk, "equipment": printer.pk, "day": day}
+    project = _project(admin, lab, printer)
+    ids = {"news": news.pk, "block": block.pk, "person": person.pk, "equipment": printer.pk, "day": day,
+           "project": project.pk}  # fmt: skip
     return {"admin": admin, "ids": ids}
+
+
+def _project(admin, lab, printer):
+    """A published passport with a team member, a journal step with a photo, a file and a contest."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from technopark.accounts import services as account_services
+    from technopark.projects import services
+
+    member = account_services.create_person(
+        actor=admin, last_name="Лебедев", first_name="Олег", birth_date=dt.date(2010, 5, 1)
+    )
+    project = services.create_project(
+        actor=admin, title="Умная теплица", direction="engineering", stage="prototype", lab=lab,
+        summary="Полив по датчику влажности почвы.", team=[member], equipment=[printer],
+    )  # fmt: skip
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 90, 160)).save(buffer, format="PNG")
+    photo = SimpleUploadedFile("p.png", buffer.getvalue(), content_type="image/png")
+    services.add_step(project, actor=admin, text="Собрали макет.", images=[(photo, "Макет теплицы", [member])])
+    services.add_file(project, SimpleUploadedFile("t.stl", b"solid t\nfacet\nendsolid t\n"), actor=admin)
+    services.add_contest_entry(project, actor=admin, contest="Robofest", day=dt.date(2026, 4, 1), award="2 место")
+    return services.publish_project(project, actor=admin)
 
 
 def axe_violations(page) -> list[dict]:

@@ -15,7 +15,11 @@ from technopark.accounts.models import Consent, ConsentPurpose, ConsentText, Gua
 from technopark.accounts.selectors import current_consent_text, giver_rule
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.i18n import translated_fields
-from technopark.core.services import log_action
+from technopark.core.services import bump_content_revision, log_action
+
+# Public pages that show names or photos only with a publication consent are cached under this revision too
+# (`core.pagecache`, ``also=``): giving or withdrawing a consent takes effect on them at once.
+CONSENTS_REVISION = "consents"
 
 TEXT_FIELDS = (*translated_fields("title"), *translated_fields("body"))
 
@@ -70,6 +74,7 @@ def publish_consent_text(text: ConsentText, *, actor: Any) -> ConsentText:
         raise ConflictError(_("This version is already in force."), code="text_published")
     text.published_at = timezone.now()
     text.save(update_fields=["published_at", "updated_at"])
+    bump_content_revision(CONSENTS_REVISION)
     log_action(
         text, "accounts.consent_text.published", actor=actor, data={"purpose": text.purpose, "version": text.version}
     )
@@ -157,6 +162,7 @@ def give_consent(
         consent.scan = scan
     consent.full_clean()
     consent.save()
+    bump_content_revision(CONSENTS_REVISION)
     log_action(
         subject,
         "accounts.consent.given",
@@ -182,6 +188,7 @@ def withdraw_consent(consent: Consent, *, actor: Any, at: dt.datetime | None = N
     consent.withdrawn_at = at or timezone.now()
     consent.withdrawn_by = actor if getattr(actor, "pk", None) else None
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    bump_content_revision(CONSENTS_REVISION)
     log_action(
         consent.subject,
         "accounts.consent.withdrawn",

@@ -43,9 +43,11 @@ from technopark.events.services.registrations import (
     cancel_registration,
     free_places,
     places_held,
+    project_choices,
     promote_waitlist,
     register,
     reject_registration,
+    set_registration_project,
 )
 
 __all__ = [
@@ -72,6 +74,7 @@ __all__ = [
     "issue_certificates",
     "localise",
     "places_held",
+    "project_choices",
     "promote_waitlist",
     "register",
     "reject_registration",
@@ -79,6 +82,7 @@ __all__ = [
     "save_nomination",
     "save_question",
     "send_reminders",
+    "set_registration_project",
     "set_results",
     "set_sessions",
     "undo_check_in",

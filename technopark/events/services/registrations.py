@@ -24,6 +24,7 @@ from technopark.core.errors import ConflictError, DomainError
 from technopark.core.services import log_action
 from technopark.events.models import Event, Nomination, Registration, TeamMember
 from technopark.events.services.questions import check_answers, save_answers
+from technopark.projects.models import Project
 
 # A switch for the negative control of the concurrency test (tests/…/test_registration_race.py): with the
 # lock off, simultaneous registrations overbook, which proves the test can see a race. Never off in use.
@@ -330,4 +331,30 @@ def reject_registration(registration: Registration, *, actor: Any) -> Registrati
     registration.status = Registration.Status.REJECTED
     registration.save(update_fields=["status", "updated_at"])
     log_action(registration.event, "events.registration.rejected", actor=actor, data={"registration": registration.pk})
+    return registration
+
+
+def project_choices(registration: Registration) -> list[Project]:
+    """The project passports ``registration`` may name: those whose team holds its participant or a member."""
+    people = [registration.person_id] if registration.person_id else [m.person_id for m in registration.members.all()]
+    return list(Project.objects.filter(team__in=people).distinct().order_by("title"))
+
+
+@transaction.atomic
+def set_registration_project(registration: Registration, project: Project | None, *, actor: Any) -> Registration:
+    """Name the project passport entered with ``registration`` (or none). The project's team must hold the
+    participant or a team member: a registration cannot claim someone else's project. Its passport then lists
+    the contest, and the award once the results are published."""
+    if project is not None and project.pk not in {choice.pk for choice in project_choices(registration)}:
+        raise RegistrationError(
+            _("This project's team does not include the participant of the registration."), code="project_not_team"
+        )
+    registration.project = project
+    registration.save(update_fields=["project", "updated_at"])
+    log_action(
+        registration,
+        "events.registration.project_set",
+        actor=actor,
+        data={"project": project.pk if project is not None else None},
+    )
     return registration

@@ -40,6 +40,7 @@ from technopark.events.models import (
     Registration,
 )
 from technopark.network.access import institutions_for_people
+from technopark.projects.models import Project
 
 PAGE_SIZE = 20
 
@@ -105,10 +106,51 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
         .order_by("-created_at", "-id")
     )
     page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
+    _attach_project_choices(page.object_list)
     feed = request.build_absolute_uri(
         reverse("events:personal-feed", kwargs={"token": personal_feed_token(signed_in_user(request))})
     )
     return render(request, "events/my_registrations.html", {"page_obj": page, "feed_url": feed})
+
+
+def _attach_project_choices(registrations: Any) -> None:
+    """Each registration's ``project_choices``: the passports whose team holds its participant or a member
+    (one query for the page; the same rule as `services.project_choices`)."""
+    people = {r.person_id for r in registrations if r.person_id}
+    people |= {m.person_id for r in registrations for m in r.members.all()}
+    links = Project.team.through.objects.filter(person_id__in=people).select_related("project")
+    by_person: dict[int, list[Project]] = {}
+    for link in links.order_by("project__title"):
+        by_person.setdefault(link.person_id, []).append(link.project)
+    for registration in registrations:
+        ids = [registration.person_id] if registration.person_id else [m.person_id for m in registration.members.all()]
+        seen: dict[int, Project] = {}
+        for person in ids:
+            for project in by_person.get(person, []):
+                seen.setdefault(project.pk, project)
+        registration.project_choices = list(seen.values())
+
+
+@login_required
+@require_POST
+def registration_project(request: HttpRequest, registration_id: int) -> HttpResponse:
+    """Name the project passport entered with a registration (a contest entry on the passport)."""
+    registration = access_registration(request.user, registration_id, for_write=True)
+    choices = {project.pk: project for project in services.project_choices(registration)}
+    raw = request.POST.get("project", "")
+    project = choices.get(int(raw)) if raw.isdigit() else None
+    if raw and project is None:
+        messages.error(request, _("Choose one of the projects of the participant."))
+        return redirect("events:my-registrations")
+    try:
+        services.set_registration_project(registration, project, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The project is linked to the registration.") if project else _("The project is unlinked.")
+        )
+    return redirect("events:my-registrations")
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from technopark.accounts.access import staff_required
+from technopark.accounts.services.consent import CONSENTS_REVISION
 from technopark.core.errors import DomainError
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.events import selectors, services
@@ -25,7 +26,7 @@ from technopark.events.models import (
 # --- Results -----------------------------------------------------------------------------------------
 
 
-@cache_anonymous_page(services.PUBLIC_EVENTS)
+@cache_anonymous_page(services.PUBLIC_EVENTS, also=(CONSENTS_REVISION,))
 def event_results(request: HttpRequest, event_id: int) -> HttpResponse:
     """Published results by nomination; names only where a consent to publish them is on file."""
     event = access_event(request.user, event_id)

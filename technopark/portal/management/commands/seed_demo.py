@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone, translation
+from PIL import Image, ImageDraw
 
 from technopark.accounts import services as account_services
 from technopark.accounts.models import Person, RoleAssignment, User
@@ -22,6 +25,8 @@ from technopark.labs.models import Equipment, Lab, OpeningHours
 from technopark.network import services as network_services
 from technopark.network.models import Agreement, District, Institution
 from technopark.portal.models import News
+from technopark.projects import services as project_services
+from technopark.projects.models import Project
 
 DEMO_PASSWORD = "demo-tekhnopark-2026"  # noqa: S105 (printed to the demo user on purpose)
 
@@ -234,6 +239,7 @@ class Command(BaseCommand):
             self._registry()
             self._events()
             self._labs()
+            self._projects()
         if print_logins:
             self._print_logins()
 
@@ -437,6 +443,43 @@ class Command(BaseCommand):
         lab_services.book_weekly(
             workstations, actor=teacher, starts_at=start, ends_at=start + dt.timedelta(hours=1, minutes=30),
             until=monday + dt.timedelta(weeks=6), purpose="lesson", units=10, note="Программирование, 8 «Б»",
+        )  # fmt: skip
+
+    def _projects(self) -> None:
+        """A published demo passport of the demo student, supervised by the demo teacher, with a journal step
+        and a drawing made here (no photo of a real child), and a draft in progress."""
+        if Project.objects.exists():
+            return
+        student = Person.objects.filter(user__email="student@demo.test").first()
+        teacher = Person.objects.filter(user__email="teacher@demo.test").first()
+        if student is None or teacher is None:
+            return
+        fablab = Lab.objects.get(code="fablab")
+        school = student.affiliations.select_related("institution").first()
+        project = project_services.create_project(
+            actor=teacher.user, title="Умная кормушка для птиц (демо)", direction="engineering", stage="prototype",
+            summary="Кормушка с датчиком движения: считает птиц и присылает снимки на телефон. Корпус напечатан "
+            "на 3D-принтере FabLab, плата собрана на паяльной станции.",
+            lab=fablab, institution=school.institution if school else None, team=[student], supervisors=[teacher],
+            equipment=Equipment.objects.filter(lab=fablab, kind="printer_3d"),
+        )  # fmt: skip
+        drawing = io.BytesIO()
+        image = Image.new("RGB", (960, 640), (233, 240, 250))
+        pen = ImageDraw.Draw(image)
+        pen.polygon([(280, 260), (480, 120), (680, 260)], fill=(60, 100, 170))
+        pen.rectangle((320, 260, 640, 520), fill=(250, 250, 250), outline=(60, 100, 170), width=8)
+        pen.ellipse((430, 330, 530, 430), fill=(255, 196, 61))
+        image.save(drawing, format="PNG")
+        upload = SimpleUploadedFile("feeder.png", drawing.getvalue(), content_type="image/png")
+        project_services.add_step(
+            project, actor=teacher.user, text="Нарисовали эскиз корпуса и выбрали датчик движения.",
+            images=[(upload, "Эскиз корпуса кормушки: домик с круглым входом", [])],
+        )  # fmt: skip
+        project_services.publish_project(project, actor=teacher.user)
+        project_services.create_project(
+            actor=student.user, title="Метеостанция во дворе школы (демо)", direction="it",
+            summary="Измеряет температуру и влажность, показывает их на сайте класса.", team=[student],
+            supervisors=[teacher],
         )  # fmt: skip
 
     def _print_logins(self) -> None:

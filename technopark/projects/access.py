@@ -1,0 +1,151 @@
+"""Who may see and change a project passport.
+
+Everybody sees published passports (with children's names and photos filtered by consent, see
+`selectors.public_team`). A draft is seen by its team, its supervising teachers, the guardians of its
+students, whoever created it and centre staff. The team, the supervisors and the creator edit it; publishing
+is for a supervising teacher or staff, so that what goes public about children passes an adult.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from technopark.accounts.access import may_act_as
+from technopark.accounts.models import Person
+from technopark.accounts.roles import Role
+from technopark.core.access import get_visible_or_404
+from technopark.labs.access import approving_teachers, booking_candidates
+from technopark.projects.models import ContestEntry, JournalStep, Project, ProjectFile, StepImage
+
+PROJECT_STAFF = (Role.LAB_MANAGER, Role.METHODOLOGIST)
+
+
+def may_manage_projects(user: Any) -> bool:
+    return may_act_as(user, *PROJECT_STAFF)
+
+
+def _own_project_ids(user: Any) -> QuerySet[Project]:
+    """Ids of the projects whose team or supervisors hold ``user``'s record or their children's, or that they
+    created. A union of small id lists: an OR over three joins scans every project."""
+    people = Person.objects.filter(Q(user=user) | Q(guardianships__guardian__user=user)).values("pk")
+    team = Project.objects.filter(team__in=people).order_by().values("pk")
+    supervised = Project.objects.filter(supervisors__user=user).order_by().values("pk")
+    created = Project.objects.filter(created_by=user).order_by().values("pk")
+    return team.union(supervised, created)  # type: ignore[return-value]
+
+
+def visible_projects(user: Any) -> QuerySet[Project]:
+    """Published projects for everybody; drafts for their people (see the module's docstring) and staff."""
+    published = Project.objects.filter(status=Project.Status.PUBLISHED)
+    if may_manage_projects(user):
+        return Project.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return published
+    own = list(_own_project_ids(user).values_list("pk", flat=True))
+    return Project.objects.filter(Q(status=Project.Status.PUBLISHED) | Q(pk__in=own))
+
+
+def own_projects(user: Any) -> QuerySet[Project]:
+    """The projects of "My projects": those of the user, their children, those they supervise or created."""
+    if not getattr(user, "is_authenticated", False):
+        return Project.objects.none()
+    return Project.objects.filter(pk__in=list(_own_project_ids(user).values_list("pk", flat=True)))
+
+
+def may_edit_project(user: Any, project: Project) -> bool:
+    """Staff, the creator, a team member and a supervising teacher (guardians only look)."""
+    if may_manage_projects(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if project.created_by_id == user.pk:
+        return True
+    return project.team.filter(user=user).exists() or project.supervisors.filter(user=user).exists()
+
+
+def may_publish_project(user: Any, project: Project) -> bool:
+    """A supervising teacher named on the project, or staff."""
+    return may_manage_projects(user) or (
+        getattr(user, "is_authenticated", False) and project.supervisors.filter(user=user).exists()
+    )
+
+
+def access_project(user: Any, project_id: int, *, for_write: bool = False) -> Project:
+    """A project ``user`` sees (404 otherwise, audited); ``for_write`` also needs `may_edit_project` (403)."""
+    project = get_visible_or_404(visible_projects(user).select_related("lab", "institution"), user=user, pk=project_id)
+    if for_write and not may_edit_project(user, project):
+        raise PermissionDenied
+    return project
+
+
+def access_step(user: Any, step_id: int) -> JournalStep:
+    """A journal step of a project the user may edit."""
+    step = get_visible_or_404(
+        JournalStep.objects.filter(project__in=visible_projects(user)).select_related("project"),
+        user=user,
+        pk=step_id,
+    )
+    if not may_edit_project(user, step.project):
+        raise PermissionDenied
+    return step
+
+
+def access_project_file(user: Any, file_id: int, *, for_write: bool = False) -> ProjectFile:
+    project_file = get_visible_or_404(
+        ProjectFile.objects.filter(project__in=visible_projects(user)).select_related("project"),
+        user=user,
+        pk=file_id,
+    )
+    if for_write and not may_edit_project(user, project_file.project):
+        raise PermissionDenied
+    return project_file
+
+
+def access_contest_entry(user: Any, entry_id: int) -> ContestEntry:
+    """A contest entry of a project the user may edit."""
+    entry = get_visible_or_404(
+        ContestEntry.objects.filter(project__in=visible_projects(user)).select_related("project"),
+        user=user,
+        pk=entry_id,
+    )
+    if not may_edit_project(user, entry.project):
+        raise PermissionDenied
+    return entry
+
+
+def access_step_image(user: Any, image_id: int) -> StepImage:
+    """A photo the user may see: any photo of a project they may edit; on a published project only a photo
+    whose recognisable people all have a publication consent (DOMAIN.md rules 4 and 9)."""
+    from technopark.projects.selectors import hidden_image_ids
+
+    image = get_visible_or_404(
+        StepImage.objects.filter(step__project__in=visible_projects(user)).select_related("step__project"),
+        user=user,
+        pk=image_id,
+    )
+    if not may_edit_project(user, image.step.project) and image.pk in hidden_image_ids([image.pk]):
+        raise PermissionDenied
+    return image
+
+
+def team_candidates(user: Any, project: Project | None = None) -> QuerySet[Person]:
+    """Whom the user may put on a team: the current team, themself, their children and (teachers and
+    coordinators) their institution's students; staff also keep whoever is there."""
+    ids = set(booking_candidates(user).values_list("pk", flat=True))
+    if project is not None and project.pk:
+        ids |= set(project.team.values_list("pk", flat=True))
+    return Person.objects.filter(pk__in=ids).order_by("last_name", "first_name")
+
+
+def supervisor_candidates(user: Any, project: Project | None = None) -> QuerySet[Person]:
+    """Teachers of the user's (or their children's) institutions with a login, the user themself when a
+    teacher, and the current supervisors."""
+    ids = set(approving_teachers(user).values_list("pk", flat=True))
+    if may_act_as(user, Role.TEACHER):
+        ids |= set(Person.objects.filter(user=user).values_list("pk", flat=True))
+    if project is not None and project.pk:
+        ids |= set(project.supervisors.values_list("pk", flat=True))
+    return Person.objects.filter(pk__in=ids).order_by("last_name", "first_name")
