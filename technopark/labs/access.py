@@ -33,6 +33,11 @@ def may_book_lessons(user: Any) -> bool:
     return may_act_as(user, Role.TEACHER, Role.LAB_MANAGER, Role.METHODOLOGIST)
 
 
+def may_book_labs(user: Any) -> bool:
+    """A whole lab is booked for a group lesson, by those who give lessons: teachers and centre staff."""
+    return may_book_lessons(user)
+
+
 def may_book_for(user: Any, person: Person) -> bool:
     """Oneself; a guardian their child; a teacher or coordinator the people of their institution (the same
     rule as editing the record); lab managers anyone."""
@@ -54,7 +59,7 @@ def visible_bookings(user: Any) -> QuerySet[Booking]:
 def access_booking(user: Any, booking_id: int, *, for_write: bool = False) -> Booking:
     """A booking ``user`` sees; ``for_write`` (cancel): one they made or of someone they may book for."""
     booking = get_visible_or_404(
-        visible_bookings(user).select_related("equipment__lab", "person", "supervisor"), user=user, pk=booking_id
+        visible_bookings(user).select_related("equipment__lab", "lab", "person", "supervisor"), user=user, pk=booking_id
     )
     if for_write and not (
         may_manage_labs(user)

@@ -81,6 +81,18 @@ class BookingForm(_SpanForm):
             del self.fields["weekly_until"]
 
 
+class LabBookingForm(_SpanForm):
+    """Book the whole lab for a group lesson, once or every week of a term; the rules are the service's."""
+
+    weekly_until = forms.DateField(
+        label=_("Repeat every week until"), required=False, input_formats=DATE_FORMATS, widget=_date_input(),
+        help_text=_("For a term's lessons: all the dates are checked first, and nothing is booked if one conflicts"),
+    )  # fmt: skip
+    note = forms.CharField(
+        label=_("Note"), max_length=300, required=False, help_text=_("The group and the topic, for the lab's staff")
+    )
+
+
 class SearchForm(forms.Form):
     """ "A free 3D printer for 2 hours on Saturday afternoon"."""
 

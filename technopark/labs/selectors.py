@@ -60,6 +60,19 @@ def held_units(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetim
     )
 
 
+def holdings(
+    equipment: list[Equipment], starts_at: dt.datetime, ends_at: dt.datetime
+) -> list[tuple[str, dt.datetime, dt.datetime]]:
+    """What holds units of ``equipment`` at some moment of the span: (equipment name, start, end), once per
+    booking and equipment, in time order: the "in the way" of a whole-lab booking."""
+    return list(
+        BookingUnit.objects.filter(equipment__in=equipment, active=True, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .values_list("equipment__name", "starts_at", "ends_at")
+        .order_by("starts_at", "equipment__name")
+        .distinct()
+    )
+
+
 def free_units(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetime) -> int:
     """How many units are free for the whole span (0 when the equipment is not in service)."""
     if equipment.status != Equipment.Status.IN_SERVICE:
@@ -157,22 +170,26 @@ def week(
     slot (staff and teachers); otherwise "busy"."""
     start, end = _aware(monday, dt.time.min), _aware(monday + dt.timedelta(days=7), dt.time.min)
     rows = (
+        # The lab's own bookings too: a lesson in the whole lab holds every machine of it.
         Booking.objects.filter(
-            equipment__in=equipment, status__in=Booking.HOLDING, starts_at__lt=end, ends_at__gt=start
+            Q(equipment__in=equipment) | Q(lab=lab), status__in=Booking.HOLDING, starts_at__lt=end, ends_at__gt=start
         )
         .order_by("starts_at", "id")
         .values_list(
             "starts_at", "ends_at", "purpose", "status", "units", "equipment__name", "equipment__units",
-            "person__last_name", "person__first_name", "person__patronymic",
+            "person__last_name", "person__first_name", "person__patronymic", "booked_by__last_name",
+            "booked_by__first_name",
         )
     )  # fmt: skip
     by_day: dict[dt.date, list[Slot]] = defaultdict(list)
-    busy, maintenance = gettext("busy"), gettext("Maintenance")
+    busy, maintenance, whole_lab = gettext("busy"), gettext("Maintenance"), gettext("The whole lab")
     purposes = {value: str(label) for value, label in Booking.Purpose.choices}
     tz = timezone.get_current_timezone()
     unit_labels: dict[int, str] = {}
-    for starts_at, ends_at, purpose, status, units, name, pool, last, first, middle in rows:
+    for starts_at, ends_at, purpose, status, units, name, pool, last, first, middle, booker, booker_first in rows:
         starts, ends = starts_at.astimezone(tz), ends_at.astimezone(tz)
+        if name is None:  # a lesson in the whole lab: its teacher is who booked it
+            name, pool, last, first, middle = whole_lab, 1, booker, booker_first, ""
         if purpose == Booking.Purpose.MAINTENANCE:
             who, kind = maintenance, "maintenance"
         else:
@@ -277,17 +294,20 @@ def utilisation(lab: Lab, first: dt.date, last: dt.date) -> list[Utilisation]:
     start, end = _aware(first, dt.time.min), _aware(last + dt.timedelta(days=1), dt.time.min)
     rows = []
     equipment = list(lab.equipment.all())
-    bookings = Booking.objects.filter(
-        equipment__in=equipment, status=Booking.Status.CONFIRMED, starts_at__gte=start, starts_at__lt=end
-    ).exclude(purpose=Booking.Purpose.MAINTENANCE)
+    # Through the held units, one row per unit: a pool's k units and a whole-lab lesson count alike.
+    held = (
+        BookingUnit.objects.filter(
+            equipment__in=equipment, booking__status=Booking.Status.CONFIRMED, starts_at__gte=start, starts_at__lt=end
+        )
+        .exclude(booking__purpose=Booking.Purpose.MAINTENANCE)
+        .values_list("equipment_id", "starts_at", "ends_at", "booking__used_from", "booking__used_until")
+    )
     booked: dict[int, float] = defaultdict(float)
     used: dict[int, float] = defaultdict(float)
-    for booking in bookings:
-        booked[booking.equipment_id] += booking.units * (booking.ends_at - booking.starts_at).total_seconds() / 3600
-        if booking.used_from and booking.used_until:
-            used[booking.equipment_id] += (
-                booking.units * (booking.used_until - booking.used_from).total_seconds() / 3600
-            )
+    for equipment_id, starts_at, ends_at, used_from, used_until in held:
+        booked[equipment_id] += (ends_at - starts_at).total_seconds() / 3600
+        if used_from and used_until:
+            used[equipment_id] += (used_until - used_from).total_seconds() / 3600
     for item in equipment:
         rows.append(Utilisation(item, open_hours * item.units, booked[item.pk], used[item.pk]))
     return rows

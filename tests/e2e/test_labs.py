@@ -143,3 +143,45 @@ def test_a_teacher_books_ten_workstations_weekly_and_gets_the_holidays_conflict(
     assert not Booking.objects.exists()
     assert page.input_value("#id_units") == "10"  # what was typed stays
     assert_no_violations(page)
+
+
+def test_a_teacher_books_the_whole_lab_by_keyboard_sees_what_is_in_the_way_then_books_it(
+    sign_in_browser, make_user
+) -> None:
+    from django.utils import timezone
+
+    from technopark.labs import services
+    from technopark.labs.models import Booking
+
+    lab, laser, _workstations = _fablab()
+    teacher_login, _student = _people(make_user)
+    manager = make_user("lab.lesson.e2e@example.test", "lab_manager")
+    day = _day(4)
+    services.book(
+        laser, actor=manager, purpose="lesson",
+        starts_at=timezone.make_aware(dt.datetime.combine(day, dt.time(15))),
+        ends_at=timezone.make_aware(dt.datetime.combine(day, dt.time(16))),
+    )  # fmt: skip
+    page = sign_in_browser(teacher_login)
+
+    def book(start: str, end: str) -> None:
+        page.goto("/labs/fablab/")
+        page.fill("#id_day", day.isoformat())
+        page.fill("#id_start", start)
+        page.fill("#id_end", end)
+        page.fill("#id_note", "7 «А», лазерная резка")
+        page.focus("#id_note")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")  # the form is sent from the keyboard
+
+    book("15:00", "17:00")
+    errors = page.locator(".form-errors").inner_text()
+    assert "Лазерный станок" in errors and "15:00–16:00" in errors
+    assert not Booking.objects.filter(lab=lab).exists()
+    assert_no_violations(page)
+
+    book("16:00", "18:00")
+    assert page.url.endswith("/labs/my/")
+    assert Booking.objects.get(lab=lab).held_units.count() == 13
+    assert "/labs/fablab/" in page.locator("main table").inner_html()
+    assert_no_violations(page)

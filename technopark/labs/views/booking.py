@@ -26,6 +26,7 @@ from technopark.labs.access import (
     approving_teachers,
     booking_candidates,
     may_book_for,
+    may_book_labs,
     may_book_lessons,
     may_decide,
     may_manage_labs,
@@ -35,12 +36,14 @@ from technopark.labs.access import (
 )
 from technopark.labs.forms import (
     BookingForm,
+    LabBookingForm,
 )
 from technopark.labs.models import (
     Booking,
     Equipment,
+    Lab,
 )
-from technopark.labs.views.common import PAGE_SIZE, week_context
+from technopark.labs.views.common import PAGE_SIZE, lab_context, week_context
 
 # --- Booking ---------------------------------------------------------------------------------------------
 
@@ -97,6 +100,32 @@ def book(request: HttpRequest, equipment_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def lab_book(request: HttpRequest, code: str) -> HttpResponse:
+    """A teacher or staff book the whole lab for a group lesson, once or weekly for a term."""
+    lab = get_object_or_404(Lab.objects.prefetch_related("hours", "staff"), code=code)
+    if not may_book_labs(request.user):
+        raise PermissionDenied
+    form = LabBookingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        starts_at, ends_at = form.span()
+        common = {"actor": request.user, "starts_at": starts_at, "ends_at": ends_at, "note": data["note"]}
+        try:
+            if data["weekly_until"]:
+                made = services.book_lab_weekly(lab, until=data["weekly_until"], **common)
+                messages.success(request, _("Booked every week: %(count)s dates.") % {"count": len(made)})
+            else:
+                services.book_lab(lab, **common)
+                messages.success(request, _("The whole lab is booked for the lesson."))
+        except DomainError as error:
+            show_service_error(form, error)
+        else:
+            return redirect("labs:my-bookings")
+    return render(request, "labs/lab_detail.html", lab_context(lab, form=form), status=400)
+
+
+@login_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
     """One's bookings (and one's children's and students'), those awaiting one's approval, one's authorisations."""
     user = signed_in_user(request)
@@ -104,7 +133,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         visible_bookings(user)
         .filter(Q(booked_by=user) | Q(person__user=user) | Q(person__guardianships__guardian__user=user))
         .exclude(purpose=Booking.Purpose.MAINTENANCE)
-        .select_related("equipment__lab", "person")
+        .select_related("equipment__lab", "lab", "person")
         .order_by("-starts_at", "-id")
         .distinct()
     )
