@@ -64,14 +64,24 @@ class BookingForm(_SpanForm):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(
-        self, *args: Any, equipment: Equipment, people: Any, teachers: Any, lessons: bool, **kwargs: Any
-    ) -> None:
+        self, *args: Any, equipment: Equipment, people: Any, shown_people: list[Person], searchable: bool,
+        teachers: Any, lessons: bool, **kwargs: Any,
+    ) -> None:  # fmt: skip
+        """``people``: whom the user may choose (called only when the form is sent, to check the choice);
+        ``shown_people``: the few listed before a search; ``searchable``: a search by name finds the rest
+        (a school's students are hundreds, too many to list on every page)."""
         super().__init__(*args, **kwargs)
         self.fields["units"].max_value = equipment.units  # type: ignore[attr-defined]
         self.fields["units"].widget.attrs["max"] = equipment.units
         if equipment.units == 1:
             del self.fields["units"]
-        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        person = self.fields["person"]
+        person.queryset = people() if self.is_bound else Person.objects.none()  # type: ignore[attr-defined]
+        person.widget.choices = [("", "---------")] + [
+            (str(item.pk), person.label_from_instance(item))  # type: ignore[attr-defined]
+            for item in shown_people
+        ]
+        self.searchable_people = searchable
         self.fields["supervisor"].queryset = teachers  # type: ignore[attr-defined]
         if lessons:
             self.fields["purpose"].initial = Booking.Purpose.LESSON

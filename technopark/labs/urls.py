@@ -8,6 +8,7 @@ urlpatterns = [
     path("labs/", public.lab_list, name="lab-list"),
     path("labs/search/", public.search, name="search"),
     path("labs/my/", booking.my_bookings, name="my-bookings"),
+    path("labs/people/", booking.people_search, name="people-search"),
     path("labs/trainings/", trainings.trainings, name="trainings"),
     path("labs/trainings/<int:session_id>/register/", trainings.training_register, name="training-register"),
     path("labs/equipment/<int:equipment_id>/", public.equipment_detail, name="equipment-detail"),

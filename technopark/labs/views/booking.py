@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import signed_in_user
-from technopark.accounts.models import Person
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
 from technopark.labs import selectors, services
@@ -25,11 +24,14 @@ from technopark.labs.access import (
     access_booking,
     approving_teachers,
     booking_candidates,
+    candidates_at_hand,
+    find_booking_candidates,
     may_book_for,
     may_book_labs,
     may_book_lessons,
     may_decide,
     may_manage_labs,
+    may_search_candidates,
     may_see_names,
     own_authorisations,
     visible_bookings,
@@ -49,19 +51,38 @@ from technopark.labs.views.common import PAGE_SIZE, lab_context, week_context
 
 
 def booking_form(request: HttpRequest, equipment: Equipment, data: Any = None) -> BookingForm:
+    """The booking form: it lists the user's own record and children (and whom they chose); a teacher
+    finds a student by name (`people_search`) rather than scrolling a school's list on every page."""
     user = signed_in_user(request)
+    shown = candidates_at_hand(user)
+    chosen = (data or {}).get("person")
+    if chosen and str(chosen).isdigit() and all(str(item.pk) != chosen for item in shown):
+        shown += list(booking_candidates(user).filter(pk=chosen))
     form = BookingForm(
         data,
         equipment=equipment,
-        people=booking_candidates(user),
+        people=lambda: booking_candidates(user),
+        shown_people=shown,
+        searchable=may_search_candidates(user),
         teachers=approving_teachers(user),
         lessons=may_book_lessons(user),
         initial={"day": timezone.localdate() + dt.timedelta(days=1)},
     )
-    own = Person.objects.filter(user=user).first()
+    own = next((item for item in shown if item.user_id == user.pk), None)
     if own is not None:
         form.fields["person"].initial = own
     return form
+
+
+@login_required
+def people_search(request: HttpRequest) -> HttpResponse:
+    """The options of the booking form's "who uses it" for a name typed (htmx), with a count for screen
+    readers announced in the form's live region."""
+    user = signed_in_user(request)
+    query = request.GET.get("person_q", "")
+    found = find_booking_candidates(user, query)
+    context = {"found": found, "query": query, "own": candidates_at_hand(user) if not found else []}
+    return render(request, "labs/_people_options.html", context)
 
 
 @login_required
