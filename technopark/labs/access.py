@@ -115,9 +115,9 @@ def candidates_at_hand(user: Any) -> list[Person]:
 
 
 def may_search_candidates(user: Any) -> bool:
-    """Whether the user books for people beyond their own family: staff and those with an institution's
-    people (teachers, coordinators)."""
-    return may_manage_labs(user) or institutions_for_people(user).exists()
+    """Whether the user may book for people beyond their own family (an institution's students, or anyone
+    for lab managers): by role alone, read with the request; the search itself keeps to their people."""
+    return may_act_as(user, *LAB_MANAGERS, Role.METHODOLOGIST, Role.TEACHER, Role.COORDINATOR)
 
 
 def find_booking_candidates(user: Any, query: str, *, limit: int = 20) -> list[Person]:

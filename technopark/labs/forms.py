@@ -69,7 +69,8 @@ class BookingForm(_SpanForm):
     ) -> None:  # fmt: skip
         """``people``: whom the user may choose (called only when the form is sent, to check the choice);
         ``shown_people``: the few listed before a search; ``searchable``: a search by name finds the rest
-        (a school's students are hundreds, too many to list on every page)."""
+        (a school's students are hundreds, too many to list on every page); ``teachers``: who may approve,
+        or None when the user books outright (no supervisor field)."""
         super().__init__(*args, **kwargs)
         self.fields["units"].max_value = equipment.units  # type: ignore[attr-defined]
         self.fields["units"].widget.attrs["max"] = equipment.units
@@ -82,7 +83,10 @@ class BookingForm(_SpanForm):
             for item in shown_people
         ]
         self.searchable_people = searchable
-        self.fields["supervisor"].queryset = teachers  # type: ignore[attr-defined]
+        if teachers is None:  # the user books outright: nobody approves
+            del self.fields["supervisor"]
+        else:
+            self.fields["supervisor"].queryset = teachers  # type: ignore[attr-defined]
         if lessons:
             self.fields["purpose"].initial = Booking.Purpose.LESSON
         else:

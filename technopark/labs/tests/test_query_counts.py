@@ -99,10 +99,9 @@ def test_a_teachers_week_and_equipment_page_do_not_grow_with_bookings_or_student
         page = client.get(f"/labs/fablab/week/{week}")
     assert page.content.decode().count("10:00–12:00") == size
     client.get(f"/labs/equipment/{machine.pk}/{week}")
-    # The machine, the session, the user, their roles; own record and children (ids, then rows); whether
-    # they have an institution's people (to offer the search); the teachers who approve (ids, then rows).
-    # The week is kept; the status history is staff's only.
-    with django_assert_num_queries(9):
+    # The machine, the session, the user, their roles; own record and children (ids, then rows). The week
+    # is kept; a teacher books outright (no approving teachers to list); the status history is staff's.
+    with django_assert_num_queries(6):
         page = client.get(f"/labs/equipment/{machine.pk}/{week}")
     assert "Ученик000" not in page.content.decode()  # the school's list is searched, not printed
 

@@ -29,6 +29,7 @@ from technopark.labs.access import (
     may_book_for,
     may_book_labs,
     may_book_lessons,
+    may_book_without_approval,
     may_decide,
     may_manage_labs,
     may_search_candidates,
@@ -64,7 +65,8 @@ def booking_form(request: HttpRequest, equipment: Equipment, data: Any = None) -
         people=lambda: booking_candidates(user),
         shown_people=shown,
         searchable=may_search_candidates(user),
-        teachers=approving_teachers(user),
+        # Only a booking that waits for approval names the teacher who approves it.
+        teachers=None if may_book_without_approval(user) else approving_teachers(user),
         lessons=may_book_lessons(user),
         initial={"day": timezone.localdate() + dt.timedelta(days=1)},
     )
