@@ -171,3 +171,37 @@ def test_without_the_lock_and_the_constraint_the_same_burst_double_books(
                 "ALTER TABLE labs_bookingunit ADD CONSTRAINT held_unit_no_overlap EXCLUDE USING gist"
                 " (equipment_id WITH =, unit WITH =, tstzrange(starts_at, ends_at, '[)') WITH &&) WHERE (active)"
             )
+
+
+@pytest.mark.parametrize("locked", [True, False], ids=["lock", "constraint-alone"])
+def test_lessons_in_the_whole_lab_and_bookings_of_its_machines_never_overlap(
+    live_server: Any, make_user: Any, monkeypatch: Any, locked: bool
+) -> None:
+    """A burst mixing whole-lab lessons with bookings of two of its machines: no 5xx (no deadlock between
+    the lab's locks in id order and one machine's lock), no overlap, and a confirmed lesson leaves no
+    machine booking beside it. Without the lock, PostgreSQL's constraint alone keeps the rule."""
+    from technopark.labs import selectors
+    from technopark.labs.models import Booking, Equipment
+    from technopark.labs.services import bookings as services
+
+    if not locked:
+        monkeypatch.setattr(services, "LOCK_EQUIPMENT_ROW", False)
+        _slow_reads(monkeypatch)
+        original = selectors.holdings
+        monkeypatch.setattr(selectors, "holdings", lambda *a, **k: (original(*a, **k), time.sleep(0.2))[0])
+    first, token, start = _world(make_user, units=1)
+    second = Equipment.objects.create(lab=first.lab, kind="printer_3d", name="Принтер", inventory_number="RACE-P")
+    span = {"starts_at": start.isoformat(), "ends_at": (start + dt.timedelta(hours=1)).isoformat()}
+    payloads = [
+        [{"lab": "fablab", **span}, {"equipment": first.pk, "purpose": "lesson", **span},
+         {"equipment": second.pk, "purpose": "lesson", **span}][i % 3]
+        for i in range(BURST)
+    ]  # fmt: skip
+    statuses = _burst(f"{live_server.url}/api/v1/bookings", token, payloads)
+    assert set(statuses) <= {201, 409} and 201 in statuses, statuses
+    confirmed = Booking.objects.filter(status="confirmed")
+    if confirmed.filter(lab__isnull=False).exists():
+        assert confirmed.count() == 1
+    else:
+        assert confirmed.count() <= 2
+    assert _overlaps() == 0

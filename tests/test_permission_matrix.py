@@ -204,6 +204,8 @@ MATRIX: dict[str, Case] = {
     "labs:equipment-detail":                Case("GET",    "200 200 200 200 200 200 200 200 200", "equipment_id=printer"),
     "labs:search":                          Case("GET",    "200 200 200 200 200 200 200 200 200"),
     "labs:book":                            Case("POST",   "400 400 400 400 400 400 400 400 302", "equipment_id=printer", {"day": "x"}),
+    "labs:lab-book":                        Case("POST",   "400 400 400 400 403 403 403 403 302", "code=fablab", {"day": "x"}),
+    "labs:people-search":                   Case("GET",    "200 200 200 200 200 200 200 200 302"),
     "labs:my-bookings":                     Case("GET",    "200 200 200 200 200 200 200 200 302"),
     "labs:booking-cancel":                  Case("POST",   "302 302 302 302 404 302 404 404 302", "booking_id=booking"),
     "labs:booking-decide":                  Case("POST",   "302 403 302 403 404 403 404 404 302", "booking_id=booking", {"decision": "approve"}),

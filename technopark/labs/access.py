@@ -12,7 +12,9 @@ from django.db.models import Q, QuerySet
 from technopark.accounts.access import may_act_as
 from technopark.accounts.models import Person
 from technopark.accounts.roles import Role
+from technopark.accounts.selectors import find_persons
 from technopark.core.access import get_visible_or_404
+from technopark.core.text import search_key
 from technopark.labs.models import Authorisation, Booking
 from technopark.network.access import institutions_for_people, may_edit_person, visible_persons
 from technopark.network.models import Affiliation
@@ -31,6 +33,11 @@ def may_book_without_approval(user: Any) -> bool:
 
 def may_book_lessons(user: Any) -> bool:
     return may_act_as(user, Role.TEACHER, Role.LAB_MANAGER, Role.METHODOLOGIST)
+
+
+def may_book_labs(user: Any) -> bool:
+    """A whole lab is booked for a group lesson, by those who give lessons: teachers and centre staff."""
+    return may_book_lessons(user)
 
 
 def may_book_for(user: Any, person: Person) -> bool:
@@ -54,7 +61,7 @@ def visible_bookings(user: Any) -> QuerySet[Booking]:
 def access_booking(user: Any, booking_id: int, *, for_write: bool = False) -> Booking:
     """A booking ``user`` sees; ``for_write`` (cancel): one they made or of someone they may book for."""
     booking = get_visible_or_404(
-        visible_bookings(user).select_related("equipment__lab", "person", "supervisor"), user=user, pk=booking_id
+        visible_bookings(user).select_related("equipment__lab", "lab", "person", "supervisor"), user=user, pk=booking_id
     )
     if for_write and not (
         may_manage_labs(user)
@@ -96,6 +103,37 @@ def booking_candidates(user: Any) -> QuerySet[Person]:
     # The ids first (hundreds at most): PostgreSQL plans `IN (… UNION …)` over the registry as a scan.
     ids = list(own.union(children, students))
     return Person.objects.filter(pk__in=ids).order_by("last_name", "first_name")
+
+
+def candidates_at_hand(user: Any) -> list[Person]:
+    """Whom the booking form offers before any search: the user's own record and their children (a few
+    rows). A teacher's or coordinator's students, hundreds of them, are found by name instead
+    (`find_booking_candidates`)."""
+    own = Person.objects.filter(user=user).order_by().values_list("pk", flat=True)
+    children = Person.objects.filter(guardianships__guardian__user=user).order_by().values_list("pk", flat=True)
+    return list(Person.objects.filter(pk__in=list(own.union(children))).order_by("last_name", "first_name"))
+
+
+def may_search_candidates(user: Any) -> bool:
+    """Whether the user may book for people beyond their own family (an institution's students, or anyone
+    for lab managers): by role alone, read with the request; the search itself keeps to their people."""
+    return may_act_as(user, *LAB_MANAGERS, Role.METHODOLOGIST, Role.TEACHER, Role.COORDINATOR)
+
+
+def find_booking_candidates(user: Any, query: str, *, limit: int = 20) -> list[Person]:
+    """Up to ``limit`` of `booking_candidates` whose ФИО matches ``query`` (surname first, as
+    `accounts.selectors.find_persons` reads it), in name order; nothing for less than two letters."""
+    if len(search_key(query)) < 2:
+        return []
+    own = Person.objects.filter(user=user).order_by().values_list("pk", flat=True)
+    children = Person.objects.filter(guardianships__guardian__user=user).order_by().values_list("pk", flat=True)
+    family = list(own.union(children))
+    students = Affiliation.objects.filter(
+        kind="student", institution__in=institutions_for_people(user).values("pk")
+    ).values("person_id")
+    # The name range first (an index), then whose they are: the registry is never read whole.
+    matching = find_persons(Person.objects.all(), q=query)
+    return list(matching.filter(Q(pk__in=family) | Q(pk__in=students))[:limit])
 
 
 def approving_teachers(user: Any) -> QuerySet[Person]:

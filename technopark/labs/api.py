@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,11 +21,12 @@ from technopark.labs import selectors, services
 from technopark.labs.access import (
     access_booking,
     may_book_for,
+    may_book_labs,
     may_book_lessons,
     may_manage_labs,
     own_authorisations,
 )
-from technopark.labs.models import Authorisation, Booking, Equipment, Lab
+from technopark.labs.models import Authorisation, Booking, BookingUnit, Equipment, Lab
 from technopark.network.access import access_person
 
 router = Router(tags=["labs"])
@@ -85,7 +87,10 @@ class AvailabilityOut(Schema):
 
 
 class BookingIn(Schema):
-    equipment: int
+    equipment: int | None = Field(None, description="The machine or pool to book (or give ``lab``)")
+    lab: str | None = Field(
+        None, description="A lab's code: book the whole lab (every unit of its equipment) for a group lesson"
+    )
     starts_at: dt.datetime
     ends_at: dt.datetime
     units: int = Field(1, ge=1)
@@ -98,13 +103,18 @@ class BookingIn(Schema):
 
 class BookingOut(Schema):
     id: int
-    equipment_id: int
+    equipment_id: int | None
+    lab: str | None = Field(None, description="The lab's code, for a booking of the whole lab")
     units: int
     starts_at: dt.datetime
     ends_at: dt.datetime
     purpose: Booking.Purpose
     status: Booking.Status
     series_ids: list[int] = Field([], description="For a weekly booking: the ids of every week's booking")
+
+    @staticmethod
+    def resolve_lab(obj: Booking) -> str | None:
+        return obj.lab.code if obj.lab_id else None  # type: ignore[union-attr]
 
 
 class AuthorisationOut(Schema):
@@ -162,12 +172,12 @@ def equipment_availability(
     ends_at = ends_at or starts_at + dt.timedelta(days=7)
     if ends_at <= starts_at or ends_at - starts_at > dt.timedelta(days=31):
         raise services.BookingError(_("Give a range of up to 31 days, the end after the start."), code="range_invalid")
+    # Through the held units, one span per booking: a lesson in the whole lab holds this equipment too.
     held = (
-        Booking.objects.filter(
-            equipment=equipment, status__in=Booking.HOLDING, starts_at__lt=ends_at, ends_at__gt=starts_at
-        )
-        .order_by("starts_at")
-        .values("starts_at", "ends_at", "units")
+        BookingUnit.objects.filter(equipment=equipment, active=True, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .values("booking_id", "starts_at", "ends_at")
+        .annotate(units=Count("id"))
+        .order_by("starts_at", "booking_id")
     )
     spans = selectors.spans_by_day(
         equipment.lab, timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date()
@@ -197,8 +207,14 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[Any]:
     work until the supervising teacher decides. A refusal is a 4xx whose ``code`` names the rule
     (``overlap``, ``too_many_units``, ``outside_hours``, ``authorisation_required``, ``too_young``,
     ``too_long``, ``beyond_horizon``, ``series_conflicts`` …) and whose ``detail`` says why. A weekly
-    series answers with its first booking and the ids of all of them."""
+    series answers with its first booking and the ids of all of them. With ``lab`` instead of ``equipment``:
+    the whole lab for a group lesson (teachers and staff; ``purpose`` is then always ``lesson``), refused
+    with ``overlap`` naming what is in the way."""
     user = _signed_in(request)
+    if (payload.equipment is None) == (payload.lab is None):
+        raise services.BookingError(_("Give either the equipment or a lab, not both."), code="equipment_or_lab")
+    if payload.lab is not None:
+        return _book_lab(user, payload)
     equipment = get_object_or_404(Equipment.objects.select_related("lab"), pk=payload.equipment)
     if payload.purpose == Booking.Purpose.MAINTENANCE and not may_manage_labs(user):
         raise PermissionDenied
@@ -217,6 +233,17 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[Any]:
         bookings = services.book_weekly(equipment, until=payload.weekly_until, **common)
         return Status(201, {**BookingOut.from_orm(bookings[0]).dict(), "series_ids": [b.pk for b in bookings]})
     return Status(201, services.book(equipment, supervisor=supervisor, **common))
+
+
+def _book_lab(user: Any, payload: BookingIn) -> Status[Any]:
+    lab = get_object_or_404(Lab, code=payload.lab)
+    if not may_book_labs(user):
+        raise PermissionDenied
+    common = {"actor": user, "starts_at": payload.starts_at, "ends_at": payload.ends_at, "note": payload.note}
+    if payload.weekly_until:
+        bookings = services.book_lab_weekly(lab, until=payload.weekly_until, **common)
+        return Status(201, {**BookingOut.from_orm(bookings[0]).dict(), "series_ids": [b.pk for b in bookings]})
+    return Status(201, services.book_lab(lab, **common))
 
 
 @router.delete("/bookings/{int:booking_id}", response=BookingOut, url_name="booking-cancel")

@@ -64,21 +64,47 @@ class BookingForm(_SpanForm):
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(
-        self, *args: Any, equipment: Equipment, people: Any, teachers: Any, lessons: bool, **kwargs: Any
-    ) -> None:
+        self, *args: Any, equipment: Equipment, people: Any, shown_people: list[Person], searchable: bool,
+        teachers: Any, lessons: bool, **kwargs: Any,
+    ) -> None:  # fmt: skip
+        """``people``: whom the user may choose (called only when the form is sent, to check the choice);
+        ``shown_people``: the few listed before a search; ``searchable``: a search by name finds the rest
+        (a school's students are hundreds, too many to list on every page); ``teachers``: who may approve,
+        or None when the user books outright (no supervisor field)."""
         super().__init__(*args, **kwargs)
         self.fields["units"].max_value = equipment.units  # type: ignore[attr-defined]
         self.fields["units"].widget.attrs["max"] = equipment.units
         if equipment.units == 1:
             del self.fields["units"]
-        self.fields["person"].queryset = people  # type: ignore[attr-defined]
-        self.fields["supervisor"].queryset = teachers  # type: ignore[attr-defined]
+        person = self.fields["person"]
+        person.queryset = people() if self.is_bound else Person.objects.none()  # type: ignore[attr-defined]
+        person.widget.choices = [("", "---------")] + [
+            (str(item.pk), person.label_from_instance(item))  # type: ignore[attr-defined]
+            for item in shown_people
+        ]
+        self.searchable_people = searchable
+        if teachers is None:  # the user books outright: nobody approves
+            del self.fields["supervisor"]
+        else:
+            self.fields["supervisor"].queryset = teachers  # type: ignore[attr-defined]
         if lessons:
             self.fields["purpose"].initial = Booking.Purpose.LESSON
         else:
             self.fields["purpose"].choices = [Booking.Purpose.choices[1]]  # type: ignore[attr-defined]
             self.fields["purpose"].initial = Booking.Purpose.PROJECT
             del self.fields["weekly_until"]
+
+
+class LabBookingForm(_SpanForm):
+    """Book the whole lab for a group lesson, once or every week of a term; the rules are the service's."""
+
+    weekly_until = forms.DateField(
+        label=_("Repeat every week until"), required=False, input_formats=DATE_FORMATS, widget=_date_input(),
+        help_text=_("For a term's lessons: all the dates are checked first, and nothing is booked if one conflicts"),
+    )  # fmt: skip
+    note = forms.CharField(
+        label=_("Note"), max_length=300, required=False, help_text=_("The group and the topic, for the lab's staff")
+    )
 
 
 class SearchForm(forms.Form):

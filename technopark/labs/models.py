@@ -33,6 +33,10 @@ def lab_photo_path(instance: Any, filename: str) -> str:
 class Lab(TimeStampedModel):
     """One of the centre's labs (created by migration 0001; their texts and staff are edited by staff)."""
 
+    # The longest group lesson for which the whole lab is booked, in hours (a double lesson with a break
+    # fits; a day-long hold of every machine does not).
+    MAX_LESSON_HOURS = 4
+
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
     name_be = models.CharField(_("name (Belarusian)"), max_length=200, blank=True)
@@ -227,8 +231,12 @@ class Authorisation(TimeStampedModel):
 
 
 class Booking(TimeStampedModel):
-    """A reserved span of a machine or of k units of a pool: a teacher's lesson, a student's project work
-    (approved by the supervising teacher), or a maintenance block by staff."""
+    """A reserved span of a machine, of k units of a pool, or of a whole lab: a teacher's lesson, a
+    student's project work (approved by the supervising teacher), or a maintenance block by staff.
+
+    A whole-lab booking (``lab`` set, ``equipment`` empty: exactly one of them, a database constraint) is a
+    group lesson that holds every unit of every equipment of the lab, so the same per-unit rule (and on
+    PostgreSQL the same exclusion constraint) keeps it from overlapping anything."""
 
     class Purpose(models.TextChoices):
         LESSON = "lesson", _("Group lesson")
@@ -245,8 +253,13 @@ class Booking(TimeStampedModel):
     HOLDING = (Status.PENDING_APPROVAL, Status.CONFIRMED)
 
     equipment = models.ForeignKey(
-        Equipment, verbose_name=_("equipment"), on_delete=models.PROTECT, related_name="bookings"
+        Equipment, verbose_name=_("equipment"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="bookings",
+    )  # fmt: skip
+    lab = models.ForeignKey(
+        Lab, verbose_name=_("whole lab"), null=True, blank=True, on_delete=models.PROTECT, related_name="lab_bookings"
     )
+    # For a whole-lab booking: how many units it holds across the lab's equipment.
     units = models.PositiveSmallIntegerField(_("units"), default=1, validators=[MinValueValidator(1)])
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -277,17 +290,41 @@ class Booking(TimeStampedModel):
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["equipment", "starts_at", "ends_at"], name="booking_span")]
+        indexes = [
+            models.Index(fields=["equipment", "starts_at", "ends_at"], name="booking_span"),
+            models.Index(fields=["lab", "starts_at", "ends_at"], name="booking_lab_span"),
+        ]
         constraints = [
-            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after")
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after"),
+            models.CheckConstraint(
+                condition=models.Q(equipment__isnull=False, lab__isnull=True)
+                | models.Q(equipment__isnull=True, lab__isnull=False),
+                name="booking_equipment_or_lab",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.equipment} {self.starts_at:%d.%m.%Y %H:%M}"
+        return f"{self.equipment or self.lab} {self.starts_at:%d.%m.%Y %H:%M}"
 
     @property
     def is_holding(self) -> bool:
         return self.status in self.HOLDING
+
+    @property
+    def is_whole_lab(self) -> bool:
+        return self.lab_id is not None
+
+    @property
+    def place(self) -> Lab:
+        """The lab the booking is in (select ``lab`` and ``equipment__lab`` with it)."""
+        return self.lab if self.lab is not None else self.equipment.lab  # type: ignore[union-attr]
+
+    @property
+    def what(self) -> str:
+        """What is booked, as people read it: the equipment's name or "the whole lab"."""
+        if self.equipment is not None:
+            return self.equipment.name
+        return str(_("%(lab)s, the whole lab") % {"lab": self.lab.name if self.lab else ""})
 
 
 class BookingUnit(models.Model):

@@ -4,17 +4,29 @@ free equipment, availability for the API and utilisation for staff. Times are Mi
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 
-from technopark.labs.models import Authorisation, Booking, BookingUnit, ClosedDay, Equipment, Lab, OpeningHours
+from technopark.core.pagecache import current_revision
+from technopark.labs.models import (
+    PUBLIC_LABS,
+    Authorisation,
+    Booking,
+    BookingUnit,
+    ClosedDay,
+    Equipment,
+    Lab,
+    OpeningHours,
+)
 
 Span = tuple[dt.datetime, dt.datetime]
 
@@ -23,19 +35,69 @@ def _aware(day: dt.date, time: dt.time) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, time))
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """Every lab's weekly hours and every day with other hours, as plain tuples."""
+
+    weekly: dict[tuple[int, int], list[tuple[dt.time, dt.time]]]  # (lab, weekday) → spans, in order
+    days: dict[tuple[int | None, dt.date], tuple[dt.time | None, dt.time | None]]  # (lab or None: all, date)
+
+    def spans(self, lab_id: int, day: dt.date) -> list[Span]:
+        """When the lab is open on ``day``: its own day with other hours wins over one for all labs, which
+        wins over the week's schedule; such a day without hours is closed."""
+        special = self.days.get((lab_id, day)) or self.days.get((None, day))
+        if special is not None:
+            opens, closes = special
+            return [(_aware(day, opens), _aware(day, closes))] if opens and closes else []
+        return [
+            (_aware(day, opens), _aware(day, closes)) for opens, closes in self.weekly.get((lab_id, day.weekday()), [])
+        ]
+
+
+def _load_schedule() -> Schedule:
+    weekly: dict[tuple[int, int], list[tuple[dt.time, dt.time]]] = defaultdict(list)
+    for lab_id, weekday, opens, closes in OpeningHours.objects.order_by("lab_id", "weekday", "opens").values_list(
+        "lab_id", "weekday", "opens", "closes"
+    ):
+        weekly[(lab_id, weekday)].append((opens, closes))
+    days: dict[tuple[int | None, dt.date], tuple[dt.time | None, dt.time | None]] = {
+        (lab_id, date): (opens, closes)
+        for lab_id, date, opens, closes in ClosedDay.objects.values_list("lab_id", "date", "opens", "closes")
+    }
+    return Schedule(dict(weekly), days)
+
+
+# The schedule kept in each process under the `labs` content revision, which every change of hours or days
+# raises in its own transaction (`services.setup`): a booking's check and a week calendar then read no
+# hours from the database. The revision is re-read at most once a second (`core.pagecache`), so a change
+# reaches every process within that second. With PAGE_CACHE off (tests) it is read anew every time.
+_schedule: tuple[int, Schedule] | None = None
+_schedule_lock = threading.Lock()
+
+
+def schedule() -> Schedule:
+    global _schedule
+    if not settings.PAGE_CACHE:
+        return _load_schedule()
+    revision = current_revision(PUBLIC_LABS)
+    kept = _schedule
+    if kept is not None and kept[0] == revision:
+        return kept[1]
+    with _schedule_lock:
+        loaded = _load_schedule()
+        _schedule = (revision, loaded)
+    return loaded
+
+
+def forget_schedule() -> None:
+    """Drop the kept schedule (tests that switch the cache on)."""
+    global _schedule
+    _schedule = None
+
+
 def opening_spans(lab: Lab, day: dt.date) -> list[Span]:
-    """When ``lab`` is open on ``day``: a day with other hours (for this lab or for all) wins over the week's
-    schedule; such a day without hours is closed."""
-    exceptions = list(ClosedDay.objects.filter(Q(lab=lab) | Q(lab__isnull=True), date=day).order_by("lab_id"))
-    if exceptions:
-        special = exceptions[-1] if exceptions[-1].lab_id else exceptions[0]
-        if special.opens and special.closes:
-            return [(_aware(day, special.opens), _aware(day, special.closes))]
-        return []
-    return [
-        (_aware(day, row.opens), _aware(day, row.closes))
-        for row in OpeningHours.objects.filter(lab=lab, weekday=day.weekday()).order_by("opens")
-    ]
+    """When ``lab`` is open on ``day`` (see `Schedule.spans`)."""
+    return schedule().spans(lab.pk, day)
 
 
 def within_opening_hours(lab: Lab, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
@@ -60,6 +122,19 @@ def held_units(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetim
     )
 
 
+def holdings(
+    equipment: list[Equipment], starts_at: dt.datetime, ends_at: dt.datetime
+) -> list[tuple[str, dt.datetime, dt.datetime]]:
+    """What holds units of ``equipment`` at some moment of the span: (equipment name, start, end), once per
+    booking and equipment, in time order: the "in the way" of a whole-lab booking."""
+    return list(
+        BookingUnit.objects.filter(equipment__in=equipment, active=True, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .values_list("equipment__name", "starts_at", "ends_at")
+        .order_by("starts_at", "equipment__name")
+        .distinct()
+    )
+
+
 def free_units(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetime) -> int:
     """How many units are free for the whole span (0 when the equipment is not in service)."""
     if equipment.status != Equipment.Status.IN_SERVICE:
@@ -80,23 +155,12 @@ def expiring_authorisations(*, within_days: int = 30, day: dt.date | None = None
 
 
 def spans_by_day(lab: Lab, first: dt.date, last: dt.date) -> dict[dt.date, list[Span]]:
-    """`opening_spans` for every day from ``first`` to ``last``, in two queries."""
-    hours: dict[int, list[tuple[dt.time, dt.time]]] = defaultdict(list)
-    for row in OpeningHours.objects.filter(lab=lab):
-        hours[row.weekday].append((row.opens, row.closes))
-    exceptions: dict[dt.date, ClosedDay] = {}
-    for closed in ClosedDay.objects.filter(Q(lab=lab) | Q(lab__isnull=True), date__gte=first, date__lte=last):
-        if closed.date not in exceptions or closed.lab_id:  # the lab's own day wins over one for all labs
-            exceptions[closed.date] = closed
+    """`opening_spans` for every day from ``first`` to ``last``."""
+    kept = schedule()
     result = {}
     day = first
     while day <= last:
-        special = exceptions.get(day)
-        if special is not None:
-            both = special.opens and special.closes
-            result[day] = [(_aware(day, special.opens), _aware(day, special.closes))] if both else []  # type: ignore[arg-type]
-        else:
-            result[day] = [(_aware(day, a), _aware(day, b)) for a, b in sorted(hours[day.weekday()])]
+        result[day] = kept.spans(lab.pk, day)
         day += dt.timedelta(days=1)
     return result
 
@@ -121,10 +185,17 @@ class DayColumn:
     day: dt.date
     open_spans: list[Span]
     slots: list[Slot] = field(default_factory=list)
+    # The HTML once composed (a kept week is printed again and again).
+    _html: dict[bool, str] = field(default_factory=dict, repr=False, compare=False)
 
     def items_html(self, *, with_equipment: bool) -> str:
         """The day's slots as list items, escaped here: hundreds of them render in a millisecond this way,
         against ~0.1 ms apiece through template tags."""
+        if with_equipment not in self._html:
+            self._html[with_equipment] = self._compose(with_equipment=with_equipment)
+        return self._html[with_equipment]
+
+    def _compose(self, *, with_equipment: bool) -> str:
         if not self.slots:
             return format_html('<li class="muted small">{}</li>', gettext("No bookings"))
         waiting = '<br><span class="small">' + escape(gettext("awaiting approval")) + "</span>"
@@ -149,30 +220,68 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+# Composed weeks kept in each process under the `labs` revision (raised by every booking, in its
+# transaction), per lab or machine, week, language and whether names are shown: a signed-in teacher's week
+# of a busy lab is ~900 slots, composed once per change instead of once per request. Off with PAGE_CACHE.
+MAX_WEEKS = 256
+_weeks: OrderedDict[tuple[Any, ...], list[DayColumn]] = OrderedDict()
+_weeks_lock = threading.Lock()
+
+
+def forget_weeks() -> None:
+    with _weeks_lock:
+        _weeks.clear()
+
+
 def week(
     equipment: QuerySet[Equipment] | list[Equipment], lab: Lab, monday: dt.date, *, show_names: bool = False
 ) -> list[DayColumn]:
     """Seven days from ``monday``: the lab's hours and the holding bookings of ``equipment`` each day, as
-    `Slot`s (three queries for the week whatever the number of bookings). ``show_names``: who holds each
-    slot (staff and teachers); otherwise "busy"."""
+    `Slot`s (one query for the week whatever the number of bookings, none for a kept week).
+    ``show_names``: who holds each slot (staff and teachers); otherwise "busy". ``equipment``: a list of
+    machines, or a queryset of the whole lab's."""
+    if not settings.PAGE_CACHE:
+        return _compose_week(equipment, lab, monday, show_names=show_names)
+    which = tuple(item.pk for item in equipment) if isinstance(equipment, list) else "lab"
+    key = (lab.pk, which, monday, show_names, get_language(), current_revision(PUBLIC_LABS))
+    with _weeks_lock:
+        kept = _weeks.get(key)
+        if kept is not None:
+            _weeks.move_to_end(key)
+            return kept
+    days = _compose_week(equipment, lab, monday, show_names=show_names)
+    with _weeks_lock:
+        _weeks[key] = days
+        while len(_weeks) > MAX_WEEKS:
+            _weeks.popitem(last=False)
+    return days
+
+
+def _compose_week(
+    equipment: QuerySet[Equipment] | list[Equipment], lab: Lab, monday: dt.date, *, show_names: bool
+) -> list[DayColumn]:
     start, end = _aware(monday, dt.time.min), _aware(monday + dt.timedelta(days=7), dt.time.min)
     rows = (
+        # The lab's own bookings too: a lesson in the whole lab holds every machine of it.
         Booking.objects.filter(
-            equipment__in=equipment, status__in=Booking.HOLDING, starts_at__lt=end, ends_at__gt=start
+            Q(equipment__in=equipment) | Q(lab=lab), status__in=Booking.HOLDING, starts_at__lt=end, ends_at__gt=start
         )
         .order_by("starts_at", "id")
         .values_list(
             "starts_at", "ends_at", "purpose", "status", "units", "equipment__name", "equipment__units",
-            "person__last_name", "person__first_name", "person__patronymic",
+            "person__last_name", "person__first_name", "person__patronymic", "booked_by__last_name",
+            "booked_by__first_name",
         )
     )  # fmt: skip
     by_day: dict[dt.date, list[Slot]] = defaultdict(list)
-    busy, maintenance = gettext("busy"), gettext("Maintenance")
+    busy, maintenance, whole_lab = gettext("busy"), gettext("Maintenance"), gettext("The whole lab")
     purposes = {value: str(label) for value, label in Booking.Purpose.choices}
     tz = timezone.get_current_timezone()
     unit_labels: dict[int, str] = {}
-    for starts_at, ends_at, purpose, status, units, name, pool, last, first, middle in rows:
+    for starts_at, ends_at, purpose, status, units, name, pool, last, first, middle, booker, booker_first in rows:
         starts, ends = starts_at.astimezone(tz), ends_at.astimezone(tz)
+        if name is None:  # a lesson in the whole lab: its teacher is who booked it
+            name, pool, last, first, middle = whole_lab, 1, booker, booker_first, ""
         if purpose == Booking.Purpose.MAINTENANCE:
             who, kind = maintenance, "maintenance"
         else:
@@ -277,17 +386,20 @@ def utilisation(lab: Lab, first: dt.date, last: dt.date) -> list[Utilisation]:
     start, end = _aware(first, dt.time.min), _aware(last + dt.timedelta(days=1), dt.time.min)
     rows = []
     equipment = list(lab.equipment.all())
-    bookings = Booking.objects.filter(
-        equipment__in=equipment, status=Booking.Status.CONFIRMED, starts_at__gte=start, starts_at__lt=end
-    ).exclude(purpose=Booking.Purpose.MAINTENANCE)
+    # Through the held units, one row per unit: a pool's k units and a whole-lab lesson count alike.
+    held = (
+        BookingUnit.objects.filter(
+            equipment__in=equipment, booking__status=Booking.Status.CONFIRMED, starts_at__gte=start, starts_at__lt=end
+        )
+        .exclude(booking__purpose=Booking.Purpose.MAINTENANCE)
+        .values_list("equipment_id", "starts_at", "ends_at", "booking__used_from", "booking__used_until")
+    )
     booked: dict[int, float] = defaultdict(float)
     used: dict[int, float] = defaultdict(float)
-    for booking in bookings:
-        booked[booking.equipment_id] += booking.units * (booking.ends_at - booking.starts_at).total_seconds() / 3600
-        if booking.used_from and booking.used_until:
-            used[booking.equipment_id] += (
-                booking.units * (booking.used_until - booking.used_from).total_seconds() / 3600
-            )
+    for equipment_id, starts_at, ends_at, used_from, used_until in held:
+        booked[equipment_id] += (ends_at - starts_at).total_seconds() / 3600
+        if used_from and used_until:
+            used[equipment_id] += (used_until - used_from).total_seconds() / 3600
     for item in equipment:
         rows.append(Utilisation(item, open_hours * item.units, booked[item.pk], used[item.pk]))
     return rows

@@ -143,3 +143,70 @@ def test_a_teacher_books_ten_workstations_weekly_and_gets_the_holidays_conflict(
     assert not Booking.objects.exists()
     assert page.input_value("#id_units") == "10"  # what was typed stays
     assert_no_violations(page)
+
+
+def test_a_teacher_books_the_whole_lab_by_keyboard_sees_what_is_in_the_way_then_books_it(
+    sign_in_browser, make_user
+) -> None:
+    from django.utils import timezone
+
+    from technopark.labs import services
+    from technopark.labs.models import Booking
+
+    lab, laser, _workstations = _fablab()
+    teacher_login, _student = _people(make_user)
+    manager = make_user("lab.lesson.e2e@example.test", "lab_manager")
+    day = _day(4)
+    services.book(
+        laser, actor=manager, purpose="lesson",
+        starts_at=timezone.make_aware(dt.datetime.combine(day, dt.time(15))),
+        ends_at=timezone.make_aware(dt.datetime.combine(day, dt.time(16))),
+    )  # fmt: skip
+    page = sign_in_browser(teacher_login)
+
+    def book(start: str, end: str) -> None:
+        page.goto("/labs/fablab/")
+        page.fill("#id_day", day.isoformat())
+        page.fill("#id_start", start)
+        page.fill("#id_end", end)
+        page.fill("#id_note", "7 «А», лазерная резка")
+        page.focus("#id_note")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")  # the form is sent from the keyboard
+
+    book("15:00", "17:00")
+    errors = page.locator(".form-errors").inner_text()
+    assert "Лазерный станок" in errors and "15:00–16:00" in errors
+    assert not Booking.objects.filter(lab=lab).exists()
+    assert_no_violations(page)
+
+    book("16:00", "18:00")
+    assert page.url.endswith("/labs/my/")
+    assert Booking.objects.get(lab=lab).held_units.count() == 13
+    assert "/labs/fablab/" in page.locator("main table").inner_html()
+    assert_no_violations(page)
+
+
+def test_a_teacher_finds_a_student_by_typing_the_surname_and_books_for_them(sign_in_browser, make_user) -> None:
+    from technopark.labs.models import Booking
+
+    _lab, _laser, workstations = _fablab()
+    teacher_login, student = _people(make_user)
+    page = sign_in_browser(teacher_login)
+    page.goto(f"/labs/equipment/{workstations.pk}/")
+    assert page.locator("#id_person option", has_text="Левша").count() == 0  # the school is not listed whole
+    page.check("input[name=purpose][value=project]")
+    page.fill("#id_day", _day(5).isoformat())
+    page.fill("#id_start", "10:00")
+    page.fill("#id_end", "11:00")
+    page.fill("#id_units", "2")
+    page.focus("#id_person_q")
+    page.keyboard.type("левш")
+    page.locator("#id_person option", has_text="Левша").wait_for(state="attached")
+    assert page.input_value("#id_person") == str(student.pk)  # the first match is chosen
+    assert page.locator("#person-search-status").inner_text().strip()  # announced to screen readers
+    assert_no_violations(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Забронировать").click()
+    assert page.url.endswith("/labs/my/")
+    assert Booking.objects.get().person == student

@@ -26,7 +26,7 @@ from technopark.accounts.selectors import may_process
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.services import bump_content_revision, log_action
 from technopark.labs import selectors
-from technopark.labs.models import PUBLIC_LABS, Booking, BookingUnit, Equipment, EquipmentStatusChange
+from technopark.labs.models import PUBLIC_LABS, Booking, BookingUnit, Equipment, EquipmentStatusChange, Lab
 
 # A switch for the negative control of the concurrency test (tests/test_booking_race.py). Never off in use.
 LOCK_EQUIPMENT_ROW = True
@@ -39,10 +39,22 @@ class BookingError(DomainError):
 
 
 def lock_equipment(equipment: Equipment) -> Equipment:
-    """The equipment's row, locked until the transaction ends: take it before reading the held units."""
+    """The equipment's row, locked until the transaction ends: take it before reading the held units.
+    Only the equipment's row (``of=self``), not its lab's: bookings of other machines of the lab do not
+    queue behind it, and a whole-lab booking, which locks the lab's equipment rows in id order, cannot
+    deadlock with it."""
     if LOCK_EQUIPMENT_ROW:
-        return Equipment.objects.select_for_update().select_related("lab").get(pk=equipment.pk)
+        return Equipment.objects.select_for_update(of=("self",)).select_related("lab").get(pk=equipment.pk)
     return Equipment.objects.select_related("lab").get(pk=equipment.pk)
+
+
+def lock_lab_equipment(lab: Lab) -> list[Equipment]:
+    """Every equipment row of ``lab``, locked in id order (so two whole-lab bookings never deadlock), for a
+    whole-lab booking: a booking of any of its machines waits until ours is written."""
+    rows = Equipment.objects.filter(lab=lab).order_by("pk")
+    if LOCK_EQUIPMENT_ROW:
+        rows = rows.select_for_update()
+    return list(rows)
 
 
 def _local(moment: dt.datetime) -> str:
@@ -62,36 +74,17 @@ def check_rules(
     """Every rule but the overlap, each refusal naming the rule (``code``) in the user's language."""
     if ends_at <= starts_at:
         raise BookingError(_("The end must be after the start."), code="span_invalid", field="ends_at")
-    if units < 1 or units > equipment.units:
-        raise BookingError(
-            _("%(name)s has %(count)s units; you asked for %(units)s.")
-            % {"name": equipment.name, "count": equipment.units, "units": units},
-            code="too_many_units", field="units",
-        )  # fmt: skip
+    _check_equipment_row(equipment, units=units, purpose=purpose)
     if purpose == Booking.Purpose.MAINTENANCE:
         return  # staff block any time, outside hours too; the other rules are for users
-    if equipment.status != Equipment.Status.IN_SERVICE:
-        raise BookingError(
-            _("%(name)s is not in service now (%(status)s).")
-            % {"name": equipment.name, "status": equipment.get_status_display().lower()},
-            code="equipment_unavailable",
-        )
-    if starts_at < now:
-        raise BookingError(_("The start is in the past."), code="in_the_past", field="starts_at")
-    if starts_at > now + dt.timedelta(days=HORIZON_DAYS):
-        raise BookingError(
-            _("Bookings open %(days)s days ahead.") % {"days": HORIZON_DAYS}, code="beyond_horizon", field="starts_at"
-        )
+    _check_time(starts_at, now)
     if ends_at - starts_at > dt.timedelta(hours=equipment.max_hours):
         raise BookingError(
             _("A booking of %(kind)s lasts at most %(hours)s h.")
             % {"kind": equipment.get_kind_display().lower(), "hours": equipment.max_hours},
             code="too_long", field="ends_at",
         )  # fmt: skip
-    if not selectors.within_opening_hours(equipment.lab, starts_at, ends_at):
-        raise BookingError(
-            _("The lab is closed at that time; see its opening hours."), code="outside_hours", field="starts_at"
-        )
+    _check_hours(equipment.lab, starts_at, ends_at)
     if person is None:
         return
     day = timezone.localtime(starts_at).date()
@@ -117,6 +110,53 @@ def check_rules(
             % {"person": person.short_name},
             code="consent_required",
         )
+
+
+def _check_equipment_row(equipment: Equipment, *, units: int, purpose: str) -> None:
+    """The rules that read the equipment's row (checked again on the row just locked: staff may change it)."""
+    if units < 1 or units > equipment.units:
+        raise BookingError(
+            _("%(name)s has %(count)s units; you asked for %(units)s.")
+            % {"name": equipment.name, "count": equipment.units, "units": units},
+            code="too_many_units", field="units",
+        )  # fmt: skip
+    if purpose != Booking.Purpose.MAINTENANCE and equipment.status != Equipment.Status.IN_SERVICE:
+        raise BookingError(
+            _("%(name)s is not in service now (%(status)s).")
+            % {"name": equipment.name, "status": equipment.get_status_display().lower()},
+            code="equipment_unavailable",
+        )
+
+
+def _check_time(starts_at: dt.datetime, now: dt.datetime) -> None:
+    if starts_at < now:
+        raise BookingError(_("The start is in the past."), code="in_the_past", field="starts_at")
+    if starts_at > now + dt.timedelta(days=HORIZON_DAYS):
+        raise BookingError(
+            _("Bookings open %(days)s days ahead.") % {"days": HORIZON_DAYS}, code="beyond_horizon", field="starts_at"
+        )
+
+
+def _check_hours(lab: Lab, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+    if not selectors.within_opening_hours(lab, starts_at, ends_at):
+        raise BookingError(
+            _("The lab is closed at that time; see its opening hours."), code="outside_hours", field="starts_at"
+        )
+
+
+def check_lab_rules(lab: Lab, *, starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime) -> None:
+    """The rules of a group lesson in the whole lab: the span, the past, the horizon, its length, the lab's
+    hours. No person's rules: the lesson is the teacher's, and whoever uses a machine in it is the
+    teacher's responsibility, as with a lesson on a machine (authorisations are asked of project work)."""
+    if ends_at <= starts_at:
+        raise BookingError(_("The end must be after the start."), code="span_invalid", field="ends_at")
+    _check_time(starts_at, now)
+    if ends_at - starts_at > dt.timedelta(hours=Lab.MAX_LESSON_HOURS):
+        raise BookingError(
+            _("A lesson in the whole lab lasts at most %(hours)s h.") % {"hours": Lab.MAX_LESSON_HOURS},
+            code="too_long", field="ends_at",
+        )  # fmt: skip
+    _check_hours(lab, starts_at, ends_at)
 
 
 def _free_units(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetime, units: int) -> list[int]:
@@ -188,16 +228,16 @@ def book(
     whether ``actor`` may book for ``person`` (`labs.access.may_book_for`). Raises `BookingError` naming the
     rule, or `ConflictError` (``overlap``) when the time is taken."""
     now = timezone.now()
-    # First without the lock: a request that is refused anyway (most of a rush for one slot) does not queue
-    # for the write lock. Everything is checked again under the lock before anything is written.
+    # The rules and the free units first, without the lock: a request that is refused anyway (most of a rush
+    # for one slot) does not queue for the write lock. Under the lock only what it protects is read again:
+    # the equipment's row (status, units) and the held units (in `_hold`). The time, the lab's hours and the
+    # person's authorisation are not the lock's to guard; checking them twice only doubled the cost.
     check_rules(equipment, starts_at=starts_at, ends_at=ends_at, units=units, purpose=purpose, person=person, now=now)
     _free_units(equipment, starts_at, ends_at, units)
     try:
         with transaction.atomic():
             equipment = lock_equipment(equipment)
-            check_rules(
-                equipment, starts_at=starts_at, ends_at=ends_at, units=units, purpose=purpose, person=person, now=now
-            )
+            _check_equipment_row(equipment, units=units, purpose=purpose)
             booking = _new_booking(
                 equipment, actor=actor, starts_at=starts_at, ends_at=ends_at, units=units, purpose=purpose,
                 person=person, supervisor=supervisor, note=note, series=None,
@@ -212,8 +252,8 @@ def book(
 
 def _summary(booking: Booking) -> dict[str, Any]:
     return {
-        "equipment": booking.equipment_id, "units": booking.units, "from": booking.starts_at.isoformat(),
-        "to": booking.ends_at.isoformat(), "status": booking.status,
+        "equipment": booking.equipment_id, "lab": booking.lab_id, "units": booking.units,
+        "from": booking.starts_at.isoformat(), "to": booking.ends_at.isoformat(), "status": booking.status,
     }  # fmt: skip
 
 
@@ -250,6 +290,17 @@ def weekly_dates(starts_at: dt.datetime, ends_at: dt.datetime, until: dt.date) -
     return spans
 
 
+def _series_spans(
+    starts_at: dt.datetime, ends_at: dt.datetime, until: dt.date
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    spans = weekly_dates(starts_at, ends_at, until)
+    if len(spans) < 2:
+        raise BookingError(_("A weekly booking needs at least two weeks."), code="series_too_short", field="until")
+    if len(spans) > 60:
+        raise BookingError(_("A weekly booking covers at most 60 weeks."), code="series_too_long", field="until")
+    return spans
+
+
 def book_weekly(
     equipment: Equipment,
     *,
@@ -264,11 +315,7 @@ def book_weekly(
 ) -> list[Booking]:
     """Book the same span every week up to ``until`` (a term's lessons), whole or not at all: every date is
     checked first, and `SeriesError` lists each conflicting one with its reason before anything is saved."""
-    spans = weekly_dates(starts_at, ends_at, until)
-    if len(spans) < 2:
-        raise BookingError(_("A weekly booking needs at least two weeks."), code="series_too_short", field="until")
-    if len(spans) > 60:
-        raise BookingError(_("A weekly booking covers at most 60 weeks."), code="series_too_long", field="until")
+    spans = _series_spans(starts_at, ends_at, until)
     now = timezone.now()
     series = uuid.uuid4()
     try:
@@ -309,6 +356,118 @@ def book_weekly(
             log_action(
                 equipment, "labs.booking.series_created", actor=actor,
                 data={"series": str(series), "count": len(bookings), "units": units},
+            )  # fmt: skip
+    except IntegrityError:
+        raise ConflictError(_("This time was just taken; choose another."), code="overlap") from None
+    return bookings
+
+
+# --- The whole lab for a group lesson ----------------------------------------------------------------------
+
+
+def _may_book_lab(actor: Any) -> None:
+    from technopark.labs.access import may_book_labs
+
+    if not may_book_labs(actor):
+        raise BookingError(
+            _("A whole lab is booked for a group lesson by a teacher or the centre's staff."), code="lessons_only"
+        )
+
+
+def _lab_equipment(lab: Lab) -> list[Equipment]:
+    """The lab's equipment, locked; every unit of each is held by a whole-lab booking, whatever its status
+    (a machine back from repair during the lesson is the lesson's), so two lessons in one lab collide on
+    the same units as any other booking."""
+    equipment = lock_lab_equipment(lab)
+    if not equipment:
+        raise BookingError(_("This lab has no equipment to book yet."), code="lab_without_equipment")
+    return equipment
+
+
+def _lab_in_the_way(equipment: list[Equipment], starts_at: dt.datetime, ends_at: dt.datetime) -> str:
+    """What holds some unit of the lab in the span, named (equipment and time); empty when all is free."""
+    taken = selectors.holdings(equipment, starts_at, ends_at)
+    if not taken:
+        return ""
+    shown = [f"{name} {_local(start)[11:]}–{timezone.localtime(end):%H:%M}" for name, start, end in taken[:5]]
+    if len(taken) > 5:
+        shown.append(gettext("and %(count)s more") % {"count": len(taken) - 5})
+    return ", ".join(shown)
+
+
+def _new_lab_booking(
+    lab: Lab, equipment: list[Equipment], *, actor: Any, starts_at: dt.datetime, ends_at: dt.datetime, note: str,
+    series: uuid.UUID | None,
+) -> Booking:  # fmt: skip
+    booking = Booking.objects.create(
+        lab=lab, units=sum(item.units for item in equipment), starts_at=starts_at, ends_at=ends_at,
+        purpose=Booking.Purpose.LESSON, status=Booking.Status.CONFIRMED, note=note.strip()[:300], series=series,
+        booked_by=actor if getattr(actor, "pk", None) else None,
+    )  # fmt: skip
+    BookingUnit.objects.bulk_create(
+        BookingUnit(booking=booking, equipment=item, unit=unit, starts_at=starts_at, ends_at=ends_at)
+        for item in equipment
+        for unit in range(1, item.units + 1)
+    )
+    bump_content_revision(PUBLIC_LABS)
+    return booking
+
+
+def book_lab(lab: Lab, *, actor: Any, starts_at: dt.datetime, ends_at: dt.datetime, note: str = "") -> Booking:
+    """Book the whole ``lab`` for a group lesson: every unit of its equipment, all or nothing. Teachers and
+    the centre's staff (`labs.access.may_book_labs`). Raises `BookingError` naming the rule, or
+    `ConflictError` (``overlap``) naming what is in the way."""
+    _may_book_lab(actor)
+    now = timezone.now()
+    check_lab_rules(lab, starts_at=starts_at, ends_at=ends_at, now=now)
+    try:
+        with transaction.atomic():
+            equipment = _lab_equipment(lab)
+            in_the_way = _lab_in_the_way(equipment, starts_at, ends_at)
+            if in_the_way:
+                raise ConflictError(
+                    _("The lab is not free at that time: %(what)s.") % {"what": in_the_way}, code="overlap"
+                )
+            booking = _new_lab_booking(
+                lab, equipment, actor=actor, starts_at=starts_at, ends_at=ends_at, note=note, series=None
+            )
+            log_action(booking, "labs.booking.created", actor=actor, data=_summary(booking))
+    except IntegrityError:
+        raise ConflictError(_("This time was just taken; choose another."), code="overlap") from None
+    _notify_on_commit(booking, "created")
+    return booking
+
+
+def book_lab_weekly(
+    lab: Lab, *, actor: Any, starts_at: dt.datetime, ends_at: dt.datetime, until: dt.date, note: str = ""
+) -> list[Booking]:
+    """The whole ``lab`` every week up to ``until`` (a term's lessons), whole or not at all: `SeriesError`
+    lists each conflicting date with its reason (a rule, or what is in the way) before anything is saved."""
+    _may_book_lab(actor)
+    spans = _series_spans(starts_at, ends_at, until)
+    now = timezone.now()
+    series = uuid.uuid4()
+    try:
+        with transaction.atomic():
+            equipment = _lab_equipment(lab)
+            conflicts = []
+            for start, end in spans:
+                try:
+                    check_lab_rules(lab, starts_at=start, ends_at=end, now=now)
+                except DomainError as refusal:
+                    conflicts.append(SeriesConflict(start, str(refusal.message)))
+                    continue
+                if in_the_way := _lab_in_the_way(equipment, start, end):
+                    conflicts.append(SeriesConflict(start, str(_("in the way: %(what)s") % {"what": in_the_way})))
+            if conflicts:
+                raise SeriesError(conflicts)
+            bookings = [
+                _new_lab_booking(lab, equipment, actor=actor, starts_at=start, ends_at=end, note=note, series=series)
+                for start, end in spans
+            ]
+            log_action(
+                lab, "labs.booking.series_created", actor=actor,
+                data={"series": str(series), "count": len(bookings), "lab": lab.code},
             )  # fmt: skip
     except IntegrityError:
         raise ConflictError(_("This time was just taken; choose another."), code="overlap") from None
@@ -356,12 +515,15 @@ def decide_booking(booking: Booking, *, actor: Any, approve: bool) -> Booking:
 
 def maintenance_conflicts(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetime) -> list[Booking]:
     """The bookings a maintenance block would displace, for staff to see before they confirm it."""
+    # Through the held units: a lesson in the whole lab holds this machine too.
     return list(
         Booking.objects.filter(
-            equipment=equipment, status__in=Booking.HOLDING, starts_at__lt=ends_at, ends_at__gt=starts_at
+            pk__in=BookingUnit.objects.filter(
+                equipment=equipment, active=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+            ).values("booking_id")
         )
         .exclude(purpose=Booking.Purpose.MAINTENANCE)
-        .select_related("person", "booked_by")
+        .select_related("person", "booked_by", "lab")
     )
 
 
@@ -442,7 +604,7 @@ def _notify_on_commit(booking: Booking, what: str, *, note: str = "") -> None:
 def send_booking_email(booking_id: int, what: str, note: str = "") -> None:
     """Tell the holder (and, for a student's booking awaiting approval, the supervising teacher)."""
     booking = (
-        Booking.objects.select_related("equipment__lab", "person", "supervisor", "booked_by")
+        Booking.objects.select_related("equipment__lab", "lab", "person", "supervisor", "booked_by")
         .filter(pk=booking_id)
         .first()
     )
@@ -463,13 +625,13 @@ def send_booking_email(booking_id: int, what: str, note: str = "") -> None:
     if not to:
         return
     lines = [
-        gettext("Equipment: %(equipment)s") % {"equipment": str(booking.equipment)},
-        gettext("Lab: %(lab)s") % {"lab": booking.equipment.lab.name},
+        gettext("Equipment: %(equipment)s") % {"equipment": str(booking.equipment or booking.what)},
+        gettext("Lab: %(lab)s") % {"lab": booking.place.name},
         gettext("When: %(when)s") % {"when": when},
         gettext("Status: %(status)s") % {"status": booking.get_status_display()},
     ]
     if note:
         lines.append(gettext("Reason: %(note)s") % {"note": note})
     lines += ["", settings.SITE_URL.rstrip("/") + "/labs/my/"]
-    subject = subjects[what] % {"equipment": booking.equipment.name, "when": when}
+    subject = subjects[what] % {"equipment": booking.what, "when": when}
     EmailMessage(subject, "\n".join(lines), to=sorted(set(to))).send()

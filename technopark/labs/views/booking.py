@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import signed_in_user
-from technopark.accounts.models import Person
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
 from technopark.labs import selectors, services
@@ -25,40 +24,67 @@ from technopark.labs.access import (
     access_booking,
     approving_teachers,
     booking_candidates,
+    candidates_at_hand,
+    find_booking_candidates,
     may_book_for,
+    may_book_labs,
     may_book_lessons,
+    may_book_without_approval,
     may_decide,
     may_manage_labs,
+    may_search_candidates,
     may_see_names,
     own_authorisations,
     visible_bookings,
 )
 from technopark.labs.forms import (
     BookingForm,
+    LabBookingForm,
 )
 from technopark.labs.models import (
     Booking,
     Equipment,
+    Lab,
 )
-from technopark.labs.views.common import PAGE_SIZE, week_context
+from technopark.labs.views.common import PAGE_SIZE, lab_context, week_context
 
 # --- Booking ---------------------------------------------------------------------------------------------
 
 
 def booking_form(request: HttpRequest, equipment: Equipment, data: Any = None) -> BookingForm:
+    """The booking form: it lists the user's own record and children (and whom they chose); a teacher
+    finds a student by name (`people_search`) rather than scrolling a school's list on every page."""
     user = signed_in_user(request)
+    shown = candidates_at_hand(user)
+    chosen = (data or {}).get("person")
+    if chosen and str(chosen).isdigit() and all(str(item.pk) != chosen for item in shown):
+        shown += list(booking_candidates(user).filter(pk=chosen))
     form = BookingForm(
         data,
         equipment=equipment,
-        people=booking_candidates(user),
-        teachers=approving_teachers(user),
+        people=lambda: booking_candidates(user),
+        shown_people=shown,
+        searchable=may_search_candidates(user),
+        # Only a booking that waits for approval names the teacher who approves it.
+        teachers=None if may_book_without_approval(user) else approving_teachers(user),
         lessons=may_book_lessons(user),
         initial={"day": timezone.localdate() + dt.timedelta(days=1)},
     )
-    own = Person.objects.filter(user=user).first()
+    own = next((item for item in shown if item.user_id == user.pk), None)
     if own is not None:
         form.fields["person"].initial = own
     return form
+
+
+@login_required
+def people_search(request: HttpRequest) -> HttpResponse:
+    """The options of the booking form's "who uses it" for a name typed (htmx), with a count for screen
+    readers announced in the form's live region."""
+    user = signed_in_user(request)
+    query = request.GET.get("person_q", "")
+    found = find_booking_candidates(user, query)
+    context = {"found": found, "query": query, "own": candidates_at_hand(user) if not found else []}
+    return render(request, "labs/_people_options.html", context)
 
 
 @login_required
@@ -97,6 +123,32 @@ def book(request: HttpRequest, equipment_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def lab_book(request: HttpRequest, code: str) -> HttpResponse:
+    """A teacher or staff book the whole lab for a group lesson, once or weekly for a term."""
+    lab = get_object_or_404(Lab.objects.prefetch_related("hours", "staff"), code=code)
+    if not may_book_labs(request.user):
+        raise PermissionDenied
+    form = LabBookingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        starts_at, ends_at = form.span()
+        common = {"actor": request.user, "starts_at": starts_at, "ends_at": ends_at, "note": data["note"]}
+        try:
+            if data["weekly_until"]:
+                made = services.book_lab_weekly(lab, until=data["weekly_until"], **common)
+                messages.success(request, _("Booked every week: %(count)s dates.") % {"count": len(made)})
+            else:
+                services.book_lab(lab, **common)
+                messages.success(request, _("The whole lab is booked for the lesson."))
+        except DomainError as error:
+            show_service_error(form, error)
+        else:
+            return redirect("labs:my-bookings")
+    return render(request, "labs/lab_detail.html", lab_context(lab, form=form), status=400)
+
+
+@login_required
 def my_bookings(request: HttpRequest) -> HttpResponse:
     """One's bookings (and one's children's and students'), those awaiting one's approval, one's authorisations."""
     user = signed_in_user(request)
@@ -104,7 +156,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
         visible_bookings(user)
         .filter(Q(booked_by=user) | Q(person__user=user) | Q(person__guardianships__guardian__user=user))
         .exclude(purpose=Booking.Purpose.MAINTENANCE)
-        .select_related("equipment__lab", "person")
+        .select_related("equipment__lab", "lab", "person")
         .order_by("-starts_at", "-id")
         .distinct()
     )

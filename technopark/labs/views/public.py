@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -12,20 +11,21 @@ from django.utils import timezone
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.labs import selectors
 from technopark.labs.access import (
+    may_book_labs,
     may_manage_labs,
     may_see_names,
 )
 from technopark.labs.forms import (
+    LabBookingForm,
     SearchForm,
 )
 from technopark.labs.models import (
     PUBLIC_LABS,
-    ClosedDay,
     Equipment,
     Lab,
 )
 from technopark.labs.views.booking import booking_form
-from technopark.labs.views.common import week_context, week_monday
+from technopark.labs.views.common import lab_context, week_context, week_monday
 
 # --- Public ----------------------------------------------------------------------------------------------
 
@@ -38,26 +38,11 @@ def lab_list(request: HttpRequest) -> HttpResponse:
 
 @cache_anonymous_page(PUBLIC_LABS, minutes=5)
 def lab_detail(request: HttpRequest, code: str) -> HttpResponse:
-    """A lab: description, hours and days with other hours, staff, its equipment and what is free today."""
+    """A lab: description, hours and days with other hours, staff, its equipment and what is free today;
+    teachers and staff book the whole lab for a lesson here."""
     lab = get_object_or_404(Lab.objects.prefetch_related("hours", "staff"), code=code)
-    today = timezone.localdate()
-    now = timezone.now()
-    equipment = list(lab.equipment.order_by("kind", "name"))
-    spans = selectors.opening_spans(lab, today)
-    free_now = {}
-    for item in equipment:
-        later = [span for span in spans if span[1] > now]
-        if later:
-            start = max(later[0][0], now)
-            free_now[item.pk] = selectors.free_units(item, start, min(start + dt.timedelta(hours=1), later[-1][1]))
-    exceptions = ClosedDay.objects.filter(Q(lab=lab) | Q(lab__isnull=True), date__gte=today).order_by("date")[:10]
-    context = {
-        "lab": lab,
-        "equipment": [(item, free_now.get(item.pk)) for item in equipment],
-        "today_spans": spans,
-        "exceptions": exceptions,
-        "hours": sorted(lab.hours.all(), key=lambda row: (row.weekday, row.opens)),
-    }
+    form = LabBookingForm(initial={"day": timezone.localdate() + dt.timedelta(days=1)})
+    context = lab_context(lab, form=form if may_book_labs(request.user) else None)
     return render(request, "labs/lab_detail.html", context)
 
 

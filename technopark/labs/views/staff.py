@@ -51,7 +51,7 @@ def staff_overview(request: HttpRequest) -> HttpResponse:
     upcoming = (
         Booking.objects.filter(status__in=Booking.HOLDING, ends_at__gte=timezone.now())
         .exclude(purpose=Booking.Purpose.MAINTENANCE)
-        .select_related("equipment__lab", "person", "booked_by")
+        .select_related("equipment__lab", "lab", "person", "booked_by")
         .order_by("starts_at")[:50]
     )
     context = {

@@ -1,0 +1,120 @@
+"""Query counts of the labs' hot paths, at two data sizes, with the in-process caches on as in production
+(PAGE_CACHE): a refused booking, a booking made, a signed-in week calendar and a teacher's equipment page
+with the booking form. Each count stays the same whatever the number of bookings, days with other hours or
+a school's students."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from technopark.accounts import services as account_services
+from technopark.core import pagecache
+from technopark.core.errors import ConflictError
+from technopark.labs import selectors, services
+from technopark.labs.models import ClosedDay, Equipment, Lab
+from technopark.labs.tests.conftest import at
+from technopark.network import services as network_services
+from technopark.network.models import District
+
+
+@pytest.fixture
+def cached(settings: Any) -> Any:
+    settings.PAGE_CACHE = True
+    pagecache.clear()
+    yield
+    pagecache.clear()
+
+
+def _busy(lab: Lab, lab_manager: Any, count: int) -> Equipment:
+    """``count`` machines of ``lab``, each booked on the day after tomorrow, and as many days with other
+    hours (a year of holidays) ahead."""
+    machines = [
+        Equipment.objects.create(lab=lab, kind="printer_3d", name=f"Принтер {i}", inventory_number=f"QC-{count}-{i}")
+        for i in range(count)
+    ]
+    for machine in machines:
+        services.book(machine, actor=lab_manager, starts_at=at(2, 10), ends_at=at(2, 12), purpose="lesson")
+    ClosedDay.objects.bulk_create(
+        ClosedDay(lab=lab, date=at(30 + i, 0).date(), reason_ru="Санитарный день") for i in range(count)
+    )
+    return machines[0]
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_a_refused_booking_costs_the_same_few_queries_however_busy_the_lab(
+    fablab: Lab, lab_manager: Any, cached: Any, size: int, django_assert_num_queries: Any
+) -> None:
+    machine = _busy(fablab, lab_manager, size)
+    selectors.schedule()  # kept, as in a process that has answered before
+    with django_assert_num_queries(1), pytest.raises(ConflictError):  # the held units; no hours, no lock
+        services.book(machine, actor=lab_manager, starts_at=at(2, 11), ends_at=at(2, 13), purpose="lesson")
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_a_booking_checks_the_rules_once_and_reads_no_hours(
+    fablab: Lab, lab_manager: Any, cached: Any, size: int, django_assert_num_queries: Any
+) -> None:
+    machine = _busy(fablab, lab_manager, size)
+    selectors.schedule()
+    # Held units, then in the transaction: the lock, held units again, the booking, its unit, the
+    # revision, the audit record (and SQLite's savepoint-free atomic block adds nothing).
+    with django_assert_num_queries(9):  # and the test's savepoint around the transaction, opened and released
+        services.book(machine, actor=lab_manager, starts_at=at(2, 14), ends_at=at(2, 16), purpose="lesson")
+
+
+def _teacher_with_students(make_user: Any, count: int) -> Any:
+    school = network_services.create_institution(
+        actor=None, full_name=f"ГУО «Школа № {count}»", short_name=f"Школа № {count}", kind="school",
+        district=District.objects.get(code="frunzensky"), cluster_role="base",
+    )  # fmt: skip
+    login = make_user(f"teacher.{count}@example.test", "teacher", last_name="Учитель", first_name="Анна")
+    network_services.set_affiliation(account_services.ensure_own_person(login), school, kind="teacher", actor=None)
+    born = timezone.localdate() - dt.timedelta(days=14 * 366)
+    for i in range(count):
+        network_services.add_student(
+            school, actor=None, last_name=f"Ученик{i:03d}", first_name="Иван", birth_date=born, grade=8
+        )
+    return login
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_a_teachers_week_and_equipment_page_do_not_grow_with_bookings_or_students(
+    fablab: Lab, lab_manager: Any, make_user: Any, cached: Any, size: int, django_assert_num_queries: Any,
+    monkeypatch: Any,
+) -> None:  # fmt: skip
+    machine = _busy(fablab, lab_manager, size)
+    client = Client()
+    client.force_login(_teacher_with_students(make_user, size))
+    week = f"?week={at(2, 0).date():%Y-%m-%d}"
+    monkeypatch.setattr(pagecache, "REVISION_TTL_SECONDS", 3600)  # no re-read of the revision mid-test
+    pagecache.clear()
+    client.get(f"/labs/fablab/week/{week}")  # composes and keeps the week
+    # The lab, the session, the user, their roles; the week is kept (no bookings read, no hours).
+    with django_assert_num_queries(4):
+        page = client.get(f"/labs/fablab/week/{week}")
+    assert page.content.decode().count("10:00–12:00") == size
+    client.get(f"/labs/equipment/{machine.pk}/{week}")
+    # The machine, the session, the user, their roles; own record and children (ids, then rows). The week
+    # is kept; a teacher books outright (no approving teachers to list); the status history is staff's.
+    with django_assert_num_queries(6):
+        page = client.get(f"/labs/equipment/{machine.pk}/{week}")
+    assert "Ученик000" not in page.content.decode()  # the school's list is searched, not printed
+
+
+def test_a_teacher_finds_a_student_by_surname_and_books_for_them(
+    laser: Equipment, lab_manager: Any, make_user: Any
+) -> None:
+    teacher = _teacher_with_students(make_user, 3)
+    client = Client()
+    client.force_login(teacher)
+    found = client.get("/labs/people/", {"person_q": "ученик001"}).content.decode()
+    assert "Ученик001 Иван" in found and "Ученик002" not in found and "selected" in found
+    assert "Ученик" not in client.get("/labs/people/", {"person_q": "у"}).content.decode()
+    stranger = Client()
+    stranger.force_login(make_user("other.parent@example.test", "guardian"))
+    assert "Ученик" not in stranger.get("/labs/people/", {"person_q": "ученик"}).content.decode()
