@@ -142,6 +142,19 @@ def free_units(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetim
     return equipment.units - len(held_units(equipment, starts_at, ends_at))
 
 
+def free_units_of(equipment: list[Equipment], starts_at: dt.datetime, ends_at: dt.datetime) -> dict[int, int]:
+    """`free_units` of each of ``equipment`` for the span, in one query (a lab's page lists fifty machines)."""
+    held: dict[int, set[int]] = defaultdict(set)
+    for equipment_id, unit in BookingUnit.objects.filter(
+        equipment__in=equipment, active=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).values_list("equipment_id", "unit"):
+        held[equipment_id].add(unit)
+    return {
+        item.pk: item.units - len(held[item.pk]) if item.status == Equipment.Status.IN_SERVICE else 0
+        for item in equipment
+    }
+
+
 def valid_authorisations(person: Any, *, day: dt.date | None = None) -> QuerySet[Authorisation]:
     day = day or timezone.localdate()
     return Authorisation.objects.filter(person=person, revoked_at__isnull=True, expires_on__gte=day)

@@ -254,3 +254,31 @@ def test_the_availability_of_a_machine_shows_the_lesson_in_the_whole_lab(
     )
     assert answer["free_units"] == 0 and [held["units"] for held in answer["held"]] == [12]
     assert timezone.localtime(dt.datetime.fromisoformat(answer["held"][0]["starts_at"])).hour == 10
+
+
+def test_the_teacher_is_told_by_email_and_staff_pages_show_the_lesson_in_the_whole_lab(
+    laser: Equipment, fablab: Lab, teacher: Any, lab_manager: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson = services.book_lab(fablab, actor=teacher, starts_at=at(2, 10), ends_at=at(2, 12))
+    [message] = [m for m in mail.outbox if teacher.email in m.to]
+    assert fablab.name in message.subject and fablab.name in message.body
+    staff = _client(lab_manager)
+    assert fablab.name in staff.get("/staff/labs/").content.decode()
+    assert staff.get(f"/staff/labs/bookings/{lesson.pk}/use/").status_code == 200
+    preview = staff.post(
+        f"/staff/labs/equipment/{laser.pk}/",
+        {"form": "maintenance", "day": f"{at(2, 0).date():%Y-%m-%d}", "start": "11:00", "end": "13:00",
+         "note": "Линза"},
+    )  # fmt: skip
+    assert preview.status_code == 200 and teacher.email in preview.content.decode()
+    staff.post(
+        f"/staff/labs/equipment/{laser.pk}/",
+        {"form": "maintenance", "day": f"{at(2, 0).date():%Y-%m-%d}", "start": "11:00", "end": "13:00",
+         "note": "Линза", "confirm": "1"},
+    )  # fmt: skip
+    lesson.refresh_from_db()
+    assert lesson.status == "cancelled" and not lesson.held_units.filter(active=True).exists()

@@ -118,3 +118,23 @@ def test_a_teacher_finds_a_student_by_surname_and_books_for_them(
     stranger = Client()
     stranger.force_login(make_user("other.parent@example.test", "guardian"))
     assert "Ученик" not in stranger.get("/labs/people/", {"person_q": "ученик"}).content.decode()
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_a_teachers_lab_page_reads_what_is_free_in_one_query_however_many_machines(
+    fablab: Lab, lab_manager: Any, make_user: Any, cached: Any, size: int, django_assert_num_queries: Any
+) -> None:
+    _busy(fablab, lab_manager, size)
+    fablab.hours.update(opens=dt.time(0), closes=dt.time(23, 59, 59))  # open now, whatever the hour of the test
+    selectors.forget_schedule()  # changed behind the services' back, so without a new revision
+    client = Client()
+    client.force_login(make_user("lab.page@example.test", "teacher"))
+    client.get("/labs/fablab/")
+    # The lab with its hours and staff (3), the session, the user, their roles, the equipment, what of it is
+    # held in the next hour, the days with other hours ahead.
+    with django_assert_num_queries(9):
+        page = client.get("/labs/fablab/")
+    assert (
+        page.content.decode().count("/labs/equipment/") == size
+        and 'action="/labs/fablab/book/"' in page.content.decode()
+    )

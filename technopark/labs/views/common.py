@@ -41,12 +41,11 @@ def lab_context(lab: Lab, *, form: LabBookingForm | None) -> dict[str, Any]:
     now = timezone.now()
     equipment = list(lab.equipment.order_by("kind", "name"))
     spans = selectors.opening_spans(lab, today)
-    free_now = {}
-    for item in equipment:
-        later = [span for span in spans if span[1] > now]
-        if later:
-            start = max(later[0][0], now)
-            free_now[item.pk] = selectors.free_units(item, start, min(start + dt.timedelta(hours=1), later[-1][1]))
+    free_now: dict[int, int] = {}
+    later = [span for span in spans if span[1] > now]
+    if later:
+        start = max(later[0][0], now)
+        free_now = selectors.free_units_of(equipment, start, min(start + dt.timedelta(hours=1), later[-1][1]))
     exceptions = ClosedDay.objects.filter(Q(lab=lab) | Q(lab__isnull=True), date__gte=today).order_by("date")[:10]
     return {
         "lab": lab,
