@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from technopark.accounts.access import may_act_as
 from technopark.accounts.models import Person
 from technopark.accounts.roles import Role
-from technopark.core.access import get_visible_or_404
+from technopark.core.access import deny, get_visible_or_404
 from technopark.labs.access import approving_teachers, booking_candidates
 from technopark.projects.models import ContestEntry, JournalStep, Project, ProjectFile, StepImage
 
@@ -127,7 +127,7 @@ def access_step_image(user: Any, image_id: int) -> StepImage:
         pk=image_id,
     )
     if not may_edit_project(user, image.step.project) and image.pk in hidden_image_ids([image.pk]):
-        raise PermissionDenied
+        deny(user, target=image, reason="no publication consent")
     return image
 
 

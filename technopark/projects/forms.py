@@ -38,7 +38,8 @@ class EquipmentField(forms.ModelMultipleChoiceField):
 class BookingField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         when = formats.date_format(obj.starts_at, "d.m.Y H:i")
-        return f"{when}, {obj.equipment.name} ({obj.person.full_name if obj.person else ''})"
+        what = obj.equipment.name if obj.equipment else obj.lab.name
+        return f"{when}, {what} ({obj.person.full_name if obj.person else ''})"
 
 
 _SEVERAL = _("Hold Ctrl (⌘ on a Mac) to choose several.")

@@ -62,7 +62,7 @@ def _set_people(
             )
         project.bookings.set(bookings)
         # The machines of the bookings were used too.
-        project.equipment.add(*{booking.equipment_id for booking in bookings})
+        project.equipment.add(*{booking.equipment_id for booking in bookings if booking.equipment_id})
         changed.append("bookings")
     return changed
 

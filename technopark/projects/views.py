@@ -78,7 +78,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
         "hidden_images": hidden if editor else set(),
         "files": list(project.files.all()),
         "equipment": list(project.equipment.select_related("lab")),
-        "bookings": list(project.bookings.select_related("equipment")) if editor else [],
+        "bookings": list(project.bookings.select_related("equipment", "lab")) if editor else [],
         "entries": selectors.contest_entries(project),
         "own_entries": list(project.contest_entries.all()) if editor else [],
         "unpublish_form": UnpublishForm(),
@@ -127,7 +127,7 @@ def _team_bookings(project: Project | None) -> Any:
         .values_list("pk", flat=True)[:200]
     )
     ids += list(project.bookings.values_list("pk", flat=True))
-    return Booking.objects.filter(pk__in=ids).select_related("equipment", "person").order_by("-starts_at")
+    return Booking.objects.filter(pk__in=ids).select_related("equipment", "lab", "person").order_by("-starts_at")
 
 
 def _project_form(request: HttpRequest, project: Project | None, data: Any = None) -> ProjectForm:
