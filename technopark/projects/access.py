@@ -81,38 +81,31 @@ def access_project(user: Any, project_id: int, *, for_write: bool = False) -> Pr
     return project
 
 
+def _part_of_project(queryset: QuerySet[Any], user: Any, pk: int, *, for_write: bool) -> Any:
+    """A step, file or contest entry of a project the user sees (404 otherwise, audited); ``for_write`` also
+    needs `may_edit_project` (403)."""
+    part = get_visible_or_404(
+        queryset.filter(project__in=visible_projects(user)).select_related("project"), user=user, pk=pk
+    )
+    if for_write and not may_edit_project(user, part.project):
+        raise PermissionDenied
+    return part
+
+
 def access_step(user: Any, step_id: int) -> JournalStep:
     """A journal step of a project the user may edit."""
-    step = get_visible_or_404(
-        JournalStep.objects.filter(project__in=visible_projects(user)).select_related("project"),
-        user=user,
-        pk=step_id,
-    )
-    if not may_edit_project(user, step.project):
-        raise PermissionDenied
+    step: JournalStep = _part_of_project(JournalStep.objects.all(), user, step_id, for_write=True)
     return step
 
 
 def access_project_file(user: Any, file_id: int, *, for_write: bool = False) -> ProjectFile:
-    project_file = get_visible_or_404(
-        ProjectFile.objects.filter(project__in=visible_projects(user)).select_related("project"),
-        user=user,
-        pk=file_id,
-    )
-    if for_write and not may_edit_project(user, project_file.project):
-        raise PermissionDenied
+    project_file: ProjectFile = _part_of_project(ProjectFile.objects.all(), user, file_id, for_write=for_write)
     return project_file
 
 
 def access_contest_entry(user: Any, entry_id: int) -> ContestEntry:
     """A contest entry of a project the user may edit."""
-    entry = get_visible_or_404(
-        ContestEntry.objects.filter(project__in=visible_projects(user)).select_related("project"),
-        user=user,
-        pk=entry_id,
-    )
-    if not may_edit_project(user, entry.project):
-        raise PermissionDenied
+    entry: ContestEntry = _part_of_project(ContestEntry.objects.all(), user, entry_id, for_write=True)
     return entry
 
 

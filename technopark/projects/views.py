@@ -3,6 +3,7 @@ the owners' pages (create, edit, journal, files, contest entries, publish)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -152,37 +153,55 @@ def _project_form(request: HttpRequest, project: Project | None, data: Any = Non
     )
 
 
-@login_required
-def project_create(request: HttpRequest) -> HttpResponse:
-    form = _project_form(request, None, request.POST or None)
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], Project],
+    *,
+    done: str,
+    template: str,
+    project: Project | None,
+) -> HttpResponse:
+    """The pages that add to a passport share one flow: a valid form goes to the service; a refusal is shown on
+    the form, which keeps what was typed; success returns to the passport with ``done`` as the message."""
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        people = {name: data.pop(name) for name in ("team", "supervisors", "equipment")}
         try:
-            project = services.create_project(actor=request.user, **people, **data)
+            saved = save(dict(form.cleaned_data))
         except DomainError as error:
             show_service_error(form, error)
         else:
-            messages.success(request, _("The project is saved as a draft. Add journal steps, photos and files."))
-            return redirect("projects:detail", project_id=project.pk)
-    return render(request, "projects/edit.html", {"form": form, "project": None})
+            messages.success(request, done)
+            return redirect("projects:detail", project_id=saved.pk)
+    return render(request, template, {"form": form, "project": project})
+
+
+def _people(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {name: data.pop(name) for name in names if name in data}
+
+
+@login_required
+def project_create(request: HttpRequest) -> HttpResponse:
+    def save(data: dict[str, Any]) -> Project:
+        people = _people(data, ("team", "supervisors", "equipment"))
+        return services.create_project(actor=request.user, **people, **data)
+
+    form = _project_form(request, None, request.POST or None)
+    done = _("The project is saved as a draft. Add journal steps, photos and files.")
+    return _form_page(request, form, save, done=done, template="projects/edit.html", project=None)
 
 
 @login_required
 def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access_project(request.user, project_id, for_write=True)
+
+    def save(data: dict[str, Any]) -> Project:
+        people = _people(data, ("team", "supervisors", "equipment", "bookings"))
+        return services.update_project(project, actor=request.user, **people, **data)
+
     form = _project_form(request, project, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        people = {name: data.pop(name) for name in ("team", "supervisors", "equipment", "bookings")}
-        try:
-            services.update_project(project, actor=request.user, **people, **data)
-        except DomainError as error:
-            show_service_error(form, error)
-        else:
-            messages.success(request, _("The project is saved."))
-            return redirect("projects:detail", project_id=project.pk)
-    return render(request, "projects/edit.html", {"form": form, "project": project})
+    return _form_page(
+        request, form, save, done=_("The project is saved."), template="projects/edit.html", project=project
+    )
 
 
 @login_required
@@ -191,16 +210,13 @@ def step_add(request: HttpRequest, project_id: int) -> HttpResponse:
     form = StepForm(
         request.POST or None, request.FILES or None, team=project.team.all(), initial={"day": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_step(project, actor=request.user, text=data["text"], day=data["day"], images=form.images())
-        except DomainError as error:
-            show_service_error(form, error)
-        else:
-            messages.success(request, _("The step is added to the journal."))
-            return redirect("projects:detail", project_id=project.pk)
-    return render(request, "projects/step_form.html", {"form": form, "project": project})
+
+    def save(data: dict[str, Any]) -> Project:
+        services.add_step(project, actor=request.user, text=data["text"], day=data["day"], images=form.images())
+        return project
+
+    done = _("The step is added to the journal.")
+    return _form_page(request, form, save, done=done, template="projects/step_form.html", project=project)
 
 
 @login_required
@@ -215,18 +231,15 @@ def step_delete(request: HttpRequest, step_id: int) -> HttpResponse:
 @login_required
 def file_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access_project(request.user, project_id, for_write=True)
+
+    def save(data: dict[str, Any]) -> Project:
+        services.add_file(project, data["file"], actor=request.user, description=data["description"])
+        return project
+
     form = FileForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_file(
-                project, form.cleaned_data["file"], actor=request.user, description=form.cleaned_data["description"]
-            )
-        except DomainError as error:
-            show_service_error(form, error)
-        else:
-            messages.success(request, _("The file is added."))
-            return redirect("projects:detail", project_id=project.pk)
-    return render(request, "projects/file_form.html", {"form": form, "project": project})
+    return _form_page(
+        request, form, save, done=_("The file is added."), template="projects/file_form.html", project=project
+    )
 
 
 @login_required
@@ -241,16 +254,15 @@ def file_delete(request: HttpRequest, file_id: int) -> HttpResponse:
 @login_required
 def entry_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access_project(request.user, project_id, for_write=True)
+
+    def save(data: dict[str, Any]) -> Project:
+        services.add_contest_entry(project, actor=request.user, **data)
+        return project
+
     form = EntryForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_contest_entry(project, actor=request.user, **form.cleaned_data)
-        except DomainError as error:
-            show_service_error(form, error)
-        else:
-            messages.success(request, _("The contest is added."))
-            return redirect("projects:detail", project_id=project.pk)
-    return render(request, "projects/entry_form.html", {"form": form, "project": project})
+    return _form_page(
+        request, form, save, done=_("The contest is added."), template="projects/entry_form.html", project=project
+    )
 
 
 @login_required

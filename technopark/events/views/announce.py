@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -145,60 +148,67 @@ def event_sessions(request: HttpRequest, event_id: int) -> HttpResponse:
     )  # fmt: skip
 
 
-@staff_required(*EVENT_MANAGERS)
-def event_nominations(request: HttpRequest, event_id: int) -> HttpResponse:
-    event = access_event(request.user, event_id, for_write=True)
-    form = NominationForm(request.POST or None)
+def _child_form_page(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    back: str,
+    event: Event,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Nominations and questions, the rows of an event, share one flow: a valid form goes to the service, a
+    refusal stays on the form with what was typed (400), success returns to the event's list ``back``."""
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_nomination(event, actor=request.user, **form.service_fields())
+            save(form.service_fields())
         except (DomainError, ValidationError) as error:
             show_service_error(form, error)
         else:
-            messages.success(request, _("The nomination is added."))
-            return redirect("events:event-nominations", event_id=event.pk)
-    return render(
-        request,
-        "events/staff/event_nominations.html",
-        {"event": event, "form": form, "nominations": event.nominations.all()},
-        status=400 if form.errors else 200,
-    )
+            messages.success(request, done)
+            return redirect(back, event_id=event.pk)
+    return render(request, template, {"event": event, "form": form, **context}, status=400 if form.errors else 200)
 
 
-def _nomination(request: HttpRequest, nomination_id: int) -> Nomination:
-    nomination = Nomination.objects.select_related("event").filter(pk=nomination_id).first()
-    if nomination is None:
+def _event_row(model: Any, request: HttpRequest, pk: int) -> Any:
+    """A nomination or question of an event the user may change (404 when missing or not theirs)."""
+    row = model.objects.select_related("event").filter(pk=pk).first()
+    if row is None:
         raise Http404
-    access_event(request.user, nomination.event_id, for_write=True)
-    return nomination
+    access_event(request.user, row.event_id, for_write=True)
+    return row
+
+
+@staff_required(*EVENT_MANAGERS)
+def event_nominations(request: HttpRequest, event_id: int) -> HttpResponse:
+    event = access_event(request.user, event_id, for_write=True)
+    return _child_form_page(
+        request, NominationForm(request.POST or None),
+        lambda fields: services.save_nomination(event, actor=request.user, **fields),
+        done=_("The nomination is added."), back="events:event-nominations", event=event,
+        template="events/staff/event_nominations.html", context={"nominations": event.nominations.all()},
+    )  # fmt: skip
 
 
 @staff_required(*EVENT_MANAGERS)
 def nomination_edit(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    nomination = _nomination(request, nomination_id)
-    form = NominationForm(request.POST or None, instance=nomination)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_nomination(
-                nomination.event, actor=request.user, nomination=nomination, **form.service_fields()
-            )
-        except (DomainError, ValidationError) as error:
-            show_service_error(form, error)
-        else:
-            messages.success(request, _("The nomination is saved."))
-            return redirect("events:event-nominations", event_id=nomination.event_id)
-    return render(
-        request,
-        "events/staff/nomination_form.html",
-        {"event": nomination.event, "nomination": nomination, "form": form},
-        status=400 if form.errors else 200,
-    )
+    nomination: Nomination = _event_row(Nomination, request, nomination_id)
+    return _child_form_page(
+        request, NominationForm(request.POST or None, instance=nomination),
+        lambda fields: services.save_nomination(
+            nomination.event, actor=request.user, nomination=nomination, **fields
+        ),
+        done=_("The nomination is saved."), back="events:event-nominations", event=nomination.event,
+        template="events/staff/nomination_form.html", context={"nomination": nomination},
+    )  # fmt: skip
 
 
 @staff_required(*EVENT_MANAGERS)
 @require_POST
 def nomination_delete(request: HttpRequest, nomination_id: int) -> HttpResponse:
-    nomination = _nomination(request, nomination_id)
+    nomination: Nomination = _event_row(Nomination, request, nomination_id)
     services.delete_nomination(nomination, actor=request.user)
     messages.success(request, _("The nomination is deleted."))
     return redirect("events:event-nominations", event_id=nomination.event_id)
@@ -208,56 +218,30 @@ def nomination_delete(request: HttpRequest, nomination_id: int) -> HttpResponse:
 def event_questions(request: HttpRequest, event_id: int) -> HttpResponse:
     """The questions of the registration form: the list, and a form to add one."""
     event = access_event(request.user, event_id, for_write=True)
-    form = QuestionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_question(event, actor=request.user, **form.service_fields())
-        except (DomainError, ValidationError) as error:
-            show_service_error(form, error)
-        else:
-            messages.success(request, _("The question is added."))
-            return redirect("events:event-questions", event_id=event.pk)
-    questions = event.questions.annotate(answer_count=Count("answers"))
-    return render(
-        request,
-        "events/staff/event_questions.html",
-        {"event": event, "form": form, "questions": questions},
-        status=400 if form.errors else 200,
-    )
-
-
-def _question(request: HttpRequest, question_id: int) -> Question:
-    question = Question.objects.select_related("event").filter(pk=question_id).first()
-    if question is None:
-        raise Http404
-    access_event(request.user, question.event_id, for_write=True)
-    return question
+    return _child_form_page(
+        request, QuestionForm(request.POST or None),
+        lambda fields: services.save_question(event, actor=request.user, **fields),
+        done=_("The question is added."), back="events:event-questions", event=event,
+        template="events/staff/event_questions.html",
+        context={"questions": event.questions.annotate(answer_count=Count("answers"))},
+    )  # fmt: skip
 
 
 @staff_required(*EVENT_MANAGERS)
 def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = _question(request, question_id)
-    form = QuestionForm(request.POST or None, instance=question)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_question(question.event, actor=request.user, question=question, **form.service_fields())
-        except (DomainError, ValidationError) as error:
-            show_service_error(form, error)
-        else:
-            messages.success(request, _("The question is saved."))
-            return redirect("events:event-questions", event_id=question.event_id)
-    return render(
-        request,
-        "events/staff/question_form.html",
-        {"event": question.event, "question": question, "form": form},
-        status=400 if form.errors else 200,
-    )
+    question: Question = _event_row(Question, request, question_id)
+    return _child_form_page(
+        request, QuestionForm(request.POST or None, instance=question),
+        lambda fields: services.save_question(question.event, actor=request.user, question=question, **fields),
+        done=_("The question is saved."), back="events:event-questions", event=question.event,
+        template="events/staff/question_form.html", context={"question": question},
+    )  # fmt: skip
 
 
 @staff_required(*EVENT_MANAGERS)
 @require_POST
 def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
-    question = _question(request, question_id)
+    question: Question = _event_row(Question, request, question_id)
     services.delete_question(question, actor=request.user)
     messages.success(request, _("The question is deleted."))
     return redirect("events:event-questions", event_id=question.event_id)
