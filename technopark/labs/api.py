@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -26,7 +25,7 @@ from technopark.labs.access import (
     may_manage_labs,
     own_authorisations,
 )
-from technopark.labs.models import Authorisation, Booking, BookingUnit, Equipment, Lab
+from technopark.labs.models import Authorisation, Booking, Equipment, Lab
 from technopark.network.access import access_person
 
 router = Router(tags=["labs"])
@@ -168,28 +167,12 @@ def equipment_availability(
     """What is free from ``starts_at`` to ``ends_at`` (at most 31 days; by default the next 7 days): free
     units for the whole range, the booked spans and the lab's opening hours."""
     equipment = get_object_or_404(Equipment.objects.select_related("lab"), pk=equipment_id)
+    given = starts_at is not None
     starts_at = starts_at or timezone.now()
     ends_at = ends_at or starts_at + dt.timedelta(days=7)
     if ends_at <= starts_at or ends_at - starts_at > dt.timedelta(days=31):
         raise services.BookingError(_("Give a range of up to 31 days, the end after the start."), code="range_invalid")
-    # Through the held units, one span per booking: a lesson in the whole lab holds this equipment too.
-    held = (
-        BookingUnit.objects.filter(equipment=equipment, active=True, starts_at__lt=ends_at, ends_at__gt=starts_at)
-        .values("booking_id", "starts_at", "ends_at")
-        .annotate(units=Count("id"))
-        .order_by("starts_at", "booking_id")
-    )
-    spans = selectors.spans_by_day(
-        equipment.lab, timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date()
-    )
-    open_spans = [(a, b) for day in sorted(spans) for a, b in spans[day] if b > starts_at and a < ends_at]
-    return {
-        "equipment_id": equipment.pk,
-        "units": equipment.units,
-        "free_units": selectors.free_units(equipment, starts_at, ends_at),
-        "open": open_spans,
-        "held": list(held),
-    }
+    return selectors.availability(equipment, starts_at, ends_at, keep=given)
 
 
 def _person(user: Any, person_id: int | None) -> Person | None:

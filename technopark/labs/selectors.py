@@ -155,6 +155,50 @@ def free_units_of(equipment: list[Equipment], starts_at: dt.datetime, ends_at: d
     }
 
 
+# The API's answers about one machine's availability for a given range, kept per process under the `labs`
+# revision like the weeks: partners poll the same ranges, and every booking or change raises the revision.
+MAX_AVAILABILITY = 512
+_availability: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_availability_lock = threading.Lock()
+
+
+def availability(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetime, *, keep: bool) -> dict[str, Any]:
+    """Free units of ``equipment`` for the whole range, its held spans (one per booking, a whole-lab lesson
+    included: it holds this equipment's units too) and the lab's opening hours in the range. ``keep``: the
+    range was given by the caller, so the answer can be kept for the next caller (a range that starts "now"
+    never repeats)."""
+    keep = keep and settings.PAGE_CACHE
+    key = (equipment.pk, equipment.status, equipment.units, starts_at, ends_at, current_revision(PUBLIC_LABS))
+    if keep:
+        with _availability_lock:
+            kept = _availability.get(key)
+        if kept is not None:
+            return kept
+    rows = BookingUnit.objects.filter(
+        equipment=equipment, active=True, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).values_list("booking_id", "unit", "starts_at", "ends_at")
+    spans: dict[int, dict[str, Any]] = {}
+    units: set[int] = set()
+    for booking_id, unit, starts, ends in rows:
+        units.add(unit)
+        span = spans.setdefault(booking_id, {"starts_at": starts, "ends_at": ends, "units": 0})
+        span["units"] += 1
+    days = spans_by_day(equipment.lab, timezone.localtime(starts_at).date(), timezone.localtime(ends_at).date())
+    answer = {
+        "equipment_id": equipment.pk,
+        "units": equipment.units,
+        "free_units": equipment.units - len(units) if equipment.status == Equipment.Status.IN_SERVICE else 0,
+        "open": [(a, b) for day in sorted(days) for a, b in days[day] if b > starts_at and a < ends_at],
+        "held": sorted(spans.values(), key=lambda span: span["starts_at"]),
+    }
+    if keep:
+        with _availability_lock:
+            _availability[key] = answer
+            while len(_availability) > MAX_AVAILABILITY:
+                _availability.popitem(last=False)
+    return answer
+
+
 def valid_authorisations(person: Any, *, day: dt.date | None = None) -> QuerySet[Authorisation]:
     day = day or timezone.localdate()
     return Authorisation.objects.filter(person=person, revoked_at__isnull=True, expires_on__gte=day)
@@ -242,8 +286,11 @@ _weeks_lock = threading.Lock()
 
 
 def forget_weeks() -> None:
+    """Drop the kept weeks and availability answers (tests, whose rolled-back revisions repeat)."""
     with _weeks_lock:
         _weeks.clear()
+    with _availability_lock:
+        _availability.clear()
 
 
 def week(

@@ -138,3 +138,21 @@ def test_a_teachers_lab_page_reads_what_is_free_in_one_query_however_many_machin
         page.content.decode().count("/labs/equipment/") == size
         and 'action="/labs/fablab/book/"' in page.content.decode()
     )
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_apis_availability_of_a_range_is_kept_until_the_next_booking(
+    fablab: Lab, lab_manager: Any, cached: Any, size: int, django_assert_num_queries: Any
+) -> None:
+    machine = _busy(fablab, lab_manager, size)
+    day = at(2, 0).date()
+    url = f"/api/v1/equipment/{machine.pk}/availability?starts_at={day.isoformat()}T00:00:00%2B03:00"
+    client = Client()
+    first = client.get(url).json()
+    assert first["free_units"] == 0 and len(first["held"]) == 1
+    with django_assert_num_queries(1):  # the equipment; the answer is kept for the same range
+        assert client.get(url).json() == first
+    services.cancel_booking(machine.bookings.get(), actor=lab_manager, any_time=True)
+    pagecache.clear()  # the revision is re-read at most once a second; the test does not wait
+    again = client.get(url).json()
+    assert again["free_units"] == 1 and again["held"] == []
