@@ -88,9 +88,7 @@ def test_publishing_needs_a_team(teacher: Any) -> None:
     assert refused.value.code == "team_empty"
 
 
-def test_the_gallery_filters_by_direction_lab_stage_year_and_searches_words(
-    student: Any, teacher: Any, django_assert_max_num_queries: Any
-) -> None:
+def test_the_gallery_filters_by_direction_lab_stage_year_and_searches_words(student: Any, teacher: Any) -> None:
     fablab = Lab.objects.get(code="fablab")
     _published(student, teacher, title="Умная теплица", lab=fablab, stage="prototype", started_on=dt.date(2025, 9, 1))
     _published(student, teacher, title="Чат-бот расписания", direction="it", summary="Бот для школьного расписания")
@@ -445,3 +443,25 @@ def test_permission_denied_is_raised_for_non_editors_in_access(student: Any, tea
     assert access_project(outsider, project.pk) == project
     with pytest.raises(PermissionDenied):
         access_project(outsider, project.pk, for_write=True)
+
+
+def test_a_passport_page_makes_the_same_number_of_queries_for_a_longer_journal(student: Any, teacher: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project = _published(student, teacher)
+
+    def count_with(steps: int) -> int:
+        for number in range(steps):
+            services.add_step(project, actor=teacher.user, text=f"Шаг {number}", images=[(png(), "Фото", [student])])
+            services.add_file(project, binary_stl(name=f"part{number}.stl"), actor=teacher.user)
+            services.add_contest_entry(
+                project, actor=teacher.user, contest=f"Конкурс {number}", day=dt.date(2026, 1, 1)
+            )
+        pagecache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert Client().get(f"/projects/{project.pk}/").status_code == 200
+        return len(queries)
+
+    few = count_with(2)
+    assert count_with(10) == few
