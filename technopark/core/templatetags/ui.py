@@ -8,6 +8,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from technopark.core import chrome
+from technopark.core.forms import kept_field_groups
 from technopark.core.i18n import translated
 
 register = template.Library()
@@ -36,6 +37,13 @@ def site_header(context: template.Context) -> SafeString:
 def site_footer(context: template.Context) -> SafeString:
     """base.html's footer, kept rendered per language (`core.chrome`)."""
     return chrome.footer(context)
+
+
+@register.simple_tag
+def field_groups(form: Any, *names: str) -> SafeString:
+    """``{% field_groups form "day" "start" %}``: the fields' groups, kept rendered while the form is empty
+    (`core.forms.kept_field_groups`); fields the form does not have are skipped."""
+    return kept_field_groups(form, *names)
 
 
 @register.inclusion_tag("core/components/pagination.html", takes_context=True)
