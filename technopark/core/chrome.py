@@ -10,6 +10,7 @@ HTML is byte for byte what the templates render (`core/tests/test_chrome.py`).
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import Any
 
@@ -46,6 +47,7 @@ def clear(**kwargs: Any) -> None:
     with _lock:
         _header.clear()
         _footer.clear()
+    _translated_path.cache_clear()
 
 
 def _keep(store: dict[tuple[Any, ...], str], key: tuple[Any, ...], html: str) -> None:
@@ -93,6 +95,20 @@ def language_links(path: str, *, url: Any = None) -> list[dict[str, Any]]:
     ]
 
 
+@functools.lru_cache(maxsize=1024)
+def _translated_path(active_language: str | None, path: str, code: str) -> str:
+    """`translate_url` of a path without its query: it resolves the path anew (a walk over the URL
+    patterns) for every language, on every page. The result depends on the path, the language asked for
+    and the active one (the prefix of `i18n_patterns`); bounded, as paths come from visitors."""
+    return translate_url(path, code)
+
+
+def _translated(full_path: str, code: str) -> str:
+    """``full_path`` in language ``code``: exactly `translate_url(full_path, code)`, the query kept."""
+    path, question, query = full_path.partition("?")
+    return _translated_path(get_language(), path, code) + question + query
+
+
 def header(context: Context) -> SafeString:
     request = context.get("request")
     user = context.get("user")
@@ -125,7 +141,7 @@ def header(context: Context) -> SafeString:
         html = html.replace(CSRF_PLACEHOLDER, CsrfTokenNode().render(context))
     path = request.get_full_path() if request is not None else "/"
     for code, _name in settings.LANGUAGES:
-        html = html.replace(_language_placeholder(code), conditional_escape(translate_url(path, code)))
+        html = html.replace(_language_placeholder(code), conditional_escape(_translated(path, code)))
     return mark_safe(html)  # rendered by the template; only escaped values put in
 
 

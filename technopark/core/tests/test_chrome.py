@@ -91,3 +91,23 @@ def test_the_footer_follows_the_centre_setting(client, db, settings):
     client.get("/news/")
     settings.CENTRE = {**settings.CENTRE, "full_name": "Другой центр"}
     assert "Другой центр" in FOOTER.search(client.get("/news/").content.decode()).group(0)
+
+
+@pytest.mark.parametrize("active", ["ru", "en", "be"])
+def test_the_kept_language_addresses_are_what_translate_url_gives(active, db):
+    from django.urls import translate_url
+    from django.utils import translation
+
+    paths = [
+        "/news/",
+        "/en/news/",
+        "/be/labs/?week=2026-06-01",
+        "/labs/fablab/week/?a=1&b=%D0%B0",
+        "/nowhere/?q=1",
+        "/",
+    ]
+    with translation.override(active):
+        for path in paths:
+            for code in ("ru", "en", "be"):
+                assert chrome._translated(path, code) == translate_url(path, code)
+                assert chrome._translated(path, code) == translate_url(path, code)  # kept
