@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from technopark.core import chrome
 
@@ -20,6 +21,7 @@ def fresh():
     chrome.clear()
     yield
     chrome.clear()
+    translation.activate("ru")  # the /en/ pages leave English active in this thread
 
 
 def header_of(response) -> str:
@@ -96,7 +98,6 @@ def test_the_footer_follows_the_centre_setting(client, db, settings):
 @pytest.mark.parametrize("active", ["ru", "en", "be"])
 def test_the_kept_language_addresses_are_what_translate_url_gives(active, db):
     from django.urls import translate_url
-    from django.utils import translation
 
     paths = [
         "/news/",
