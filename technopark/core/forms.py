@@ -130,6 +130,8 @@ def _field_fingerprint(form: forms.Form, name: str) -> tuple[Any, ...]:
     widget = field.widget
     return (
         name,
+        str(field.label),
+        str(field.help_text),
         repr(form.get_initial_for_field(field, name)),
         type(widget),
         repr(sorted(widget.attrs.items())),

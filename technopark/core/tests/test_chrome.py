@@ -112,3 +112,14 @@ def test_the_kept_language_addresses_are_what_translate_url_gives(active, db):
             for code in ("ru", "en", "be"):
                 assert chrome._translated(path, code) == translate_url(path, code)
                 assert chrome._translated(path, code) == translate_url(path, code)  # kept
+
+
+@pytest.mark.parametrize("who", ["anonymous", "teacher"])
+def test_a_missing_page_has_the_header_without_a_current_section(who, personas, client_for):
+    response = client_for(personas[who]).get("/nowhere/?q=1")
+    assert response.status_code == 404
+    header = header_of(response)
+    assert current_links(header) == []  # no resolver match, and no menu item's path
+    assert 'href="/nowhere/?q=1" lang="en"' in header  # an address that resolves nowhere stays as it is
+    # The sections follow the path, as they always did: a missing page under /labs/ is in "Labs".
+    assert current_links(header_of(client_for(personas[who]).get("/labs/nowhere/"))) == ["/labs/"]
