@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models, router
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -77,8 +77,29 @@ class User(AbstractUser):
 
     @cached_property
     def roles(self) -> frozenset[str]:
-        """The roles this login holds, read once per request (prefetch `role_assignments` on lists)."""
-        return frozenset(assignment.role for assignment in self.role_assignments.all())
+        """The roles this login holds, read once per request (prefetch `role_assignments` on lists).
+
+        Every signed-in request asks, so unless prefetched they are read with one hand-written query:
+        building this one-line query through the ORM cost ~10 times what the database spends on it
+        (0.14 against 0.01 ms of CPU on SQLite, 0.21 against 0.04 on PostgreSQL; bench/README.md, Labs).
+        """
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("role_assignments")
+        if prefetched is not None:
+            return frozenset(assignment.role for assignment in prefetched)
+        if self.pk is None:
+            return frozenset()
+        meta = RoleAssignment._meta
+        connection = connections[router.db_for_read(RoleAssignment, instance=self)]
+        quote = connection.ops.quote_name
+        role, table, user = (
+            quote(meta.get_field("role").column),
+            quote(meta.db_table),
+            quote(meta.get_field("user").column),
+        )
+        sql = f"SELECT {role} FROM {table} WHERE {user} = %s"  # noqa: S608 - names from the model, quoted
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.pk])
+            return frozenset(row[0] for row in cursor.fetchall())
 
     def has_role(self, *roles: str) -> bool:
         """True when the active login holds any of ``roles`` (exactly; access rules add administrators)."""

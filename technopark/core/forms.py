@@ -4,12 +4,15 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.forms import BoundField
 from django.forms.renderers import TemplatesSetting
 from django.forms.utils import flatatt
 from django.forms.widgets import Widget
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from technopark.core.errors import DomainError
@@ -104,3 +107,66 @@ def show_service_error(form: forms.BaseForm, error: DomainError | ValidationErro
         form.add_error(error.field, error.message)
     else:
         form.add_error(None, error.message)
+
+
+# --- Empty fields kept rendered -------------------------------------------------------------------
+
+# Rendering a field through the design system's templates costs ~0.5 ms; a page that offers the same
+# empty form on every request (the booking form of an equipment page) spent more on its fields than on
+# everything else. An unbound field's HTML depends only on what `_field_fingerprint` lists, so each
+# process keeps it under that. Bound forms (typed values, errors) are always rendered anew.
+MAX_KEPT_FIELDS = 512
+_kept_fields: dict[tuple[Any, ...], SafeString] = {}
+
+
+def _field_fingerprint(form: forms.Form, name: str) -> tuple[Any, ...]:
+    """Everything an unbound field's HTML depends on besides its form class and the language."""
+    field = form.fields[name]
+    if isinstance(field, forms.ModelChoiceField):
+        # Its options come from the database: never kept.
+        raise TypeError(f"{name}: a field with options from the database is rendered per request")
+    options: Any = field.choices if isinstance(field, forms.ChoiceField) else ()
+    choices = tuple(str(value) for value, _label in options)
+    widget = field.widget
+    return (
+        name,
+        str(field.label),
+        str(field.help_text),
+        repr(form.get_initial_for_field(field, name)),
+        type(widget),
+        repr(sorted(widget.attrs.items())),
+        repr(sorted(field.widget_attrs(widget).items())),
+        getattr(widget, "format", None),
+        field.required,
+        field.disabled,
+        choices,
+    )
+
+
+def kept_field_groups(form: forms.Form, *names: str) -> SafeString:
+    """``form[name].as_field_group()`` of each of ``names`` the form has, kept when the form is unbound."""
+    present = [name for name in names if name in form.fields]
+    if form.is_bound:
+        return mark_safe("".join(form[name].as_field_group() for name in present))
+    key = (
+        type(form),
+        form.prefix,
+        form.auto_id,
+        form.label_suffix,
+        form.use_required_attribute,
+        get_language(),
+        tuple(_field_fingerprint(form, name) for name in present),
+    )
+    html = _kept_fields.get(key)
+    if html is None:
+        html = mark_safe("".join(form[name].as_field_group() for name in present))
+        if len(_kept_fields) >= MAX_KEPT_FIELDS:
+            _kept_fields.clear()
+        _kept_fields[key] = html
+    return html
+
+
+@receiver(setting_changed)
+def clear_kept_fields(**kwargs: Any) -> None:
+    """Forget the kept fields (tests that change templates or settings)."""
+    _kept_fields.clear()

@@ -273,6 +273,16 @@ class DayColumn:
         return self.items_html(with_equipment=False)
 
 
+class Week(list[DayColumn]):
+    """A week's `DayColumn`s, and the calendar's HTML once rendered from them (`labs_tags.week_calendar`):
+    a kept week is printed again and again, and its ~20 dates and hours through template filters cost
+    more than the rest of an equipment page's body."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.html: dict[tuple[Any, ...], str] = {}
+
+
 def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
@@ -281,7 +291,7 @@ def week_start(day: dt.date) -> dt.date:
 # transaction), per lab or machine, week, language and whether names are shown: a signed-in teacher's week
 # of a busy lab is ~900 slots, composed once per change instead of once per request. Off with PAGE_CACHE.
 MAX_WEEKS = 256
-_weeks: OrderedDict[tuple[Any, ...], list[DayColumn]] = OrderedDict()
+_weeks: OrderedDict[tuple[Any, ...], Week] = OrderedDict()
 _weeks_lock = threading.Lock()
 
 
@@ -295,7 +305,7 @@ def forget_weeks() -> None:
 
 def week(
     equipment: QuerySet[Equipment] | list[Equipment], lab: Lab, monday: dt.date, *, show_names: bool = False
-) -> list[DayColumn]:
+) -> Week:
     """Seven days from ``monday``: the lab's hours and the holding bookings of ``equipment`` each day, as
     `Slot`s (one query for the week whatever the number of bookings, none for a kept week).
     ``show_names``: who holds each slot (staff and teachers); otherwise "busy". ``equipment``: a list of
@@ -319,7 +329,7 @@ def week(
 
 def _compose_week(
     equipment: QuerySet[Equipment] | list[Equipment], lab: Lab, monday: dt.date, *, show_names: bool
-) -> list[DayColumn]:
+) -> Week:
     start, end = _aware(monday, dt.time.min), _aware(monday + dt.timedelta(days=7), dt.time.min)
     rows = (
         # The lab's own bookings too: a lesson in the whole lab holds every machine of it.
@@ -356,7 +366,7 @@ def _compose_week(
             who += " · " + unit_labels[units]
         by_day[starts.date()].append(Slot(f"{starts:%H:%M}–{ends:%H:%M}", name, who, kind, kind == "pending"))
     spans = spans_by_day(lab, monday, monday + dt.timedelta(days=6))
-    return [DayColumn(day, spans[day], by_day.get(day, [])) for day in sorted(spans)]
+    return Week(DayColumn(day, spans[day], by_day.get(day, [])) for day in sorted(spans))
 
 
 # --- The search: "a free 3D printer for 2 hours on Saturday afternoon" --------------------------------------

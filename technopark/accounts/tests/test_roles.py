@@ -90,3 +90,20 @@ def test_emails_are_unique_whatever_the_case(make_user):
     make_user("Same@Example.test")
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(email="SAME@example.TEST")
+
+
+def test_the_roles_are_read_in_one_query_and_prefetched_ones_in_none(make_user, django_assert_num_queries):
+    from technopark.accounts.models import RoleAssignment, User
+
+    login = make_user("roles.read@example.test", "teacher", "methodologist")
+    fresh = User.objects.get(pk=login.pk)
+    with django_assert_num_queries(1):
+        assert fresh.roles == {"teacher", "methodologist"}
+        assert fresh.has_role("teacher") and fresh.is_centre_staff
+    RoleAssignment.objects.filter(user=login, role="teacher").delete()
+    assert User.objects.get(pk=login.pk).roles == {"methodologist"}  # read anew for each login object
+    listed = list(User.objects.filter(pk__in=[login.pk]).prefetch_related("role_assignments"))
+    with django_assert_num_queries(0):
+        assert listed[0].roles == {"methodologist"}
+    assert make_user("roles.none@example.test").roles == frozenset()
+    assert User(email="unsaved@example.test").roles == frozenset()
