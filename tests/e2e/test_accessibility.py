@@ -44,6 +44,7 @@ STAFF_PAGES = {
     "staff user detail": "/staff/users/{person}/",
     "staff audit log": "/staff/audit/",
     "my bookings": "/labs/my/",
+    "booking form page": "/labs/equipment/{equipment}/book/",
     "staff labs": "/staff/labs/",
     "staff equipment": "/staff/labs/equipment/{equipment}/",
     "staff trainings": "/staff/labs/trainings/",

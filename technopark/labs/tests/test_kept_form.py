@@ -26,7 +26,9 @@ def _fresh() -> Any:
 
 
 def _form_of(client: Client, equipment: Equipment) -> str:
-    return TOKEN.sub("", FORM.search(client.get(f"/labs/equipment/{equipment.pk}/").content.decode()).group(0))
+    # The form as the equipment page fetches it (htmx: the form alone).
+    page = client.get(f"/labs/equipment/{equipment.pk}/book/", headers={"HX-Request": "true"})
+    return TOKEN.sub("", FORM.search(page.content.decode()).group(0))
 
 
 @pytest.mark.parametrize("who", ["teacher", "student", "lab_manager"])
@@ -56,7 +58,7 @@ def test_a_teacher_and_a_student_get_their_own_kept_fields(laser: Equipment, mak
 def test_a_sent_form_with_errors_keeps_what_was_typed(workstations: Equipment, make_user: Any) -> None:
     client = Client()
     client.force_login(make_user("t.typed@example.test", "teacher"))
-    client.get(f"/labs/equipment/{workstations.pk}/")  # the empty fields are kept now
+    client.get(f"/labs/equipment/{workstations.pk}/book/")  # the empty fields are kept now
     day = f"{at(2, 0).date():%Y-%m-%d}"
     sent = {"purpose": "lesson", "day": day, "start": "15:00", "end": "14:00", "units": 7, "note": "Группа 7Б"}
     body = client.post(f"/labs/equipment/{workstations.pk}/book/", sent).content.decode()
@@ -75,3 +77,16 @@ def test_a_field_with_options_from_the_database_is_never_kept(laser: Equipment, 
     )
     with pytest.raises(TypeError):
         core_forms.kept_field_groups(form, "person")
+
+
+def test_without_scripts_the_booking_form_opens_as_a_page_with_the_week(laser: Equipment, make_user: Any) -> None:
+    client = Client()
+    client.force_login(make_user("t.noscript@example.test", "teacher"))
+    equipment_page = client.get(f"/labs/equipment/{laser.pk}/").content.decode()
+    assert f'href="/labs/equipment/{laser.pk}/book/#book"' in equipment_page  # the link htmx replaces
+    page = client.get(f"/labs/equipment/{laser.pk}/book/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert FORM.search(html) and 'class="week' in html and "<html" in html
+    fragment = client.get(f"/labs/equipment/{laser.pk}/book/", headers={"HX-Request": "true"}).content.decode()
+    assert FORM.search(fragment) and "<html" not in fragment

@@ -99,11 +99,16 @@ def test_a_teachers_week_and_equipment_page_do_not_grow_with_bookings_or_student
         page = client.get(f"/labs/fablab/week/{week}")
     assert page.content.decode().count("10:00–12:00") == size
     client.get(f"/labs/equipment/{machine.pk}/{week}")
-    # The machine, the session, the user, their roles; own record and children (ids, then rows). The week
-    # is kept; a teacher books outright (no approving teachers to list); the status history is staff's.
-    with django_assert_num_queries(6):
+    # The machine, the session, the user, their roles; the week is kept; the status history is staff's.
+    with django_assert_num_queries(4):
         page = client.get(f"/labs/equipment/{machine.pk}/{week}")
-    assert "Ученик000" not in page.content.decode()  # the school's list is searched, not printed
+    assert 'hx-get="/labs/equipment/' in page.content.decode()  # the form comes in its own request
+    # The form: the machine, the session, the user, their roles; own record and children (ids, then rows).
+    # A teacher books outright (no approving teachers to list).
+    with django_assert_num_queries(6):
+        form = client.get(f"/labs/equipment/{machine.pk}/book/", headers={"HX-Request": "true"})
+    assert 'id="id_person_q"' in form.content.decode()
+    assert "Ученик000" not in form.content.decode()  # the school's list is searched, not printed
 
 
 def test_a_teacher_finds_a_student_by_surname_and_books_for_them(

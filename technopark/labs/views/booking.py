@@ -88,9 +88,15 @@ def people_search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def book(request: HttpRequest, equipment_id: int) -> HttpResponse:
+    """The booking form: fetched by the equipment page (htmx, the form alone) or opened as a page of its own
+    (no script); sent, it books, or shows the page again with the form as typed and the reasons (400)."""
     equipment = get_object_or_404(Equipment.objects.select_related("lab"), pk=equipment_id)
+    if request.method != "POST":
+        form = booking_form(request, equipment)
+        if request.headers.get("HX-Request"):
+            return render(request, "labs/_booking_form.html", {"equipment": equipment, "form": form})
+        return _equipment_page(request, equipment, form, selectors.week_start(timezone.localdate()), status=200)
     form = booking_form(request, equipment, request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -116,10 +122,16 @@ def book(request: HttpRequest, equipment_id: int) -> HttpResponse:
             return redirect("labs:my-bookings")
     monday = selectors.week_start(form.cleaned_data.get("day") or timezone.localdate()) if form.is_bound else None
     monday = monday or selectors.week_start(timezone.localdate())
+    return _equipment_page(request, equipment, form, monday, status=400)
+
+
+def _equipment_page(
+    request: HttpRequest, equipment: Equipment, form: BookingForm, monday: Any, *, status: int
+) -> HttpResponse:
     days = selectors.week([equipment], equipment.lab, monday, show_names=may_see_names(request.user))
     context = {"equipment": equipment, "lab": equipment.lab, "days": days, "form": form, "history": [],
                **week_context(request, monday)}  # fmt: skip
-    return render(request, "labs/equipment_detail.html", context, status=400)
+    return render(request, "labs/equipment_detail.html", context, status=status)
 
 
 @login_required

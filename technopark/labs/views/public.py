@@ -24,7 +24,6 @@ from technopark.labs.models import (
     Equipment,
     Lab,
 )
-from technopark.labs.views.booking import booking_form
 from technopark.labs.views.common import lab_context, week_context, week_monday
 
 # --- Public ----------------------------------------------------------------------------------------------
@@ -57,13 +56,13 @@ def lab_week(request: HttpRequest, code: str) -> HttpResponse:
 
 @cache_anonymous_page(PUBLIC_LABS)
 def equipment_detail(request: HttpRequest, equipment_id: int) -> HttpResponse:
-    """A machine or a pool: its details, status history for staff, its week, and the booking form."""
+    """A machine or a pool: its details, status history for staff and its week. The booking form comes in its
+    own request (`booking.book`, htmx), so the calendar does not wait for the lists of whom one books for."""
     equipment = get_object_or_404(Equipment.objects.select_related("lab"), pk=equipment_id)
     monday = week_monday(request)
     days = selectors.week([equipment], equipment.lab, monday, show_names=may_see_names(request.user))
-    form = booking_form(request, equipment) if request.user.is_authenticated else None
     context = {
-        "equipment": equipment, "lab": equipment.lab, "days": days, "form": form,
+        "equipment": equipment, "lab": equipment.lab, "days": days, "form": None,
         "history": equipment.status_history.all()[:10] if may_manage_labs(request.user) else [],
         "may_manage": may_manage_labs(request.user),
         **week_context(request, monday),
