@@ -94,6 +94,8 @@ ENDPOINTS = [
     # The same weeks signed in (rendered for each request, with who holds each slot).
     Endpoint("lab week (teacher)", "/labs/fablab/week/?week={day}&as=teacher", as_who="teacher"),
     Endpoint("equipment week (teacher)", "/labs/equipment/{machine}/?week={day}&as=teacher", as_who="teacher"),
+    # The booking form the equipment page fetches (htmx); measured as its no-script page (week + form).
+    Endpoint("booking form page (teacher)", "/labs/equipment/{machine}/book/?as=teacher", as_who="teacher"),
     # People (signed in): a teacher's list of their school's students; staff searching the registry.
     Endpoint("people list (teacher)", "/people/", as_who="teacher"),
     Endpoint(

@@ -155,6 +155,30 @@ def free_units_of(equipment: list[Equipment], starts_at: dt.datetime, ends_at: d
     }
 
 
+# Equipment rows (with their lab) kept per process under the `labs` revision, which every change of a machine
+# (its status, units, texts) raises: the signed-in equipment page then reads no row of its own (PostgreSQL's
+# join of the two tables was a fifth of that page's database time). Read-only: callers never save them.
+MAX_EQUIPMENT = 1024
+_equipment: OrderedDict[tuple[int, int], Equipment | None] = OrderedDict()
+_equipment_lock = threading.Lock()
+
+
+def kept_equipment(equipment_id: int) -> Equipment | None:
+    """The machine or pool ``equipment_id`` with its lab, or None (from memory when kept)."""
+    if not settings.PAGE_CACHE:
+        return Equipment.objects.select_related("lab").filter(pk=equipment_id).first()
+    key = (equipment_id, current_revision(PUBLIC_LABS))
+    with _equipment_lock:
+        if key in _equipment:
+            return _equipment[key]
+    found = Equipment.objects.select_related("lab").filter(pk=equipment_id).first()
+    with _equipment_lock:
+        _equipment[key] = found
+        while len(_equipment) > MAX_EQUIPMENT:
+            _equipment.popitem(last=False)
+    return found
+
+
 # The API's answers about one machine's availability for a given range, kept per process under the `labs`
 # revision like the weeks: partners poll the same ranges, and every booking or change raises the revision.
 MAX_AVAILABILITY = 512
@@ -301,6 +325,8 @@ def forget_weeks() -> None:
         _weeks.clear()
     with _availability_lock:
         _availability.clear()
+    with _equipment_lock:
+        _equipment.clear()
 
 
 def week(

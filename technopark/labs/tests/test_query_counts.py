@@ -99,8 +99,8 @@ def test_a_teachers_week_and_equipment_page_do_not_grow_with_bookings_or_student
         page = client.get(f"/labs/fablab/week/{week}")
     assert page.content.decode().count("10:00–12:00") == size
     client.get(f"/labs/equipment/{machine.pk}/{week}")
-    # The machine, the session, the user, their roles; the week is kept; the status history is staff's.
-    with django_assert_num_queries(4):
+    # The session, the user, their roles; the machine and its week are kept; the status history is staff's.
+    with django_assert_num_queries(3):
         page = client.get(f"/labs/equipment/{machine.pk}/{week}")
     assert 'hx-get="/labs/equipment/' in page.content.decode()  # the form comes in its own request
     # The form: the machine, the session, the user, their roles; own record and children (ids, then rows).
@@ -161,3 +161,16 @@ def test_the_apis_availability_of_a_range_is_kept_until_the_next_booking(
     pagecache.clear()  # the revision is re-read at most once a second; the test does not wait
     again = client.get(url).json()
     assert again["free_units"] == 1 and again["held"] == []
+
+
+def test_a_kept_machine_shows_its_new_status_after_a_change(
+    fablab: Lab, lab_manager: Any, make_user: Any, cached: Any
+) -> None:
+    machine = Equipment.objects.create(lab=fablab, kind="printer_3d", name="Принтер К", inventory_number="K-1")
+    client = Client()
+    client.force_login(make_user("kept.teacher@example.test", "teacher"))
+    assert "Работает" in client.get(f"/labs/equipment/{machine.pk}/").content.decode()
+    services.set_equipment_status(machine, actor=lab_manager, status="maintenance", note="Замена сопла")
+    pagecache.clear()  # the revision is re-read at most once a second; the test does not wait
+    assert "Техническое обслуживание" in client.get(f"/labs/equipment/{machine.pk}/").content.decode()
+    assert client.get("/labs/equipment/999999/").status_code == 404

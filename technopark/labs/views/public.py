@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -21,7 +21,6 @@ from technopark.labs.forms import (
 )
 from technopark.labs.models import (
     PUBLIC_LABS,
-    Equipment,
     Lab,
 )
 from technopark.labs.views.common import lab_context, week_context, week_monday
@@ -58,7 +57,9 @@ def lab_week(request: HttpRequest, code: str) -> HttpResponse:
 def equipment_detail(request: HttpRequest, equipment_id: int) -> HttpResponse:
     """A machine or a pool: its details, status history for staff and its week. The booking form comes in its
     own request (`booking.book`, htmx), so the calendar does not wait for the lists of whom one books for."""
-    equipment = get_object_or_404(Equipment.objects.select_related("lab"), pk=equipment_id)
+    equipment = selectors.kept_equipment(equipment_id)
+    if equipment is None:
+        raise Http404
     monday = week_monday(request)
     days = selectors.week([equipment], equipment.lab, monday, show_names=may_see_names(request.user))
     context = {
