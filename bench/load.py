@@ -43,7 +43,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,9 @@ class Endpoint:
     # Signed in as a generated login: "teacher" (with a session cookie, for pages) or "staff" (a
     # methodologist's API token). Anonymous when empty.
     as_who: str = ""
+    # Held to the p95 only: a signed-in page is rendered for each request, so it cannot keep up with the
+    # trivial view's share (issue 5 asks p95 ≤ 60 ms of every week calendar, signed in too).
+    p95_only: bool = False
 
 
 ENDPOINTS = [
@@ -92,8 +95,10 @@ ENDPOINTS = [
     Endpoint("equipment week", "/labs/equipment/{machine}/?week={day}", target=True),
     Endpoint("API availability", "/api/v1/equipment/{machine}/availability?starts_at={day}T00:00:00%2B03:00"),
     # The same weeks signed in (rendered for each request, with who holds each slot).
-    Endpoint("lab week (teacher)", "/labs/fablab/week/?week={day}&as=teacher", as_who="teacher"),
-    Endpoint("equipment week (teacher)", "/labs/equipment/{machine}/?week={day}&as=teacher", as_who="teacher"),
+    Endpoint("lab week (teacher)", "/labs/fablab/week/?week={day}&as=teacher", True, "teacher", p95_only=True),
+    Endpoint(
+        "equipment week (teacher)", "/labs/equipment/{machine}/?week={day}&as=teacher", True, "teacher", p95_only=True
+    ),
     # The booking form the equipment page fetches (htmx); measured as its no-script page (week + form).
     Endpoint("booking form page (teacher)", "/labs/equipment/{machine}/book/?as=teacher", as_who="teacher"),
     # People (signed in): a teacher's list of their school's students; staff searching the registry.
@@ -561,7 +566,7 @@ teacher = Affiliation.objects.filter(institution=school, kind="teacher", person_
     person__user__role_assignments__role="teacher").select_related("person__user").first().person.user
 session = SessionStore()
 session[SESSION_KEY] = str(teacher.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
 session[HASH_SESSION_KEY] = teacher.get_session_auth_hash()
 session.create()
 staff = User.objects.filter(
@@ -601,7 +606,7 @@ def credentials(env: dict[str, str]) -> dict[str, str]:
             for index, endpoint in enumerate(ENDPOINTS):
                 if "{" + who + "}" in endpoint.path:
                     path = endpoint.path.replace("{" + who + "}", header)
-                    ENDPOINTS[index] = Endpoint(endpoint.name, path, endpoint.target, endpoint.as_who)
+                    ENDPOINTS[index] = replace(endpoint, path=path)
         elif header:
             headers[who] = header + "\r\n"
     return headers
@@ -665,12 +670,12 @@ def stop(server: subprocess.Popen[bytes]) -> None:
 
 def verdicts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
-    targeted = {endpoint.path for endpoint in ENDPOINTS if endpoint.target}
+    targeted = {endpoint.path: endpoint for endpoint in ENDPOINTS if endpoint.target}
     for row in rows:
         if row["path"] not in targeted:
             continue
         p95_ok = row["p95_ms"] <= TARGET_P95_MS and row["requests"] > 0
-        share_ok = (row["rps_pct_of_trivial"] or 0) >= TARGET_SHARE_OF_TRIVIAL
+        share_ok = targeted[row["path"]].p95_only or (row["rps_pct_of_trivial"] or 0) >= TARGET_SHARE_OF_TRIVIAL
         errors_ok = row["errors"] == 0 and row["connection_errors"] == 0
         out.append(
             {
@@ -718,7 +723,10 @@ def print_report(report: dict[str, Any]) -> None:
             f" {row['other_cpu_pct']:>5.0f}% {row['bytes_per_response'] / 1024:>6.1f}"
         )
     print()
-    print(f"Targets: p95 ≤ {TARGET_P95_MS:.0f} ms and ≥ {TARGET_SHARE_OF_TRIVIAL:.0f} % of the trivial view's req/s")
+    print(
+        f"Targets: p95 ≤ {TARGET_P95_MS:.0f} ms and ≥ {TARGET_SHARE_OF_TRIVIAL:.0f} % of the trivial view's req/s "
+        "(signed-in pages: the p95 only)"
+    )
     for verdict in report["targets"]:
         reasons = []
         if not verdict["p95_ok"]:

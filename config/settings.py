@@ -125,10 +125,9 @@ else:
 
 # --- Accounts and authentication -----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's sign-in by e-mail; a session's login is read with its roles in one query. The only backend
+# listed: a session names the backend that signed it in (technopark/accounts/backends.py).
+AUTHENTICATION_BACKENDS = ["technopark.accounts.backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,28 +156,42 @@ def free_units_of(equipment: list[Equipment], starts_at: dt.datetime, ends_at: d
     }
 
 
-# Equipment rows (with their lab) kept per process under the `labs` revision, which every change of a machine
-# (its status, units, texts) raises: the signed-in equipment page then reads no row of its own (PostgreSQL's
-# join of the two tables was a fifth of that page's database time). Read-only: callers never save them.
+# Equipment rows (with their lab) and labs kept per process under the `labs` revision, which every change of
+# a machine or a lab (status, units, texts) raises: the signed-in equipment and lab weeks then read no row of
+# their own (PostgreSQL's join of the two tables was a fifth of the equipment page's database time).
+# Read-only: callers never save them.
 MAX_EQUIPMENT = 1024
-_equipment: OrderedDict[tuple[int, int], Equipment | None] = OrderedDict()
+_equipment: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _equipment_lock = threading.Lock()
 
 
-def kept_equipment(equipment_id: int) -> Equipment | None:
-    """The machine or pool ``equipment_id`` with its lab, or None (from memory when kept)."""
+def _kept_row(key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
+    """``load()`` once per ``key`` and `labs` revision in this process (the last MAX_EQUIPMENT rows)."""
     if not settings.PAGE_CACHE:
-        return Equipment.objects.select_related("lab").filter(pk=equipment_id).first()
-    key = (equipment_id, current_revision(PUBLIC_LABS))
+        return load()
+    key = (*key, current_revision(PUBLIC_LABS))
     with _equipment_lock:
         if key in _equipment:
             return _equipment[key]
-    found = Equipment.objects.select_related("lab").filter(pk=equipment_id).first()
+    found = load()
     with _equipment_lock:
         _equipment[key] = found
         while len(_equipment) > MAX_EQUIPMENT:
             _equipment.popitem(last=False)
     return found
+
+
+def kept_equipment(equipment_id: int) -> Equipment | None:
+    """The machine or pool ``equipment_id`` with its lab, or None (from memory when kept)."""
+    return _kept_row(
+        ("equipment", equipment_id), lambda: Equipment.objects.select_related("lab").filter(pk=equipment_id).first()
+    )
+
+
+def kept_lab(code: str) -> Lab | None:
+    """The lab ``code``, or None (from memory when kept): its week is read signed in too, where the page
+    cache does not answer."""
+    return _kept_row(("lab", code), lambda: Lab.objects.filter(code=code).first())
 
 
 # The API's answers about one machine's availability for a given range, kept per process under the `labs`

@@ -107,3 +107,28 @@ def test_the_roles_are_read_in_one_query_and_prefetched_ones_in_none(make_user, 
         assert listed[0].roles == {"methodologist"}
     assert make_user("roles.none@example.test").roles == frozenset()
     assert User(email="unsaved@example.test").roles == frozenset()
+
+
+def test_a_sessions_login_comes_with_its_roles_in_one_query(make_user, client, django_assert_num_queries):
+    """`accounts.backends`: the login a session names is read with its roles; a blocked login is not read
+    back at all, and a login without roles holds none."""
+    from technopark.accounts.backends import AuthenticationBackend
+
+    login = make_user("with.roles@example.test", "teacher", "jury_member")
+    backend = AuthenticationBackend()
+    with django_assert_num_queries(1):
+        read = backend.get_user(login.pk)
+        assert read.roles == {"teacher", "jury_member"} and read.has_role("jury_member")
+    assert backend.get_user(make_user("no.roles@example.test").pk).roles == frozenset()
+    assert backend.get_user(999_999) is None
+    User.objects.filter(pk=login.pk).update(is_active=False)
+    assert backend.get_user(login.pk) is None
+    # Through a real session: signed in by e-mail (in any case) and password, the session names this
+    # backend and the next request finds the login with its roles.
+    make_user("signs.in@example.test", "teacher", password="a-long-password-1")
+    assert not client.login(email="signs.in@example.test", password="a-wrong-password")
+    assert client.login(email="SIGNS.IN@example.test", password="a-long-password-1")
+    assert client.session["_auth_user_backend"] == "technopark.accounts.backends.AuthenticationBackend"
+    user = client.get("/").wsgi_request.user
+    with django_assert_num_queries(0):
+        assert user.email == "signs.in@example.test" and user.roles == {"teacher"}

@@ -94,18 +94,19 @@ def test_a_teachers_week_and_equipment_page_do_not_grow_with_bookings_or_student
     monkeypatch.setattr(pagecache, "REVISION_TTL_SECONDS", 3600)  # no re-read of the revision mid-test
     pagecache.clear()
     client.get(f"/labs/fablab/week/{week}")  # composes and keeps the week
-    # The lab, the session, the user, their roles; the week is kept (no bookings read, no hours).
-    with django_assert_num_queries(4):
+    # The session, the user with their roles (`accounts.backends`); the lab and its week are kept (no
+    # bookings read, no hours).
+    with django_assert_num_queries(2):
         page = client.get(f"/labs/fablab/week/{week}")
     assert page.content.decode().count("10:00–12:00") == size
     client.get(f"/labs/equipment/{machine.pk}/{week}")
-    # The session, the user, their roles; the machine and its week are kept; the status history is staff's.
-    with django_assert_num_queries(3):
+    # The session, the user with their roles; the machine and its week are kept; the status history is staff's.
+    with django_assert_num_queries(2):
         page = client.get(f"/labs/equipment/{machine.pk}/{week}")
     assert 'hx-get="/labs/equipment/' in page.content.decode()  # the form comes in its own request
-    # The form: the machine, the session, the user, their roles; own record and children (ids, then rows).
-    # A teacher books outright (no approving teachers to list).
-    with django_assert_num_queries(6):
+    # The form: the machine, the session, the user with their roles; own record and children (ids, then
+    # rows). A teacher books outright (no approving teachers to list).
+    with django_assert_num_queries(5):
         form = client.get(f"/labs/equipment/{machine.pk}/book/", headers={"HX-Request": "true"})
     assert 'id="id_person_q"' in form.content.decode()
     assert "Ученик000" not in form.content.decode()  # the school's list is searched, not printed
@@ -135,9 +136,9 @@ def test_a_teachers_lab_page_reads_what_is_free_in_one_query_however_many_machin
     client = Client()
     client.force_login(make_user("lab.page@example.test", "teacher"))
     client.get("/labs/fablab/")
-    # The lab with its hours and staff (3), the session, the user, their roles, the equipment, what of it is
-    # held in the next hour, the days with other hours ahead.
-    with django_assert_num_queries(9):
+    # The lab with its hours and staff (3), the session, the user with their roles, the equipment, what of
+    # it is held in the next hour, the days with other hours ahead.
+    with django_assert_num_queries(8):
         page = client.get("/labs/fablab/")
     assert (
         page.content.decode().count("/labs/equipment/") == size
@@ -174,3 +175,15 @@ def test_a_kept_machine_shows_its_new_status_after_a_change(
     pagecache.clear()  # the revision is re-read at most once a second; the test does not wait
     assert "Техническое обслуживание" in client.get(f"/labs/equipment/{machine.pk}/").content.decode()
     assert client.get("/labs/equipment/999999/").status_code == 404
+
+
+def test_a_kept_lab_shows_its_new_name_after_a_change(
+    fablab: Lab, lab_manager: Any, make_user: Any, cached: Any
+) -> None:
+    client = Client()
+    client.force_login(make_user("kept.lab@example.test", "teacher"))
+    assert fablab.name_ru in client.get("/labs/fablab/week/").content.decode()
+    services.update_lab(fablab, actor=lab_manager, name_ru="Фаблаб на втором этаже")
+    pagecache.clear()  # the revision is re-read at most once a second; the test does not wait
+    assert "Фаблаб на втором этаже" in client.get("/labs/fablab/week/").content.decode()
+    assert client.get("/labs/no-such-lab/week/").status_code == 404

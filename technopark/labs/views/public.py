@@ -47,7 +47,9 @@ def lab_detail(request: HttpRequest, code: str) -> HttpResponse:
 @cache_anonymous_page(PUBLIC_LABS)
 def lab_week(request: HttpRequest, code: str) -> HttpResponse:
     """The lab's week: every booking of its equipment, day by day."""
-    lab = get_object_or_404(Lab, code=code)
+    lab = selectors.kept_lab(code)
+    if lab is None:
+        raise Http404
     monday = week_monday(request)
     days = selectors.week(lab.equipment.all(), lab, monday, show_names=may_see_names(request.user))
     return render(request, "labs/week.html", {"lab": lab, "days": days, **week_context(request, monday)})
