@@ -205,3 +205,58 @@ def test_lessons_in_the_whole_lab_and_bookings_of_its_machines_never_overlap(
     else:
         assert confirmed.count() <= 2
     assert _overlaps() == 0
+
+
+@pytest.mark.parametrize("locked", [True, False], ids=["lab-lock", "negative-control"])
+def test_a_lesson_booked_while_a_machine_is_added_holds_it(make_user: Any, monkeypatch: Any, locked: bool) -> None:
+    """A machine added to a lab while a lesson in the lab is being booked: the change of equipment holds
+    the lab's row until it commits, so the lesson waits and then holds the new machine too (decision 0005,
+    point 8). The negative control, without the locks, shows the lesson would miss it."""
+    from django.db import connections, transaction
+
+    from technopark.labs import selectors
+    from technopark.labs.models import Equipment
+    from technopark.labs.services import bookings as services
+    from technopark.labs.services.setup import save_equipment
+
+    if not locked:
+        monkeypatch.setattr(services, "LOCK_EQUIPMENT_ROW", False)
+    machine, _token, start = _world(make_user, units=2)
+    teacher = make_user("race.teacher@example.test", "teacher")
+    added, release = threading.Event(), threading.Event()
+    lessons: list[Any] = []
+
+    def add_machine() -> None:
+        try:
+            with transaction.atomic():
+                save_equipment(
+                    None, actor=None, lab=machine.lab, kind="printer_3d", name="Новый принтер",
+                    inventory_number="RACE-NEW",
+                )  # fmt: skip
+                added.set()
+                release.wait(5)
+        finally:
+            connections.close_all()
+
+    def book_lesson() -> None:
+        try:
+            lessons.append(
+                services.book_lab(machine.lab, actor=teacher, starts_at=start, ends_at=start + dt.timedelta(hours=1))
+            )
+        finally:
+            connections.close_all()
+
+    adding = threading.Thread(target=add_machine)
+    adding.start()
+    assert added.wait(5)
+    booking = threading.Thread(target=book_lesson)
+    booking.start()
+    # With the lab's lock the lesson waits for the machine's transaction before it reads the lab's
+    # equipment; without it, it reads them now and then waits only to raise the `labs` revision.
+    booking.join(0.5)
+    release.set()
+    adding.join(5)
+    booking.join(5)
+    new = Equipment.objects.get(inventory_number="RACE-NEW")
+    assert len(lessons) == 1
+    assert selectors.free_units(new, start, start + dt.timedelta(hours=1)) == (0 if locked else 1)

@@ -48,9 +48,21 @@ def lock_equipment(equipment: Equipment) -> Equipment:
     return Equipment.objects.select_related("lab").get(pk=equipment.pk)
 
 
+def lock_labs(lab_ids: set[int]) -> None:
+    """Lock the rows of these labs, in id order. A whole-lab booking locks its lab before its equipment, and
+    so does a change of the lab's equipment (`setup.save_equipment`), before it writes: of two such at the
+    same moment the later one waits and then reads what the first wrote (on PostgreSQL each statement reads
+    anew, but the rows a waiting SELECT … FOR UPDATE locks were chosen before it waited, so locking the
+    equipment alone would miss a machine added meanwhile). A booking of one machine never locks a lab."""
+    if LOCK_EQUIPMENT_ROW and lab_ids:
+        list(Lab.objects.select_for_update().filter(pk__in=lab_ids).order_by("pk").values_list("pk", flat=True))
+
+
 def lock_lab_equipment(lab: Lab) -> list[Equipment]:
     """Every equipment row of ``lab``, locked in id order (so two whole-lab bookings never deadlock), for a
-    whole-lab booking: a booking of any of its machines waits until ours is written."""
+    whole-lab booking, after the lab's own row (`lock_labs`): a booking of any of its machines waits until
+    ours is written."""
+    lock_labs({lab.pk})
     rows = Equipment.objects.filter(lab=lab).order_by("pk")
     if LOCK_EQUIPMENT_ROW:
         rows = rows.select_for_update()

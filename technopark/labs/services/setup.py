@@ -7,12 +7,23 @@ from itertools import pairwise
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.core.errors import DomainError
 from technopark.core.services import bump_content_revision, log_action
-from technopark.labs.models import PUBLIC_LABS, ClosedDay, Equipment, EquipmentStatusChange, Lab, OpeningHours
+from technopark.labs.models import (
+    PUBLIC_LABS,
+    Booking,
+    BookingUnit,
+    ClosedDay,
+    Equipment,
+    EquipmentStatusChange,
+    Lab,
+    OpeningHours,
+)
+from technopark.labs.services.bookings import lock_lab_equipment, lock_labs
 
 LAB_FIELDS = {"name_ru", "name_be", "name_en", "description_ru", "description_be", "description_en", "room",
               "photo", "photo_alt", "staff"}  # fmt: skip
@@ -89,17 +100,20 @@ def delete_closed_day(day: ClosedDay, *, actor: Any) -> None:
 
 @transaction.atomic
 def save_equipment(equipment: Equipment | None, *, actor: Any, **values: Any) -> Equipment:
-    """Add equipment or change it. A pool may not shrink below the units its coming bookings hold."""
+    """Add equipment or change it. A pool may not shrink below the units its coming bookings hold; the
+    lab's coming whole-lab lessons follow what the lab has (`_follow_lab_lessons`)."""
     unknown = set(values) - EQUIPMENT_FIELDS
     if unknown:
         raise SetupError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
     created = equipment is None
     equipment = equipment or Equipment()
+    before = None if created else Equipment.objects.get(pk=equipment.pk)
     for name, value in values.items():
         setattr(equipment, name, value.strip() if isinstance(value, str) else value)
-    if not created and equipment.units < Equipment.objects.get(pk=equipment.pk).units:
+    if before is not None and equipment.units < before.units:
+        # A whole-lab lesson lets go of the units that go (below); a booking of the machine itself blocks.
         highest = (
-            equipment.bookings.filter(status__in=["pending_approval", "confirmed"], ends_at__gt=timezone.now())
+            equipment.bookings.filter(status__in=Booking.HOLDING, ends_at__gt=timezone.now())
             .values_list("held_units__unit", flat=True)
             .order_by("-held_units__unit")
             .first()
@@ -111,7 +125,9 @@ def save_equipment(equipment: Equipment | None, *, actor: Any, **values: Any) ->
                 code="units_in_use", field="units",
             )  # fmt: skip
     equipment.full_clean()
+    lock_labs({equipment.lab_id} | ({before.lab_id} if before else set()))  # before writing: no deadlock
     equipment.save()
+    _follow_lab_lessons(equipment, before)
     bump_content_revision(PUBLIC_LABS)
     if created:
         EquipmentStatusChange.objects.create(
@@ -123,3 +139,64 @@ def save_equipment(equipment: Equipment | None, *, actor: Any, **values: Any) ->
         data={"inventory_number": equipment.inventory_number},
     )  # fmt: skip
     return equipment
+
+
+def _follow_lab_lessons(equipment: Equipment, before: Equipment | None) -> None:
+    """A whole-lab lesson holds every unit of the lab's equipment (decision 0005, point 8), so the lab's
+    coming lessons (and one under way) follow a change of it: equipment added to the lab or moved into it,
+    and a pool's new units, are held by them; units that go, or a machine moved to another lab, are let go
+    by the lessons of the lab it leaves. A machine moved in whose own coming bookings overlap the new lab's
+    lessons is refused, naming them, and nothing is saved. The labs' rows were locked before the machine
+    was written, as `book_lab` locks its lab (`lock_labs`), so a lesson booked at the same moment is either
+    seen here or sees this machine."""
+    now = timezone.now()
+    moved = before is not None and before.lab_id != equipment.lab_id
+    if before is not None and (moved or equipment.units < before.units):
+        gone = BookingUnit.objects.filter(
+            equipment=equipment, booking__lab_id=before.lab_id, booking__status__in=Booking.HOLDING,
+            booking__ends_at__gt=now,
+        )  # fmt: skip
+        if not moved:
+            gone = gone.filter(unit__gt=equipment.units)
+        left = set(gone.values_list("booking_id", flat=True))
+        gone.delete()
+        _recount(left)
+    first_new = 1 if before is None or moved else before.units + 1
+    if first_new > equipment.units:
+        return
+    lock_lab_equipment(equipment.lab)
+    lessons = list(Booking.objects.filter(lab=equipment.lab, status__in=Booking.HOLDING, ends_at__gt=now))
+    if not lessons:
+        return
+    if moved:
+        span = Q()
+        for lesson in lessons:
+            span |= Q(starts_at__lt=lesson.ends_at, ends_at__gt=lesson.starts_at)
+        in_the_way = list(
+            BookingUnit.objects.filter(span, equipment=equipment, active=True)
+            .values_list("starts_at", "ends_at")
+            .order_by("starts_at")
+            .distinct()[:6]
+        )
+        if in_the_way:
+            shown = [f"{timezone.localtime(a):%d.%m.%Y %H:%M}–{timezone.localtime(b):%H:%M}" for a, b in in_the_way]
+            when = ", ".join(shown[:5]) + (" …" if len(shown) > 5 else "")
+            raise SetupError(
+                _("Lessons booked for the whole of that lab overlap this machine's coming bookings: %(when)s. "
+                  "Cancel or move those bookings first.") % {"when": when},
+                code="lessons_in_the_way", field="lab",
+            )  # fmt: skip
+    BookingUnit.objects.bulk_create(
+        BookingUnit(booking=lesson, equipment=equipment, unit=unit, starts_at=lesson.starts_at, ends_at=lesson.ends_at)
+        for lesson in lessons
+        for unit in range(first_new, equipment.units + 1)
+    )
+    _recount({lesson.pk for lesson in lessons})
+
+
+def _recount(lesson_ids: set[int]) -> None:
+    """A whole-lab lesson's `units` is the number of units it holds."""
+    for lesson_id in lesson_ids:
+        Booking.objects.filter(pk=lesson_id).update(
+            units=BookingUnit.objects.filter(booking_id=lesson_id, active=True).count()
+        )
