@@ -172,6 +172,8 @@ def _form_page(
         else:
             messages.success(request, done)
             return redirect("projects:detail", project_id=saved.pk)
+    if project is not None and form.is_bound:
+        project.refresh_from_db()  # the passport's form wrote what was typed into it; the page shows what is saved
     return render(request, template, {"form": form, "project": project})
 
 

@@ -121,6 +121,7 @@ def test_the_staff_form_names_the_lessons_in_the_way_and_keeps_what_was_typed(
     page = client_for(lab_manager).post(f"/staff/labs/equipment/{laser.pk}/edit/", form)
     assert page.status_code == 400
     text = page.content.decode()
-    assert "11:00–13:00" in text and "Лазерный станок (переезд)" in text
+    assert "11:00–13:00" in text and 'value="Лазерный станок (переезд)"' in text  # kept in the form
+    assert "<h1>Лазерный станок Rabbit HX-1390</h1>" in text  # the heading is what is saved
     assert "Сначала отмените или перенесите эти бронирования" in text  # in the user's language
     assert Equipment.objects.get(pk=laser.pk).name == "Лазерный станок Rabbit HX-1390"

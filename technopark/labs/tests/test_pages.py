@@ -202,6 +202,12 @@ def test_lab_managers_set_hours_days_and_equipment_up(fablab: Any, lab_manager: 
     assert described.status_code == 302
     page = _client().get("/labs/fablab/").content.decode()
     assert "Мастерская цифрового производства" in page and "Лис" in page and "каб. 105" in page
+    renamed = staff.post(
+        url,
+        {"form": "lab", "name_ru": "Новое имя", "description_ru": "", "room": "", "staff": [999_999], "photo_alt": ""},
+    )  # a name typed, and a member of staff who is not there
+    assert renamed.status_code == 400 and 'value="Новое имя"' in renamed.content.decode()  # what was typed is kept
+    assert f"<h1>{fablab.name_ru}</h1>" in renamed.content.decode()  # the heading is what is saved
 
 
 def test_the_cached_week_shows_a_new_booking_once_the_revision_is_reread(

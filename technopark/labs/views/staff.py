@@ -222,6 +222,8 @@ def lab_edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The day is added."))
             return redirect("labs:lab-edit", code=lab.code)
+    if lab_form.is_bound:
+        lab.refresh_from_db()  # validating wrote what was typed into it; the page shows what is saved
     days = ClosedDay.objects.filter(Q(lab=lab) | Q(lab__isnull=True), date__gte=timezone.localdate()).order_by("date")
     context = {"lab": lab, "lab_form": lab_form, "hours_form": hours_form, "day_form": day_form, "days": days}
     failed = lab_form.errors or hours_form.errors or day_form.errors
@@ -252,6 +254,8 @@ def equipment_edit(request: HttpRequest, equipment_id: int | None = None) -> Htt
         else:
             messages.success(request, _("Saved."))
             return redirect("labs:staff-equipment", equipment_id=saved.pk)
+    if equipment is not None and form.is_bound:
+        equipment.refresh_from_db()  # validating wrote what was typed into it; the heading shows what is saved
     return render(
         request, "labs/staff/equipment_form.html", {"equipment": equipment, "form": form},
         status=400 if form.errors else 200,

@@ -81,6 +81,18 @@ def test_a_form_that_fails_keeps_what_was_typed(student: Any) -> None:
     assert not Project.objects.exists()
 
 
+def test_an_edit_that_fails_keeps_what_was_typed_and_shows_the_saved_title(student: Any) -> None:
+    project = services.create_project(actor=student.user, title="Старое название", direction="it", team=[student])
+    response = _client(student.user).post(
+        f"/projects/{project.pk}/edit/", {"title": "Новое название", "direction": "?"}
+    )
+    html = response.content.decode()
+    assert response.context["form"].errors["direction"] and 'value="Новое название"' in html
+    assert f'<a href="/projects/{project.pk}/">Старое название</a>' in html  # the breadcrumb: what is saved
+    project.refresh_from_db()
+    assert project.title == "Старое название"
+
+
 def test_publishing_needs_a_team(teacher: Any) -> None:
     project = services.create_project(actor=teacher.user, title="Пустой", direction="it", supervisors=[teacher])
     with pytest.raises(ProjectError) as refused:
