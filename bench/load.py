@@ -95,9 +95,15 @@ ENDPOINTS = [
     Endpoint("equipment week", "/labs/equipment/{machine}/?week={day}", target=True),
     Endpoint("API availability", "/api/v1/equipment/{machine}/availability?starts_at={day}T00:00:00%2B03:00"),
     # The same weeks signed in (rendered for each request, with who holds each slot).
-    Endpoint("lab week (teacher)", "/labs/fablab/week/?week={day}&as=teacher", True, "teacher", p95_only=True),
     Endpoint(
-        "equipment week (teacher)", "/labs/equipment/{machine}/?week={day}&as=teacher", True, "teacher", p95_only=True
+        "lab week (teacher)", "/labs/fablab/week/?week={day}&as=teacher", target=True, as_who="teacher", p95_only=True
+    ),
+    Endpoint(
+        "equipment week (teacher)",
+        "/labs/equipment/{machine}/?week={day}&as=teacher",
+        target=True,
+        as_who="teacher",
+        p95_only=True,
     ),
     # The booking form the equipment page fetches (htmx); measured as its no-script page (week + form).
     Endpoint("booking form page (teacher)", "/labs/equipment/{machine}/book/?as=teacher", as_who="teacher"),

@@ -160,24 +160,24 @@ def free_units_of(equipment: list[Equipment], starts_at: dt.datetime, ends_at: d
 # a machine or a lab (status, units, texts) raises: the signed-in equipment and lab weeks then read no row of
 # their own (PostgreSQL's join of the two tables was a fifth of the equipment page's database time).
 # Read-only: callers never save them.
-MAX_EQUIPMENT = 1024
-_equipment: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_equipment_lock = threading.Lock()
+MAX_KEPT_ROWS = 1024
+_kept_rows: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_kept_rows_lock = threading.Lock()
 
 
 def _kept_row(key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
-    """``load()`` once per ``key`` and `labs` revision in this process (the last MAX_EQUIPMENT rows)."""
+    """``load()`` once per ``key`` and `labs` revision in this process (the last MAX_KEPT_ROWS rows)."""
     if not settings.PAGE_CACHE:
         return load()
     key = (*key, current_revision(PUBLIC_LABS))
-    with _equipment_lock:
-        if key in _equipment:
-            return _equipment[key]
+    with _kept_rows_lock:
+        if key in _kept_rows:
+            return _kept_rows[key]
     found = load()
-    with _equipment_lock:
-        _equipment[key] = found
-        while len(_equipment) > MAX_EQUIPMENT:
-            _equipment.popitem(last=False)
+    with _kept_rows_lock:
+        _kept_rows[key] = found
+        while len(_kept_rows) > MAX_KEPT_ROWS:
+            _kept_rows.popitem(last=False)
     return found
 
 
@@ -340,8 +340,8 @@ def forget_weeks() -> None:
         _weeks.clear()
     with _availability_lock:
         _availability.clear()
-    with _equipment_lock:
-        _equipment.clear()
+    with _kept_rows_lock:
+        _kept_rows.clear()
 
 
 def week(

@@ -69,7 +69,8 @@ def lock_lab_equipment(lab: Lab) -> list[Equipment]:
     return list(rows)
 
 
-def _local(moment: dt.datetime) -> str:
+def local_moment(moment: dt.datetime) -> str:
+    """A moment as Minsk writes it: «28.11.2026 15:00»."""
     return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
 
 
@@ -281,7 +282,7 @@ class SeriesError(BookingError):
     code = "series_conflicts"
 
     def __init__(self, conflicts: list[SeriesConflict]) -> None:
-        lines = "; ".join(f"{_local(c.starts_at)[:10]}: {c.reason}" for c in conflicts)
+        lines = "; ".join(f"{local_moment(c.starts_at)[:10]}: {c.reason}" for c in conflicts)
         super().__init__(_("Nothing was booked. Dates that conflict: %(lines)s") % {"lines": lines})
         self.conflicts = conflicts
 
@@ -401,7 +402,7 @@ def _lab_in_the_way(equipment: list[Equipment], starts_at: dt.datetime, ends_at:
     taken = selectors.holdings(equipment, starts_at, ends_at)
     if not taken:
         return ""
-    shown = [f"{name} {_local(start)[11:]}–{timezone.localtime(end):%H:%M}" for name, start, end in taken[:5]]
+    shown = [f"{name} {local_moment(start)[11:]}–{timezone.localtime(end):%H:%M}" for name, start, end in taken[:5]]
     if len(taken) > 5:
         shown.append(gettext("and %(count)s more") % {"count": len(taken) - 5})
     return ", ".join(shown)
@@ -622,7 +623,7 @@ def send_booking_email(booking_id: int, what: str, note: str = "") -> None:
     )
     if booking is None:
         return
-    when = f"{_local(booking.starts_at)}–{timezone.localtime(booking.ends_at):%H:%M}"
+    when = f"{local_moment(booking.starts_at)}–{timezone.localtime(booking.ends_at):%H:%M}"
     subjects = {
         "created": gettext("Booking: %(equipment)s, %(when)s"),
         "approved": gettext("Booking approved: %(equipment)s, %(when)s"),

@@ -7,7 +7,8 @@ from itertools import pairwise
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,7 +24,7 @@ from technopark.labs.models import (
     Lab,
     OpeningHours,
 )
-from technopark.labs.services.bookings import lock_lab_equipment, lock_labs
+from technopark.labs.services.bookings import local_moment, lock_labs
 
 LAB_FIELDS = {"name_ru", "name_be", "name_en", "description_ru", "description_be", "description_en", "room",
               "photo", "photo_alt", "staff"}  # fmt: skip
@@ -164,7 +165,8 @@ def _follow_lab_lessons(equipment: Equipment, before: Equipment | None) -> None:
     first_new = 1 if before is None or moved else before.units + 1
     if first_new > equipment.units:
         return
-    lock_lab_equipment(equipment.lab)
+    # The lab's row, locked by `save_equipment`, is what serialises this with `book_lab`; the machine's own
+    # row is ours since it was written, so no other row needs a lock.
     lessons = list(Booking.objects.filter(lab=equipment.lab, status__in=Booking.HOLDING, ends_at__gt=now))
     if not lessons:
         return
@@ -179,7 +181,7 @@ def _follow_lab_lessons(equipment: Equipment, before: Equipment | None) -> None:
             .distinct()[:6]
         )
         if in_the_way:
-            shown = [f"{timezone.localtime(a):%d.%m.%Y %H:%M}–{timezone.localtime(b):%H:%M}" for a, b in in_the_way]
+            shown = [f"{local_moment(a)}–{timezone.localtime(b):%H:%M}" for a, b in in_the_way]
             when = ", ".join(shown[:5]) + (" …" if len(shown) > 5 else "")
             raise SetupError(
                 _("Lessons booked for the whole of that lab overlap this machine's coming bookings: %(when)s. "
@@ -195,8 +197,11 @@ def _follow_lab_lessons(equipment: Equipment, before: Equipment | None) -> None:
 
 
 def _recount(lesson_ids: set[int]) -> None:
-    """A whole-lab lesson's `units` is the number of units it holds."""
-    for lesson_id in lesson_ids:
-        Booking.objects.filter(pk=lesson_id).update(
-            units=BookingUnit.objects.filter(booking_id=lesson_id, active=True).count()
-        )
+    """A whole-lab lesson's `units` is the number of units it holds (one UPDATE for a term's lessons)."""
+    held = (
+        BookingUnit.objects.filter(booking=OuterRef("pk"), active=True)
+        .values("booking")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    Booking.objects.filter(pk__in=lesson_ids).update(units=Coalesce(Subquery(held), 0))
