@@ -14,6 +14,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from technopark.accounts.api import router as accounts_router
 from technopark.api.auth import PUBLIC
+from technopark.api.parser import NulCharacterError, TextParser
 from technopark.core.errors import DomainError
 from technopark.events.api import router as events_router
 from technopark.labs.api import router as labs_router
@@ -46,6 +48,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=PUBLIC,
     docs_decorator=_docs_csp,
+    parser=TextParser(),
 )
 
 
@@ -83,8 +86,19 @@ def _on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     return _error(request, 429, "throttled", _("Too many requests. Try again later."))
 
 
+@api.exception_handler(NulCharacterError)
+def _on_nul_character(request: HttpRequest, exc: NulCharacterError) -> HttpResponse:
+    fields = [".".join(str(part) for part in location) for location in exc.locations]
+    detail = _("Invalid input: %(fields)s") % {"fields": ", ".join(fields)}
+    message = str(ProhibitNullCharactersValidator.message)
+    errors = [{"loc": list(location), "msg": message, "type": "null_character"} for location in exc.locations]
+    return _error(request, 422, "invalid", detail, errors=errors)
+
+
 @api.exception_handler(HttpError)
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, NulCharacterError):  # Ninja wraps what the body's parser raises
+        return _on_nul_character(request, exc.__cause__)
     codes = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found", 409: "conflict"}
     return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 

@@ -175,3 +175,19 @@ def test_no_input_makes_the_api_fail_with_a_5xx(editor, limit, offset, body):
     created = client.post("/api/v1/news", body, content_type="application/json")
     assert created.status_code < 500
     assert created.status_code in (201, 400, 422)
+
+
+def test_a_nul_character_is_refused_with_the_field_named_not_a_server_error(editor):
+    """PostgreSQL can neither store nor compare text with a NUL character; the API refuses it for every
+    schema (`api.parser`), in the body and in the query, with the 422 of any invalid input."""
+    client = Client()
+    client.force_login(editor)
+    created = client.post(
+        "/api/v1/news", json.dumps({"title_ru": "Новость\x00", "lead_ru": "x"}), content_type="application/json"
+    )
+    assert created.status_code == 422 and created.json()["code"] == "invalid"
+    assert "body.title_ru" in created.json()["detail"]
+    assert created.json()["errors"][0]["type"] == "null_character"
+    searched = client.get("/api/v1/institutions", {"q": "школа\x00"})
+    assert searched.status_code == 422 and "query.q" in searched.json()["detail"]
+    assert client.get("/api/v1/institutions", {"q": "школа"}).status_code == 200
