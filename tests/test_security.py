@@ -107,3 +107,17 @@ def test_login_session_cookie_is_httponly(make_user, client):
     response = client.post("/accounts/login/", {"login": "x@example.test", "password": PASSWORD})
     assert response.cookies["sessionid"]["httponly"]
     assert response.cookies["sessionid"]["samesite"] == "Lax"
+
+
+def test_a_nul_character_in_a_pages_query_is_refused_with_400_not_a_server_error(make_user):
+    """PostgreSQL can neither store nor compare a NUL; a staff list searched with one used to answer 500.
+    Pages refuse it in one place (`core.middleware`); the API in its own format (`api.parser`)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user("nul.methodologist@example.test", "methodologist"))
+    refused = client.get("/staff/events/", {"q": "олимпиада\x00"})
+    assert refused.status_code == 400 and "недопустимый символ" in refused.content.decode()
+    assert client.get("/staff/events/", {"q": "олимпиада"}).status_code == 200
+    api = client.get("/api/v1/institutions", {"q": "школа\x00"})
+    assert api.status_code == 422 and api.json()["code"] == "invalid"

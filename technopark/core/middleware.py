@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
+from django.utils.translation import gettext
 
 from technopark.core.context import RequestInfo, client_ip, reset_request_info, set_request_info
 from technopark.core.services import log_action
@@ -25,6 +26,28 @@ class ApiLanguageMiddleware:
             language = translation.get_language_from_request(request, check_path=False)
             translation.activate(language)
             request.LANGUAGE_CODE = language
+        return self.get_response(request)
+
+
+class RefuseNulCharactersMiddleware:
+    """A page's address whose query holds a NUL character is refused with 400, in the user's language.
+
+    Nobody types one; PostgreSQL can neither store nor compare it, so a view that searches with a raw query
+    value would otherwise fail with a 500. Forms refuse it themselves (Django's validator) and the API in
+    its own error format (`api.parser`), so only the query strings of pages are checked here. Runs after
+    LocaleMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")  # a NUL arrives as %00 (no query is parsed here)
+        if ("%00" in query or "\x00" in query) and not request.path.startswith("/api/"):
+            return HttpResponseBadRequest(
+                gettext("The address contains a character that is not allowed."),
+                content_type="text/plain; charset=utf-8",
+            )
         return self.get_response(request)
 
 
