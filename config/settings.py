@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "technopark.core.middleware.ApiLanguageMiddleware",
     "technopark.core.middleware.RefuseNulCharactersMiddleware",
+    "technopark.core.middleware.BadQueryValueMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

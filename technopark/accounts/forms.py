@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import ConsentText
 from technopark.accounts.roles import Role
+from technopark.core.bounds import validate_calendar_date
 from technopark.core.forms import TranslatedFormMixin
 from technopark.core.i18n import CONTENT_LANGUAGES
 
@@ -44,8 +45,14 @@ class AuditFilterForm(forms.Form):
     target_type = forms.TypedChoiceField(label=_("Object type"), required=False, coerce=int, empty_value=None)
     target_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     ip = forms.GenericIPAddressField(label=_("IP address"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_calendar_date],
+    )  # fmt: skip
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_calendar_date],
+    )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -43,7 +43,9 @@ api = NinjaAPI(
         "API of the children's technopark platform. Authenticate with `Authorization: Bearer <token>` "
         "(a token from `manage.py issue_api_token EMAIL`) or with the browser session. Lists are "
         'paginated with `limit` and `offset` and return `{"items": [...], "count": N}`. Errors are '
-        '`{"detail": "...", "code": "..."}`.'
+        '`{"detail": "...", "code": "..."}`. Dates are `YYYY-MM-DD` from 2000-01-01 to 2100-12-31; date-times '
+        "carry their offset from UTC (`2026-06-01T10:00:00+03:00` or `…Z`), and one without is refused with 422 "
+        "rather than guessed; ids and numbers fit a 64-bit integer. Invalid input is a 422 naming the fields."
     ),
     urls_namespace="api",
     auth=PUBLIC,

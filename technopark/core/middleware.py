@@ -4,9 +4,11 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext
 
+from technopark.core.bounds import QueryValueError
 from technopark.core.context import RequestInfo, client_ip, reset_request_info, set_request_info
 from technopark.core.services import log_action
 
@@ -49,6 +51,37 @@ class RefuseNulCharactersMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class BadQueryValueMiddleware:
+    """A page whose address holds a date or number it cannot use (`core.bounds`) answers 400 in the user's
+    language: what the parameter must be, and a link to the page without it.
+
+    The views raise `QueryValueError` from the one parser of the query string; turning it into a page here
+    keeps that answer the same on every page. The API answers in its own format (422 from its types).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, QueryValueError):
+            return None
+        query = request.GET.copy()
+        query.pop(exception.field or "", None)
+        query.pop("page", None)  # a page number of another selection means nothing
+        without = f"{request.path}?{query.urlencode()}" if query else request.path
+        context = {
+            "status": 400,
+            "title": gettext("Bad request"),
+            "text": exception.message,
+            "retry_url": without,
+            "retry_label": gettext("Open the page without it"),
+        }
+        return render(request, "core/error.html", context, status=400)
 
 
 class RequestContextMiddleware:

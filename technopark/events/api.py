@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 
 from technopark.accounts.models import Person
 from technopark.core.access import get_visible_or_404
+from technopark.core.bounds import CalendarDate, CalendarDateTime, Id
 from technopark.core.pagination import Pagination
 from technopark.events import selectors, services
 from technopark.events.access import (
@@ -31,6 +32,15 @@ from technopark.network.access import access_person, institutions_for_people
 from technopark.network.models import Institution
 
 router = Router(tags=["events"])
+
+# Sizes of what one request may carry, each far above what an event has: every item is looked up or
+# written, so an unbounded list is unbounded work.
+MAX_PLACES = 100_000
+MAX_SESSIONS = 200
+MAX_CO_ORGANISERS = 50
+MAX_TEAM = 50
+MAX_SUPERVISORS = 10
+MAX_QUESTIONS = 100
 
 
 class SessionOut(Schema):
@@ -128,17 +138,17 @@ class EventFilters(Schema):
     audience: Event.Audience | None = Field(None, description="Events for both audiences count for each")
     direction: Direction | None = None
     level: Event.Level | None = None
-    date_from: dt.date | None = Field(None, description="Events that end on this day or later")
-    date_to: dt.date | None = Field(None, description="Events that start on this day or earlier")
+    date_from: CalendarDate | None = Field(None, description="Events that end on this day or later")
+    date_to: CalendarDate | None = Field(None, description="Events that start on this day or earlier")
     upcoming: bool = Field(True, description="Only events not over yet (ignored when dates are given)")
     free_places: bool = Field(False, description="Only events open for registration now with places left")
 
 
 class SessionIn(Schema):
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    title: str = ""
-    hours: float | None = None
+    starts_at: CalendarDateTime
+    ends_at: CalendarDateTime
+    title: str = Field("", max_length=300)
+    hours: float | None = Field(None, ge=0, le=999, description="Academic hours, for courses")
 
 
 class EventIn(Schema):
@@ -160,12 +170,12 @@ class EventIn(Schema):
     max_age: int | None = Field(None, ge=0, le=99)
     min_grade: int | None = Field(None, ge=1, le=11)
     max_grade: int | None = Field(None, ge=1, le=11)
-    registration_opens_at: dt.datetime | None = None
-    registration_closes_at: dt.datetime | None = None
-    capacity: int | None = Field(None, ge=1)
+    registration_opens_at: CalendarDateTime | None = None
+    registration_closes_at: CalendarDateTime | None = None
+    capacity: int | None = Field(None, ge=1, le=MAX_PLACES)
     needs_approval: bool = False
-    co_organisers: list[int] = []
-    sessions: list[SessionIn] = []
+    co_organisers: list[Id] = Field([], max_length=MAX_CO_ORGANISERS)
+    sessions: list[SessionIn] = Field([], max_length=MAX_SESSIONS)
 
 
 class EventPatch(Schema):
@@ -183,12 +193,12 @@ class EventPatch(Schema):
     venue_lab: CentreLab | None = None
     venue_details: str | None = Field(None, max_length=300)
     online_url: str | None = Field(None, max_length=200)
-    registration_opens_at: dt.datetime | None = None
-    registration_closes_at: dt.datetime | None = None
-    capacity: int | None = Field(None, ge=1)
+    registration_opens_at: CalendarDateTime | None = None
+    registration_closes_at: CalendarDateTime | None = None
+    capacity: int | None = Field(None, ge=1, le=MAX_PLACES)
     needs_approval: bool | None = None
     status: Event.Status | None = Field(None, description="The next step of the life cycle")
-    sessions: list[SessionIn] | None = None
+    sessions: list[SessionIn] | None = Field(None, max_length=MAX_SESSIONS)
 
 
 def _detail(user: Any, event_id: int) -> Event:
@@ -208,7 +218,7 @@ def list_events(request: HttpRequest, filters: Query[EventFilters]) -> Any:
 
 
 @router.get("/events/{int:event_id}", response=EventOut, url_name="event-detail")
-def get_event(request: HttpRequest, event_id: int) -> Event:
+def get_event(request: HttpRequest, event_id: Id) -> Event:
     return _detail(request.auth, event_id)  # type: ignore[attr-defined]
 
 
@@ -232,7 +242,7 @@ def create_event(request: HttpRequest, payload: EventIn) -> Status[Event]:
 
 
 @router.patch("/events/{int:event_id}", response=EventOut, url_name="event-update")
-def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Event:
+def update_event(request: HttpRequest, event_id: Id, payload: EventPatch) -> Event:
     """Change the announcement, replace the sessions, or move the event along its life cycle."""
     user = request.auth  # type: ignore[attr-defined]
     event = access_event(user, event_id, for_write=True)
@@ -255,15 +265,16 @@ def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Ev
 
 class RegistrationIn(Schema):
     form: Registration.Form = Registration.Form.INDIVIDUAL
-    person: int | None = Field(None, description="Who takes part (individual); the caller's own record if empty")
-    nomination: int | None = None
+    person: Id | None = Field(None, description="Who takes part (individual); the caller's own record if empty")
+    nomination: Id | None = None
     team_name: str = Field("", max_length=200)
-    members: list[int] = Field([], description="Team members (person ids)")
-    supervisors: list[int] = Field([], description="Supervising teachers (person ids)")
-    institution: int | None = Field(None, description="The team's or class's institution")
+    members: list[Id] = Field([], max_length=MAX_TEAM, description="Team members (person ids)")
+    supervisors: list[Id] = Field([], max_length=MAX_SUPERVISORS, description="Supervising teachers (person ids)")
+    institution: Id | None = Field(None, description="The team's or class's institution")
     head_count: int | None = Field(None, ge=1, le=500, description="Students in the class (group)")
-    answers: dict[int, str | float | bool] = Field(
+    answers: dict[Id, str | float | bool] = Field(
         {},
+        max_length=MAX_QUESTIONS,
         description="Answers to the event's questions by question id: text, a number, one of the options, "
         "true/false for yes-or-no. Questions that ask for a file are answered on the registration page.",
     )
@@ -294,7 +305,7 @@ def _person_for(user: Any, person_id: int) -> Person:
 
 
 @router.post("/events/{int:event_id}/registrations", response={201: RegistrationOut}, url_name="registration-create")
-def create_registration(request: HttpRequest, event_id: int, payload: RegistrationIn) -> Status[Registration]:
+def create_registration(request: HttpRequest, event_id: Id, payload: RegistrationIn) -> Status[Registration]:
     """Register: ``confirmed`` while places last, then ``waitlisted``; ``pending_approval`` when staff approve
     each one. A refusal is a 4xx whose ``detail`` says why (window, age or grade, consent, already registered)."""
     user = _signed_in(request)
@@ -327,7 +338,7 @@ def create_registration(request: HttpRequest, event_id: int, payload: Registrati
 
 
 @router.delete("/registrations/{int:registration_id}", response=RegistrationOut, url_name="registration-cancel")
-def cancel_registration(request: HttpRequest, registration_id: int) -> Registration:
+def cancel_registration(request: HttpRequest, registration_id: Id) -> Registration:
     """Cancel (until the deadline; event managers at any time). A freed place goes to the waiting list."""
     user = _signed_in(request)
     registration = access_registration(user, registration_id, for_write=True)
@@ -344,7 +355,7 @@ class ResultOut(Schema):
 
 
 @router.get("/events/{int:event_id}/results", response=list[ResultOut], url_name="event-results")
-def event_results(request: HttpRequest, event_id: int) -> list[dict[str, Any]]:
+def event_results(request: HttpRequest, event_id: Id) -> list[dict[str, Any]]:
     """Published results, as on the results page (names only with a consent to publish them)."""
     event = access_results(request.auth, event_id)  # type: ignore[attr-defined]
     rows = []

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import Person
+from technopark.core.bounds import validate_calendar_date, validate_calendar_datetime
 from technopark.core.files import validate_document, validate_image
 from technopark.core.forms import TranslatedFormMixin
 from technopark.core.i18n import CONTENT_LANGUAGES
@@ -37,8 +38,14 @@ class CalendarFilterForm(forms.Form):
         label=_("Direction"), required=False, choices=[("", _("Any direction")), *Direction.choices]
     )
     level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("Any level")), *Event.Level.choices])
-    date_from = forms.DateField(label=_("From"), required=False, input_formats=DATE_FORMATS, widget=_date_input())
-    date_to = forms.DateField(label=_("To"), required=False, input_formats=DATE_FORMATS, widget=_date_input())
+    date_from = forms.DateField(
+        label=_("From"), required=False, input_formats=DATE_FORMATS, widget=_date_input(),
+        validators=[validate_calendar_date],
+    )  # fmt: skip
+    date_to = forms.DateField(
+        label=_("To"), required=False, input_formats=DATE_FORMATS, widget=_date_input(),
+        validators=[validate_calendar_date],
+    )  # fmt: skip
     free_places = forms.BooleanField(label=_("Only with free places"), required=False)
 
     def filters(self) -> dict[str, Any]:
@@ -87,6 +94,7 @@ class EventForm(TranslatedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("registration_opens_at", "registration_closes_at"):
             self.fields[name].input_formats = DATETIME_FORMATS  # type: ignore[attr-defined]
+            self.fields[name].validators.append(validate_calendar_datetime)
 
     def clean_image(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("image")
@@ -109,7 +117,10 @@ class EventForm(TranslatedFormMixin, forms.ModelForm):
 class SessionForm(forms.Form):
     """One session in the wall-clock time of Minsk."""
 
-    day = forms.DateField(label=_("Date"), required=False, input_formats=DATE_FORMATS, widget=_date_input())
+    day = forms.DateField(
+        label=_("Date"), required=False, input_formats=DATE_FORMATS, widget=_date_input(),
+        validators=[validate_calendar_date],
+    )  # fmt: skip
     start = forms.TimeField(
         label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )

@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
 from technopark.accounts.models import Person
+from technopark.core.bounds import CalendarDate, CalendarDateTime, Id
 from technopark.core.pagination import Pagination
 from technopark.labs import selectors, services
 from technopark.labs.access import (
@@ -29,6 +30,9 @@ from technopark.labs.models import Authorisation, Booking, Equipment, Lab
 from technopark.network.access import access_person
 
 router = Router(tags=["labs"])
+
+# The largest pool (`Equipment.units`).
+MAX_UNITS = 500
 
 
 class HoursOut(Schema):
@@ -68,7 +72,7 @@ class EquipmentOut(Schema):
 
 class EquipmentFilters(Schema):
     kind: Equipment.Kind | None = None
-    lab: str = Field("", description="A lab's code")
+    lab: str = Field("", max_length=20, description="A lab's code")
 
 
 class HeldOut(Schema):
@@ -86,18 +90,21 @@ class AvailabilityOut(Schema):
 
 
 class BookingIn(Schema):
-    equipment: int | None = Field(None, description="The machine or pool to book (or give ``lab``)")
+    equipment: Id | None = Field(None, description="The machine or pool to book (or give ``lab``)")
     lab: str | None = Field(
-        None, description="A lab's code: book the whole lab (every unit of its equipment) for a group lesson"
-    )
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    units: int = Field(1, ge=1)
+        None, max_length=20,
+        description="A lab's code: book the whole lab (every unit of its equipment) for a group lesson",
+    )  # fmt: skip
+    starts_at: CalendarDateTime
+    ends_at: CalendarDateTime
+    units: int = Field(1, ge=1, le=MAX_UNITS)
     purpose: Booking.Purpose = Booking.Purpose.PROJECT
-    person: int | None = Field(None, description="Who uses it (project work); the caller's own record if empty")
-    supervisor: int | None = Field(None, description="The supervising teacher who approves a student's booking")
+    person: Id | None = Field(None, description="Who uses it (project work); the caller's own record if empty")
+    supervisor: Id | None = Field(None, description="The supervising teacher who approves a student's booking")
     note: str = Field("", max_length=300)
-    weekly_until: dt.date | None = Field(None, description="Repeat every week up to this day (whole or nothing)")
+    weekly_until: CalendarDate | None = Field(
+        None, description="Repeat every week up to this day (whole or nothing), at most until the booking horizon"
+    )
 
 
 class BookingOut(Schema):
@@ -156,13 +163,16 @@ def list_equipment(request: HttpRequest, filters: Query[EquipmentFilters]) -> An
 
 
 @router.get("/equipment/{int:equipment_id}", response=EquipmentOut, url_name="equipment-detail")
-def get_equipment(request: HttpRequest, equipment_id: int) -> Equipment:
+def get_equipment(request: HttpRequest, equipment_id: Id) -> Equipment:
     return get_object_or_404(Equipment.objects.select_related("lab"), pk=equipment_id)
 
 
 @router.get("/equipment/{int:equipment_id}/availability", response=AvailabilityOut, url_name="equipment-availability")
 def equipment_availability(
-    request: HttpRequest, equipment_id: int, starts_at: dt.datetime | None = None, ends_at: dt.datetime | None = None
+    request: HttpRequest,
+    equipment_id: Id,
+    starts_at: CalendarDateTime | None = None,
+    ends_at: CalendarDateTime | None = None,
 ) -> dict[str, Any]:
     """What is free from ``starts_at`` to ``ends_at`` (at most 31 days; by default the next 7 days): free
     units for the whole range, the booked spans and the lab's opening hours."""
@@ -230,7 +240,7 @@ def _book_lab(user: Any, payload: BookingIn) -> Status[Any]:
 
 
 @router.delete("/bookings/{int:booking_id}", response=BookingOut, url_name="booking-cancel")
-def cancel_booking(request: HttpRequest, booking_id: int) -> Booking:
+def cancel_booking(request: HttpRequest, booking_id: Id) -> Booking:
     """Cancel until the start (lab managers at any time); the units are free at once."""
     user = _signed_in(request)
     booking = access_booking(user, booking_id, for_write=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import Person, User
+from technopark.core.bounds import validate_calendar_date
 from technopark.core.files import validate_image
 from technopark.core.forms import LongSelect, TranslatedFormMixin
 from technopark.labs.models import Booking, Equipment, Lab, Training
@@ -29,7 +30,9 @@ def _moment(day: dt.date, time: dt.time) -> dt.datetime:
 
 
 class _SpanForm(forms.Form):
-    day = forms.DateField(label=_("Date"), input_formats=DATE_FORMATS, widget=_date_input())
+    day = forms.DateField(
+        label=_("Date"), input_formats=DATE_FORMATS, widget=_date_input(), validators=[validate_calendar_date]
+    )
     start = forms.TimeField(label=_("Start time"), input_formats=TIME_FORMATS, widget=_time_input())
     end = forms.TimeField(label=_("End time"), input_formats=TIME_FORMATS, widget=_time_input())
 
@@ -59,6 +62,7 @@ class BookingForm(_SpanForm):
     )  # fmt: skip
     weekly_until = forms.DateField(
         label=_("Repeat every week until"), required=False, input_formats=DATE_FORMATS, widget=_date_input(),
+        validators=[validate_calendar_date],
         help_text=_("For a term's lessons: all the dates are checked first, and nothing is booked if one conflicts"),
     )  # fmt: skip
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
@@ -100,6 +104,7 @@ class LabBookingForm(_SpanForm):
 
     weekly_until = forms.DateField(
         label=_("Repeat every week until"), required=False, input_formats=DATE_FORMATS, widget=_date_input(),
+        validators=[validate_calendar_date],
         help_text=_("For a term's lessons: all the dates are checked first, and nothing is booked if one conflicts"),
     )  # fmt: skip
     note = forms.CharField(
@@ -111,7 +116,9 @@ class SearchForm(forms.Form):
     """ "A free 3D printer for 2 hours on Saturday afternoon"."""
 
     kind = forms.ChoiceField(label=_("Equipment"), choices=Equipment.Kind.choices)
-    day = forms.DateField(label=_("Date"), input_formats=DATE_FORMATS, widget=_date_input())
+    day = forms.DateField(
+        label=_("Date"), input_formats=DATE_FORMATS, widget=_date_input(), validators=[validate_calendar_date]
+    )
     hours = forms.DecimalField(label=_("For how long, hours"), min_value=0.5, max_value=12, decimal_places=1, initial=2)
     after = forms.TimeField(
         label=_("Not before"), required=False, input_formats=TIME_FORMATS, widget=_time_input(), initial=dt.time(9)
@@ -227,7 +234,9 @@ class HoursForm(forms.Form):
 
 
 class ClosedDayForm(forms.Form):
-    date = forms.DateField(label=_("Date"), input_formats=DATE_FORMATS, widget=_date_input())
+    date = forms.DateField(
+        label=_("Date"), input_formats=DATE_FORMATS, widget=_date_input(), validators=[validate_calendar_date]
+    )
     opens = forms.TimeField(label=_("Opens"), required=False, input_formats=TIME_FORMATS, widget=_time_input(),
                             help_text=_("Empty: closed all day"))  # fmt: skip
     closes = forms.TimeField(label=_("Closes"), required=False, input_formats=TIME_FORMATS, widget=_time_input())

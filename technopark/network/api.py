@@ -17,6 +17,7 @@ from technopark.accounts import services as account_services
 from technopark.accounts.models import ClaimCode, Consent, ConsentPurpose, ConsentText, Person
 from technopark.accounts.selectors import current_consent_text
 from technopark.core.access import get_visible_or_404
+from technopark.core.bounds import CalendarDate, Id
 from technopark.core.pagination import Pagination
 from technopark.network import selectors, services
 from technopark.network.access import (
@@ -66,7 +67,7 @@ class InstitutionOut(Schema):
 class InstitutionFilters(Schema):
     q: str = Field("", description="Words of the full or short name")
     kind: Institution.Kind | None = None
-    district: int | None = Field(None, description="District id (see /districts)")
+    district: Id | None = Field(None, description="District id (see /districts)")
     cluster_role: Institution.ClusterRole | None = None
     sort: str = Field("name", pattern="^(name|district|kind|-created)$")
 
@@ -75,7 +76,7 @@ class InstitutionIn(Schema):
     full_name: str = Field(min_length=1, max_length=500)
     short_name: str = Field(min_length=1, max_length=200)
     kind: Institution.Kind
-    district: int
+    district: Id
     country: str = Field("", max_length=100)
     address: str = Field("", max_length=300)
     website: str = Field("", max_length=200)
@@ -88,7 +89,7 @@ class InstitutionPatch(Schema):
     full_name: str | None = Field(None, min_length=1, max_length=500)
     short_name: str | None = Field(None, min_length=1, max_length=200)
     kind: Institution.Kind | None = None
-    district: int | None = None
+    district: Id | None = None
     country: str | None = Field(None, max_length=100)
     address: str | None = Field(None, max_length=300)
     website: str | None = Field(None, max_length=200)
@@ -121,9 +122,9 @@ class AgreementFilters(Schema):
 
 class AgreementIn(Schema):
     number: str = Field(min_length=1, max_length=50)
-    signed_on: dt.date
-    valid_from: dt.date
-    valid_until: dt.date | None = None
+    signed_on: CalendarDate
+    valid_from: CalendarDate
+    valid_until: CalendarDate | None = None
     subject: str = Field(min_length=1)
     resources: list[Agreement.Resource] = []
 
@@ -243,14 +244,14 @@ class PersonListOut(PersonOut):
 
 class PersonFilters(Schema):
     q: str = Field("", description="The surname or its beginning, then words of the name and patronymic")
-    institution: int | None = Field(None, description="Institution id")
+    institution: Id | None = Field(None, description="Institution id")
     kind: Affiliation.Kind | None = None
     grade: int | None = Field(None, ge=1, le=11)
     sort: str = Field("name", pattern="^(name|birth_date|-created)$")
 
 
 class StudentIn(Schema):
-    institution: int
+    institution: Id
     last_name: str = Field(min_length=1, max_length=150)
     first_name: str = Field(min_length=1, max_length=150)
     patronymic: str = Field("", max_length=150)
@@ -294,8 +295,8 @@ class ClaimIn(Schema):
 
 
 class MergeIn(Schema):
-    keep: int = Field(description="The record that stays")
-    duplicate: int = Field(description="The record merged into it and deleted")
+    keep: Id = Field(description="The record that stays")
+    duplicate: Id = Field(description="The record merged into it and deleted")
 
 
 class ConsentOut(Schema):
@@ -330,7 +331,7 @@ class ConsentIn(Schema):
 class ConsentFilters(Schema):
     purpose: ConsentPurpose | None = None
     active: bool | None = Field(None, description="true: not withdrawn; false: withdrawn")
-    subject: int | None = Field(None, description="Person id")
+    subject: Id | None = Field(None, description="Person id")
 
 
 class ConsentTextOut(Schema):

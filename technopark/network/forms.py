@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from technopark.accounts.models import ClaimCode, ConsentPurpose, Person
+from technopark.core.bounds import validate_calendar_date
 from technopark.core.files import validate_document
 from technopark.core.forms import PhoneField
 from technopark.network.models import Affiliation, Agreement, Contact, District, Institution
@@ -85,6 +86,11 @@ class AgreementForm(forms.ModelForm):
             "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "subject": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("signed_on", "valid_from", "valid_until"):
+            self.fields[name].validators.append(validate_calendar_date)
 
     def clean_scan(self) -> UploadedFile | None:
         upload = self.cleaned_data.get("scan")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from technopark.core.bounds import Id
 from technopark.core.i18n import translated
 from technopark.core.pagination import Pagination
 from technopark.portal import selectors, services
@@ -89,7 +90,7 @@ def list_news(request: HttpRequest) -> Any:
 
 
 @router.get("/news/{news_id}", response=NewsOut, url_name="news-detail", summary="One news item")
-def get_news(request: HttpRequest, news_id: int) -> News:
+def get_news(request: HttpRequest, news_id: Id) -> News:
     return access_news(request.auth, news_id)  # type: ignore[attr-defined]
 
 
@@ -103,7 +104,7 @@ def create_news(request: HttpRequest, payload: NewsIn) -> Status[News]:
 
 
 @router.patch("/news/{news_id}", response=NewsOut, url_name="news-update", summary="Change or publish a news item")
-def update_news(request: HttpRequest, news_id: int, payload: NewsPatch) -> News:
+def update_news(request: HttpRequest, news_id: Id, payload: NewsPatch) -> News:
     user = request.auth  # type: ignore[attr-defined]
     news = access_news(user, news_id, for_write=True)
     return services.change_news(news, actor=user, **payload.dict(exclude_unset=True, exclude_none=True))

@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
+from technopark.core.bounds import EARLIEST_DATE, LATEST_DATE, CalendarDate, Id
 from technopark.core.models import Direction
 from technopark.core.pagination import Pagination
 from technopark.labs.models import Lab
@@ -25,6 +26,9 @@ from technopark.projects.access import (
     visible_projects,
 )
 from technopark.projects.models import Project
+
+# The largest team one request may name; every member is looked up.
+MAX_TEAM = 50
 
 router = Router(tags=["projects"])
 
@@ -89,9 +93,9 @@ class ProjectOut(_ProjectFields):
 class GalleryFilters(Schema):
     q: str = Field("", max_length=100, description="Words of the title or summary")
     direction: Direction | None = None
-    lab: str = Field("", description="A lab's code")
+    lab: str = Field("", max_length=20, description="A lab's code")
     stage: Project.Stage | None = None
-    year: int | None = Field(None, ge=2000, le=2100)
+    year: int | None = Field(None, ge=EARLIEST_DATE.year, le=LATEST_DATE.year)
 
 
 class ProjectIn(Schema):
@@ -101,7 +105,9 @@ class ProjectIn(Schema):
     summary: str = Field("", max_length=5000)
     licence: Project.Licence = Project.Licence.CC_BY
     lab: str | None = Field(None, description="A lab's code")
-    team: list[int] | None = Field(None, description="Person ids; the caller's own record when omitted on create")
+    team: list[Id] | None = Field(
+        None, max_length=MAX_TEAM, description="Person ids; the caller's own record when omitted on create"
+    )
 
 
 class ProjectPatch(Schema):
@@ -111,12 +117,12 @@ class ProjectPatch(Schema):
     summary: str | None = Field(None, max_length=5000)
     licence: Project.Licence | None = None
     lab: str | None = None
-    team: list[int] | None = None
+    team: list[Id] | None = Field(None, max_length=MAX_TEAM)
 
 
 class StepIn(Schema):
     text: str = Field(min_length=1, max_length=5000)
-    day: dt.date | None = None
+    day: CalendarDate | None = None
 
 
 class PublishIn(Schema):
@@ -203,7 +209,7 @@ def list_projects(request: HttpRequest, filters: Query[GalleryFilters]) -> Any:
 
 
 @router.get("/projects/{int:project_id}", response=ProjectOut, url_name="project-detail")
-def get_project(request: HttpRequest, project_id: int) -> dict[str, Any]:
+def get_project(request: HttpRequest, project_id: Id) -> dict[str, Any]:
     """A published passport (a draft for its team, supervisors and staff). Names and photos of children
     without a consent to publication are left out for everybody else."""
     project = access_project(request.auth, project_id)  # type: ignore[attr-defined]
@@ -222,7 +228,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Status[Any]:
 
 
 @router.patch("/projects/{int:project_id}", response=ProjectOut, url_name="project-update")
-def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch) -> dict[str, Any]:
+def update_project(request: HttpRequest, project_id: Id, payload: ProjectPatch) -> dict[str, Any]:
     """Change a passport's fields (its team, supervisors and staff)."""
     user = _signed_in(request)
     project = access_project(user, project_id, for_write=True)
@@ -231,7 +237,7 @@ def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch)
 
 
 @router.post("/projects/{int:project_id}/steps", response={201: ProjectOut}, url_name="project-step-create")
-def add_step(request: HttpRequest, project_id: int, payload: StepIn) -> Status[Any]:
+def add_step(request: HttpRequest, project_id: Id, payload: StepIn) -> Status[Any]:
     """Add a journal step (text; photos are added on the page)."""
     user = _signed_in(request)
     project = access_project(user, project_id, for_write=True)
@@ -240,7 +246,7 @@ def add_step(request: HttpRequest, project_id: int, payload: StepIn) -> Status[A
 
 
 @router.post("/projects/{int:project_id}/publication", response=ProjectOut, url_name="project-publication")
-def set_publication(request: HttpRequest, project_id: int, payload: PublishIn) -> dict[str, Any]:
+def set_publication(request: HttpRequest, project_id: Id, payload: PublishIn) -> dict[str, Any]:
     """Publish (``{"published": true}``) or take back to a draft; a supervising teacher or staff only."""
     user = _signed_in(request)
     project = access_project(user, project_id, for_write=True)

@@ -7,6 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import Person
+from technopark.core.bounds import validate_calendar_date
 from technopark.core.forms import LongSelect
 from technopark.core.models import Direction
 from technopark.labs.models import Booking, Equipment, Lab
@@ -95,7 +96,9 @@ class ProjectForm(forms.ModelForm):
 class StepForm(forms.Form):
     """A journal step with up to IMAGE_SLOTS photos, each with what it shows and who can be recognised."""
 
-    day = forms.DateField(label=_("Date"), input_formats=DATE_FORMATS, widget=_date_input())
+    day = forms.DateField(
+        label=_("Date"), input_formats=DATE_FORMATS, widget=_date_input(), validators=[validate_calendar_date]
+    )
     text = forms.CharField(label=_("What was done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(self, *args: Any, team: Any, **kwargs: Any) -> None:
@@ -144,7 +147,9 @@ class FileForm(forms.Form):
 
 class EntryForm(forms.Form):
     contest = forms.CharField(label=_("Contest"), max_length=300)
-    day = forms.DateField(label=_("Date"), input_formats=DATE_FORMATS, widget=_date_input())
+    day = forms.DateField(
+        label=_("Date"), input_formats=DATE_FORMATS, widget=_date_input(), validators=[validate_calendar_date]
+    )
     award = forms.CharField(label=_("Award"), max_length=200, required=False)
 
 

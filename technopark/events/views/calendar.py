@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from technopark.core.bounds import EARLIEST_DATE, LATEST_DATE, query_int
 from technopark.core.files import content_type_for
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.events import ical, selectors, services
@@ -51,12 +52,9 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
 def calendar_month(request: HttpRequest) -> HttpResponse:
     """A month as a grid of weeks (Monday first) with the sessions of each day."""
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-        month = int(request.GET.get("month", today.month))
-        first = dt.date(year, month, 1)
-    except ValueError:
-        raise Http404 from None
+    year = query_int(request.GET, "year", default=today.year, minimum=EARLIEST_DATE.year, maximum=LATEST_DATE.year)
+    month = query_int(request.GET, "month", default=today.month, minimum=1, maximum=12)
+    first = dt.date(year, month, 1)
     form = CalendarFilterForm(request.GET or None)
     filters = {k: v for k, v in form.filters().items() if k not in ("date_from", "date_to")}
     events = selectors.find_events(visible_events(request.user), **filters)
@@ -67,7 +65,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
         "events/calendar_month.html",
         {
             "form": form,
-            "weeks": selectors.month_grid(events, year, month),
+            "weeks": selectors.month_grid(events, first.year, first.month),
             "first": first,
             "previous": previous,
             "following": following,

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from technopark.core.bounds import query_date
 from technopark.labs import selectors
 from technopark.labs.access import may_see_names
 from technopark.labs.forms import LabBookingForm
@@ -18,11 +19,8 @@ PAGE_SIZE = 30
 
 
 def week_monday(request: HttpRequest) -> dt.date:
-    try:
-        day = dt.date.fromisoformat(request.GET.get("week", ""))
-    except ValueError:
-        day = timezone.localdate()
-    return selectors.week_start(day)
+    """The Monday of ``?week=`` (any day of it), this week's by default; `QueryValueError` outside the window."""
+    return selectors.week_start(query_date(request.GET, "week", default=timezone.localdate()))
 
 
 def week_context(request: HttpRequest, monday: dt.date) -> dict[str, Any]:

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import staff_required
+from technopark.core.bounds import query_month
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
 from technopark.labs import selectors, services
@@ -170,13 +171,8 @@ def booking_use(request: HttpRequest, booking_id: int) -> HttpResponse:
 def utilisation(request: HttpRequest, code: str) -> HttpResponse:
     """Booked and used hours of each machine against the lab's opening hours, for a month."""
     lab = get_object_or_404(Lab, code=code)
-    try:
-        first = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
-    except ValueError:
-        first = timezone.localdate().replace(day=1)
+    first = query_month(request.GET, "month", default=timezone.localdate().replace(day=1))
     following = (first + dt.timedelta(days=32)).replace(day=1)
-    if first.year < 2000:
-        raise Http404
     rows = selectors.utilisation(lab, first, following - dt.timedelta(days=1))
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     context = {"lab": lab, "rows": rows, "first": first, "previous": previous, "following": following}
