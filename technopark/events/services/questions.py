@@ -7,7 +7,9 @@ required answer refuses the registration with the question named.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import math
+import re
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,6 +26,12 @@ QUESTION_FIELDS = {"label_ru", "label_be", "label_en", "kind", "choices", "requi
 YES = ("yes", "true", "on", "1", "да", "так")
 NO = ("no", "false", "off", "0", "нет", "не")
 MAX_TEXT = 2000
+# A number answer (a model's weight, a team's age): up to 15 digits before the decimal separator and 10 after,
+# with a sign and a point or a comma; no exponent. Longer text is refused before it is read.
+MAX_NUMBER_DIGITS = 15
+MAX_NUMBER_DECIMALS = 10
+MAX_NUMBER_LENGTH = 40
+NUMBER = re.compile(rf"[+-]?[0-9]{{1,{MAX_NUMBER_DIGITS}}}(?:[.,][0-9]{{1,{MAX_NUMBER_DECIMALS}}})?")
 
 
 class QuestionError(DomainError):
@@ -113,13 +121,10 @@ def _check(question: Question, raw: Any, field: str) -> CheckedAnswer:
             raise AnswerError(f"“{question.label}”: {error.messages[0]}", code="answer_file", field=field) from None
         return question, "", upload
     if question.kind == Question.Kind.NUMBER:
-        try:
-            number = Decimal(str(raw).replace(",", ".").replace(" ", ""))
-        except InvalidOperation:
-            number = Decimal("NaN")
-        if not number.is_finite():
+        number = _number(raw)
+        if number is None:
             raise AnswerError(_("“%(question)s”: enter a number.") % name, code="answer_number", field=field)
-        return question, str(int(number)) if number == number.to_integral() else str(number), None
+        return question, str(int(number)) if number == number.to_integral() else format(number, "f"), None
     if question.kind == Question.Kind.YES_NO:
         text = str(raw).lower() if not isinstance(raw, bool) else ("yes" if raw else "no")
         if text not in YES + NO:
@@ -136,6 +141,24 @@ def _check(question: Question, raw: Any, field: str) -> CheckedAnswer:
             code="answer_too_long", field=field,
         )  # fmt: skip
     return question, text, None
+
+
+def _number(raw: Any) -> Decimal | None:
+    """A number as people write it («12», «-3,5», «1 000»), or None. Its size is checked before it is parsed:
+    «1e300000» is eight characters and an integer of 300 000 digits, which took Python seconds to build."""
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | float):  # from the API's JSON; compared before an int is written out
+        if (isinstance(raw, float) and not math.isfinite(raw)) or abs(raw) >= 10**MAX_NUMBER_DIGITS:
+            return None
+        raw = f"{raw:.{MAX_NUMBER_DECIMALS}f}".rstrip("0").rstrip(".") if isinstance(raw, float) else str(raw)
+    text = str(raw)
+    if len(text) > MAX_NUMBER_LENGTH:
+        return None
+    text = text.replace(" ", "").replace("\xa0", "")
+    if not NUMBER.fullmatch(text):
+        return None
+    return Decimal(text.replace(",", "."))
 
 
 def save_answers(registration: Registration, checked: list[CheckedAnswer]) -> None:

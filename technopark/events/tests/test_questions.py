@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import time
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 
 from technopark.events import services
 from technopark.events.models import Answer, Question, Registration
+from technopark.events.services.questions import AnswerError, check_answers
 from technopark.events.tests.test_registrations import _teen, school  # noqa: F401  (school is a fixture)
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -143,3 +145,56 @@ def test_the_api_lists_the_questions_and_checks_the_answers(
         "Нужен ли ноутбук": "yes",
         "Вес модели, г": "40",
     }
+
+
+def _required_and(event: Any, number: Any) -> dict[int, Any]:
+    ids = _ids(event)
+    return {ids["Название проекта"]: "Проект", ids["Нужен ли ноутбук"]: True, ids["Вес модели, г"]: number}
+
+
+@pytest.mark.parametrize("answer", ["1e300000", "9" * 300_000, "-1E+999999", "Infinity", "NaN", "1.5e3", "0x1F"])
+def test_a_number_answer_is_refused_by_its_size_and_form_before_it_is_read(asking_event: Any, answer: str) -> None:
+    """«1e300000» made Python build an integer of 300 000 digits (seconds to tens of seconds of CPU), then a
+    500. A number people write is checked by its length and shape first; the guard below compares the CPU
+    time of the check with a second to catch unbounded work, it does not measure speed."""
+    question = asking_event.questions.get(kind="number")
+    started = time.process_time()
+    with pytest.raises(AnswerError) as refused:
+        check_answers(asking_event, _required_and(asking_event, answer))
+    assert time.process_time() - started < 1
+    assert refused.value.code == "answer_number" and refused.value.field == f"q_{question.pk}"
+
+
+@pytest.mark.parametrize(
+    ("answer", "kept"), [("12", "12"), ("-3,5", "-3.5"), ("1 000", "1000"), (12.5, "12.5"), (40, "40"), (0.1, "0.1")]
+)
+def test_a_number_as_people_write_it_is_kept_in_one_form(asking_event: Any, answer: Any, kept: str) -> None:
+    checked = check_answers(asking_event, _required_and(asking_event, answer))
+    assert [value for question, value, _file in checked if question.kind == "number"] == [kept]
+
+
+def test_a_huge_number_answer_is_a_400_on_the_page_and_in_the_api(
+    asking_event: Any,
+    school: Any,  # noqa: F811
+    make_user: Any,
+) -> None:
+    login = make_user("huge.answer@example.test", "student")
+    me = _teen(school, "Огромный")
+    me.user = login
+    me.save()
+    client = Client()
+    client.force_login(login)
+    ids = _ids(asking_event)
+    answers = {ids["Название проекта"]: "Проект", ids["Нужен ли ноутбук"]: True, ids["Вес модели, г"]: "1e300000"}
+    api = client.post(
+        f"/api/v1/events/{asking_event.pk}/registrations",
+        json.dumps({"answers": answers}),
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and api.json()["code"] == "answer_number"
+    page = client.post(
+        f"/events/{asking_event.pk}/register/",
+        {"form": "individual", "person": me.pk, **{f"q_{pk}": "yes" if v is True else v for pk, v in answers.items()}},
+    )
+    assert page.status_code == 400 and "Вес модели, г" in page.content.decode()
+    assert not Registration.objects.exists()
