@@ -114,3 +114,31 @@ def test_an_integer_or_a_date_past_what_the_database_holds_is_a_422_in_a_filter(
     response = client.get(path)
     assert response.status_code == 422, response.content
     assert response.json()["code"] == "invalid"
+
+
+@pytest.mark.parametrize(("until", "status"), [("9998-12-31", 422), ("9999-12-31", 422), ("2100-12-31", 400)])
+def test_a_weekly_booking_until_far_ahead_is_refused_at_once_through_the_api(
+    laser: Equipment, make_user: Any, until: str, status: int
+) -> None:
+    client = Client()
+    client.force_login(make_user("term.teacher@example.test", "teacher"))
+    body = {"equipment": laser.pk, "purpose": "lesson", "starts_at": _at(7, 15).isoformat(),
+            "ends_at": _at(7, 17).isoformat(), "weekly_until": until}  # fmt: skip
+    response, cpu = _timed(lambda: client.post("/api/v1/bookings", json.dumps(body), content_type="application/json"))
+    assert response.status_code == status, response.content
+    assert cpu < CPU_GUARD
+    if status == 400:
+        assert response.json()["code"] == "series_too_long" and "at the latest" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("until", ["9999-12-31", "2100-12-31"])
+def test_a_weekly_lesson_until_far_ahead_is_refused_at_once_on_the_page(
+    laser: Equipment, make_user: Any, until: str
+) -> None:
+    client = Client()
+    client.force_login(make_user("page.teacher@example.test", "teacher"))
+    form = {"day": f"{_at(7, 0).date():%Y-%m-%d}", "start": "15:00", "end": "16:30", "weekly_until": until}
+    response, cpu = _timed(lambda: client.post("/en/labs/fablab/book/", form))
+    assert response.status_code == 400
+    assert cpu < CPU_GUARD
+    assert "Enter a date from" in response.content.decode() or "at the latest" in response.content.decode()

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import ConsentPurpose, Person
 from technopark.accounts.selectors import may_process
+from technopark.core.bounds import LATEST_DATE
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.services import bump_content_revision, log_action
 from technopark.labs import selectors
@@ -32,6 +33,8 @@ from technopark.labs.models import PUBLIC_LABS, Booking, BookingUnit, Equipment,
 LOCK_EQUIPMENT_ROW = True
 # How far ahead people may book.
 HORIZON_DAYS = 120
+# The most weeks one weekly booking holds (maintenance, which has no horizon, included).
+MAX_SERIES_WEEKS = 60
 
 
 class BookingError(DomainError):
@@ -303,14 +306,32 @@ def weekly_dates(starts_at: dt.datetime, ends_at: dt.datetime, until: dt.date) -
     return spans
 
 
+def last_series_day(starts_at: dt.datetime, *, purpose: str, now: dt.datetime) -> dt.date:
+    """The last day a weekly series starting at ``starts_at`` may repeat until: at most ``MAX_SERIES_WEEKS``
+    weeks, and (but for maintenance) no occurrence beyond the booking horizon."""
+    first = timezone.localtime(starts_at)
+    last = first.date() + dt.timedelta(weeks=MAX_SERIES_WEEKS - 1) if first.date() < LATEST_DATE else first.date()
+    if purpose != Booking.Purpose.MAINTENANCE:
+        horizon = timezone.localtime(now + dt.timedelta(days=HORIZON_DAYS))
+        last_within = horizon.date() if first.time() <= horizon.time() else horizon.date() - dt.timedelta(days=1)
+        last = min(last, last_within)
+    return last
+
+
 def _series_spans(
-    starts_at: dt.datetime, ends_at: dt.datetime, until: dt.date
+    starts_at: dt.datetime, ends_at: dt.datetime, until: dt.date, *, purpose: str, now: dt.datetime
 ) -> list[tuple[dt.datetime, dt.datetime]]:
+    # `until` is checked before a single week is generated: a series until 9998-12-31 made 417 000 of them
+    # (8 s) before it was refused, and one until 9999-12-31 ran past the last date Python has (a 500).
+    last = last_series_day(starts_at, purpose=purpose, now=now)
+    if until > last:
+        raise BookingError(
+            _("A weekly booking can repeat until %(date)s at the latest.") % {"date": last.strftime("%d.%m.%Y")},
+            code="series_too_long", field="until",
+        )  # fmt: skip
     spans = weekly_dates(starts_at, ends_at, until)
     if len(spans) < 2:
         raise BookingError(_("A weekly booking needs at least two weeks."), code="series_too_short", field="until")
-    if len(spans) > 60:
-        raise BookingError(_("A weekly booking covers at most 60 weeks."), code="series_too_long", field="until")
     return spans
 
 
@@ -328,8 +349,8 @@ def book_weekly(
 ) -> list[Booking]:
     """Book the same span every week up to ``until`` (a term's lessons), whole or not at all: every date is
     checked first, and `SeriesError` lists each conflicting one with its reason before anything is saved."""
-    spans = _series_spans(starts_at, ends_at, until)
     now = timezone.now()
+    spans = _series_spans(starts_at, ends_at, until, purpose=purpose, now=now)
     series = uuid.uuid4()
     try:
         with transaction.atomic():
@@ -457,8 +478,8 @@ def book_lab_weekly(
     """The whole ``lab`` every week up to ``until`` (a term's lessons), whole or not at all: `SeriesError`
     lists each conflicting date with its reason (a rule, or what is in the way) before anything is saved."""
     _may_book_lab(actor)
-    spans = _series_spans(starts_at, ends_at, until)
     now = timezone.now()
+    spans = _series_spans(starts_at, ends_at, until, purpose=Booking.Purpose.LESSON, now=now)
     series = uuid.uuid4()
     try:
         with transaction.atomic():

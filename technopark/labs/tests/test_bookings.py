@@ -5,6 +5,7 @@ utilisation, authorisations."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from technopark.accounts import services as account_services
 from technopark.core.errors import ConflictError
 from technopark.labs import selectors, services
 from technopark.labs.models import Booking, BookingUnit, ClosedDay, Equipment
+from technopark.labs.services.bookings import last_series_day
 from technopark.labs.tests.conftest import at
 
 
@@ -179,6 +181,53 @@ def test_a_weekly_series_reports_every_conflicting_date_and_saves_nothing(
     assert {timezone.localtime(b.starts_at).strftime("%a %H:%M") for b in bookings} == {
         timezone.localtime(at(7, 15)).strftime("%a %H:%M")
     }
+
+
+@pytest.mark.parametrize("until", [dt.date(9998, 12, 31), dt.date(9999, 12, 31), dt.date(2100, 12, 31)])
+def test_a_weekly_series_past_the_horizon_is_refused_before_a_week_is_made_naming_the_last_day(
+    workstations: Equipment, fablab: Any, make_user: Any, until: dt.date
+) -> None:
+    """Until 9998-12-31 the series made 417 000 weeks (8 s) before it was refused; until 9999-12-31 it ran past
+    Python's last date (a 500). The CPU time is compared with a second to catch unbounded work, not timed."""
+    teacher = make_user("far.ahead@example.test", "teacher")
+    last = last_series_day(at(7, 15), purpose="lesson", now=timezone.now())
+    assert last <= timezone.localdate() + dt.timedelta(days=services.HORIZON_DAYS)
+    for book in (
+        lambda: services.book_weekly(
+            workstations, actor=teacher, starts_at=at(7, 15), ends_at=at(7, 17), until=until, purpose="lesson"
+        ),
+        lambda: services.book_lab_weekly(fablab, actor=teacher, starts_at=at(7, 15), ends_at=at(7, 17), until=until),
+    ):
+        started = time.process_time()
+        with pytest.raises(services.BookingError) as refused:
+            book()
+        assert time.process_time() - started < 1
+        assert refused.value.code == "series_too_long"
+        assert f"{last:%d.%m.%Y}" in str(refused.value.message)
+    assert not Booking.objects.exists()
+
+
+def test_a_weekly_series_until_its_last_day_is_booked_and_a_day_later_is_refused(
+    workstations: Equipment, make_user: Any
+) -> None:
+    teacher = make_user("to.the.edge@example.test", "teacher")
+    last = last_series_day(at(7, 15), purpose="lesson", now=timezone.now())
+    common = {"actor": teacher, "starts_at": at(7, 15), "ends_at": at(7, 17), "purpose": "lesson"}
+    with pytest.raises(services.BookingError):
+        services.book_weekly(workstations, until=last + dt.timedelta(days=1), **common)
+    bookings = services.book_weekly(workstations, until=last, **common)
+    assert timezone.localtime(bookings[-1].starts_at).date() > last - dt.timedelta(days=7)
+
+
+def test_a_maintenance_series_has_no_horizon_but_at_most_60_weeks(workstations: Equipment, lab_manager: Any) -> None:
+    first = at(1, 8)
+    assert last_series_day(first, purpose="maintenance", now=timezone.now()) == first.date() + dt.timedelta(weeks=59)
+    with pytest.raises(services.BookingError) as refused:
+        services.book_weekly(
+            workstations, actor=lab_manager, starts_at=first, ends_at=at(1, 9),
+            until=first.date() + dt.timedelta(weeks=60), purpose="maintenance",
+        )  # fmt: skip
+    assert refused.value.code == "series_too_long"
 
 
 def test_cancel_until_the_start_and_the_units_are_free_again(laser: Equipment, lab_manager: Any) -> None:
