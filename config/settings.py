@@ -185,7 +185,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded files are never served from MEDIA_URL by the web server: views check access and stream
 # them (DOMAIN.md rule 8). The limit guards memory; bigger uploads are refused with a message.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The body of a request but its files, refused before it is read (413 in the API): the longest form (an event's
+# description in three languages, `core.models.LONG_TEXT_LENGTH` characters each, six bytes apiece
+# URL-encoded or \u-escaped) is under 2 MB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 UPLOAD_IMAGE_MAX_BYTES = env_int("UPLOAD_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 # Project files (3D models, CAD drawings, code archives) are bigger than photos.
 PROJECT_FILE_MAX_BYTES = env_int("PROJECT_FILE_MAX_BYTES", 50 * 1024 * 1024)

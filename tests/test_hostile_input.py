@@ -142,3 +142,60 @@ def test_a_weekly_lesson_until_far_ahead_is_refused_at_once_on_the_page(
     assert response.status_code == 400
     assert cpu < CPU_GUARD
     assert "Enter a date from" in response.content.decode() or "at the latest" in response.content.decode()
+
+
+# --- Sizes of texts ----------------------------------------------------------------------------------------
+
+
+def test_a_news_text_of_11_mb_is_refused_on_the_page_in_the_api_and_by_the_service(make_user: Any) -> None:
+    from django.core.exceptions import ValidationError
+
+    from technopark.core.models import LONG_TEXT_LENGTH
+    from technopark.portal import services
+    from technopark.portal.models import News
+
+    editor = make_user("editor@example.test", "methodologist")
+    client = Client()
+    client.force_login(editor)
+    eleven_mb = "я" * (11 * 1024 * 1024 // 2)
+    api = client.post("/api/v1/news", json.dumps({"title_ru": "Новость", "body_ru": eleven_mb}, ensure_ascii=False),
+                      content_type="application/json")  # fmt: skip
+    assert api.status_code == 413 and api.json()["code"] == "too_large"
+    longest = "я" * LONG_TEXT_LENGTH
+    over = {"title_ru": "Новость", "body_ru": longest + "я"}
+    api = client.post("/api/v1/news", json.dumps(over), content_type="application/json")
+    assert api.status_code == 422 and "body.payload.body_ru" in api.json()["detail"]
+    page = client.post("/en/staff/news/new/", over)
+    assert page.status_code == 400 and "Ensure this value has at most 100000 characters" in page.content.decode()
+    with pytest.raises(ValidationError):
+        services.create_news(actor=editor, **over)
+    assert not News.objects.exists()
+    created = client.post("/api/v1/news", json.dumps({"title_ru": "Новость", "body_ru": longest}),
+                          content_type="application/json")  # fmt: skip
+    assert created.status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        ("portal.News", "body_be"),
+        ("portal.HomeBlock", "text_ru"),
+        ("events.Event", "description_en"),
+        ("events.Question", "choices"),
+        ("labs.Lab", "description_ru"),
+        ("labs.Equipment", "description"),
+        ("labs.Training", "description"),
+        ("network.Agreement", "subject"),
+        ("projects.Project", "summary"),
+        ("projects.JournalStep", "text"),
+    ],
+)
+def test_every_free_text_has_a_length_that_full_clean_enforces(model: str, field: str) -> None:
+    from django.apps import apps
+    from django.core.exceptions import ValidationError
+
+    text_field = apps.get_model(model)._meta.get_field(field)
+    assert text_field.max_length
+    with pytest.raises(ValidationError):
+        text_field.clean("x" * (text_field.max_length + 1), None)
+    text_field.clean("x" * text_field.max_length, None)

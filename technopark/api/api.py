@@ -12,7 +12,7 @@ from typing import Any
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -81,6 +81,11 @@ def _on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> 
     if exc.status_code == 403:
         return _error(request, 403, "csrf_failed", str(exc))
     return _error(request, 401, "not_authenticated", _("Authentication required: a valid token or session."))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _error(request, 413, "too_large", _("The request is too large."))
 
 
 @api.exception_handler(Throttled)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,25 @@ class Direction(models.TextChoices):
     IT = "it", _("Information technology")
     ARCHITECTURE = "architecture", _("Architecture")
     DESIGN = "design", _("Design")
+
+
+# The longest texts people write here. A news item or an event's regulations run to a few pages (~20 000
+# characters), a machine's description or an agreement's subject to a paragraph; a news text of 11 MB was
+# accepted before (issue 12). Three languages of the longest, URL-encoded, stay far below
+# DATA_UPLOAD_MAX_MEMORY_SIZE.
+LONG_TEXT_LENGTH = 100_000
+TEXT_LENGTH = 10_000
+
+
+class BoundedTextField(models.TextField):
+    """A text whose ``max_length`` holds everywhere: in forms (as with Django's TextField) and in
+    ``full_clean``, which the services call for the pages and the API alike (Django's TextField leaves it to
+    forms). The database column stays unbounded text."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators.append(MaxLengthValidator(self.max_length))
 
 
 class TimeStampedModel(models.Model):

@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 from technopark.accounts.models import Person
 from technopark.core.access import get_visible_or_404
 from technopark.core.bounds import CalendarDate, CalendarDateTime, Id
+from technopark.core.models import LONG_TEXT_LENGTH
 from technopark.core.pagination import Pagination
 from technopark.events import selectors, services
 from technopark.events.access import (
@@ -156,7 +157,7 @@ class EventIn(Schema):
     title_be: str = Field("", max_length=300)
     title_en: str = Field("", max_length=300)
     summary_ru: str = Field("", max_length=500)
-    description_ru: str = ""
+    description_ru: str = Field("", max_length=LONG_TEXT_LENGTH)
     kind: Event.Kind
     audience: Event.Audience
     level: Event.Level
@@ -183,7 +184,7 @@ class EventPatch(Schema):
     title_be: str | None = Field(None, max_length=300)
     title_en: str | None = Field(None, max_length=300)
     summary_ru: str | None = Field(None, max_length=500)
-    description_ru: str | None = None
+    description_ru: str | None = Field(None, max_length=LONG_TEXT_LENGTH)
     kind: Event.Kind | None = None
     audience: Event.Audience | None = None
     level: Event.Level | None = None

@@ -15,10 +15,10 @@ from django.utils.translation import pgettext_lazy
 
 from technopark.core.files import random_upload_name
 from technopark.core.i18n import translated
+from technopark.core.models import LONG_TEXT_LENGTH, TEXT_LENGTH, BoundedTextField, TimeStampedModel
 
 # Events and project passports share the centre's directions, kept in core.
 from technopark.core.models import Direction as Direction
-from technopark.core.models import TimeStampedModel
 
 
 class CentreLab(models.TextChoices):
@@ -105,9 +105,9 @@ class Event(TimeStampedModel):
     summary_ru = models.CharField(_("summary (Russian)"), max_length=500, blank=True)
     summary_be = models.CharField(_("summary (Belarusian)"), max_length=500, blank=True)
     summary_en = models.CharField(_("summary (English)"), max_length=500, blank=True)
-    description_ru = models.TextField(_("description (Russian)"), blank=True)
-    description_be = models.TextField(_("description (Belarusian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_ru = BoundedTextField(_("description (Russian)"), max_length=LONG_TEXT_LENGTH, blank=True)
+    description_be = BoundedTextField(_("description (Belarusian)"), max_length=LONG_TEXT_LENGTH, blank=True)
+    description_en = BoundedTextField(_("description (English)"), max_length=LONG_TEXT_LENGTH, blank=True)
     image = models.ImageField(_("image"), upload_to=event_image_path, blank=True)
     image_alt = models.CharField(_("image description"), max_length=300, blank=True)
 
@@ -449,7 +449,9 @@ class Question(models.Model):
     label_be = models.CharField(_("question (Belarusian)"), max_length=300, blank=True)
     label_en = models.CharField(_("question (English)"), max_length=300, blank=True)
     kind = models.CharField(_("kind of answer"), max_length=8, choices=Kind.choices, default=Kind.TEXT)
-    choices = models.TextField(_("options"), blank=True, help_text=_("For a choice: one option per line"))
+    choices = BoundedTextField(
+        _("options"), max_length=TEXT_LENGTH, blank=True, help_text=_("For a choice: one option per line")
+    )
     required = models.BooleanField(_("required"), default=False)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -474,7 +476,7 @@ class Answer(models.Model):
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    value = models.TextField(blank=True)
+    value = BoundedTextField(max_length=2000, blank=True)
     file = models.FileField(upload_to=answer_file_path, blank=True)
 
     class Meta:

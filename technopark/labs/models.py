@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from technopark.core.files import random_upload_name
 from technopark.core.i18n import translated
-from technopark.core.models import TimeStampedModel
+from technopark.core.models import LONG_TEXT_LENGTH, TEXT_LENGTH, BoundedTextField, TimeStampedModel
 
 # The content revision of the public labs pages (`core.pagecache`): every write that changes what they show
 # raises it in its own transaction, so cached pages never outlive a booking.
@@ -41,9 +41,9 @@ class Lab(TimeStampedModel):
     name_ru = models.CharField(_("name (Russian)"), max_length=200)
     name_be = models.CharField(_("name (Belarusian)"), max_length=200, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
-    description_ru = models.TextField(_("description (Russian)"), blank=True)
-    description_be = models.TextField(_("description (Belarusian)"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
+    description_ru = BoundedTextField(_("description (Russian)"), max_length=LONG_TEXT_LENGTH, blank=True)
+    description_be = BoundedTextField(_("description (Belarusian)"), max_length=LONG_TEXT_LENGTH, blank=True)
+    description_en = BoundedTextField(_("description (English)"), max_length=LONG_TEXT_LENGTH, blank=True)
     room = models.CharField(_("room"), max_length=100, blank=True)
     photo = models.ImageField(_("photo"), upload_to=lab_photo_path, blank=True)
     photo_alt = models.CharField(_("photo description"), max_length=300, blank=True)
@@ -160,7 +160,7 @@ class Equipment(TimeStampedModel):
     status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.IN_SERVICE)
     min_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     requires_authorisation = models.BooleanField(_("requires an authorisation"), default=False)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=TEXT_LENGTH, blank=True)
 
     class Meta:
         verbose_name = _("equipment")
@@ -354,7 +354,7 @@ class Training(TimeStampedModel):
     title_ru = models.CharField(_("title (Russian)"), max_length=200)
     title_be = models.CharField(_("title (Belarusian)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), max_length=TEXT_LENGTH, blank=True)
     valid_months = models.PositiveSmallIntegerField(
         _("authorisation valid for, months"), default=12, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )

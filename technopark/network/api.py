@@ -18,6 +18,7 @@ from technopark.accounts.models import ClaimCode, Consent, ConsentPurpose, Conse
 from technopark.accounts.selectors import current_consent_text
 from technopark.core.access import get_visible_or_404
 from technopark.core.bounds import CalendarDate, Id
+from technopark.core.models import TEXT_LENGTH
 from technopark.core.pagination import Pagination
 from technopark.network import selectors, services
 from technopark.network.access import (
@@ -125,7 +126,7 @@ class AgreementIn(Schema):
     signed_on: CalendarDate
     valid_from: CalendarDate
     valid_until: CalendarDate | None = None
-    subject: str = Field(min_length=1)
+    subject: str = Field(min_length=1, max_length=TEXT_LENGTH)
     resources: list[Agreement.Resource] = []
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from technopark.core.files import random_upload_name
 from technopark.core.i18n import translated
-from technopark.core.models import TimeStampedModel
+from technopark.core.models import TEXT_LENGTH, BoundedTextField, TimeStampedModel
 
 # An agreement is "expiring" this many days before its end.
 EXPIRING_WITHIN_DAYS = 60
@@ -145,7 +145,7 @@ class Agreement(TimeStampedModel):
     signed_on = models.DateField(_("signed on"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: without an end date"))
-    subject = models.TextField(_("subject"))
+    subject = BoundedTextField(_("subject"), max_length=TEXT_LENGTH)
     resources = models.JSONField(_("resources the partner offers"), default=list, blank=True)
     scan = models.FileField(_("signed scan"), upload_to=agreement_scan_path, blank=True)
 

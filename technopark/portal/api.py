@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from technopark.core.bounds import Id
 from technopark.core.i18n import translated
+from technopark.core.models import LONG_TEXT_LENGTH
 from technopark.core.pagination import Pagination
 from technopark.portal import selectors, services
 from technopark.portal.access import access_news, may_edit_content, visible_news
@@ -61,9 +62,9 @@ class NewsIn(Schema):
     lead_ru: str = Field("", max_length=500)
     lead_be: str = Field("", max_length=500)
     lead_en: str = Field("", max_length=500)
-    body_ru: str = ""
-    body_be: str = ""
-    body_en: str = ""
+    body_ru: str = Field("", max_length=LONG_TEXT_LENGTH)
+    body_be: str = Field("", max_length=LONG_TEXT_LENGTH)
+    body_en: str = Field("", max_length=LONG_TEXT_LENGTH)
 
 
 class NewsPatch(Schema):
@@ -73,9 +74,9 @@ class NewsPatch(Schema):
     lead_ru: str | None = Field(None, max_length=500)
     lead_be: str | None = Field(None, max_length=500)
     lead_en: str | None = Field(None, max_length=500)
-    body_ru: str | None = None
-    body_be: str | None = None
-    body_en: str | None = None
+    body_ru: str | None = Field(None, max_length=LONG_TEXT_LENGTH)
+    body_be: str | None = Field(None, max_length=LONG_TEXT_LENGTH)
+    body_en: str | None = Field(None, max_length=LONG_TEXT_LENGTH)
     status: News.Status | None = Field(None, description="'published' publishes, 'draft' takes it off the portal")
 
 

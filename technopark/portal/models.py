@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from technopark.core.files import random_upload_name
 from technopark.core.i18n import translated
-from technopark.core.models import TimeStampedModel
+from technopark.core.models import LONG_TEXT_LENGTH, TEXT_LENGTH, BoundedTextField, TimeStampedModel
 from technopark.core.validators import validate_site_link
 
 
@@ -26,12 +26,12 @@ class News(TimeStampedModel):
     title_ru = models.CharField(_("title (Russian)"), max_length=200)
     title_be = models.CharField(_("title (Belarusian)"), max_length=200, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
-    lead_ru = models.TextField(_("summary (Russian)"), max_length=500, blank=True)
-    lead_be = models.TextField(_("summary (Belarusian)"), max_length=500, blank=True)
-    lead_en = models.TextField(_("summary (English)"), max_length=500, blank=True)
-    body_ru = models.TextField(_("text (Russian)"), blank=True)
-    body_be = models.TextField(_("text (Belarusian)"), blank=True)
-    body_en = models.TextField(_("text (English)"), blank=True)
+    lead_ru = BoundedTextField(_("summary (Russian)"), max_length=500, blank=True)
+    lead_be = BoundedTextField(_("summary (Belarusian)"), max_length=500, blank=True)
+    lead_en = BoundedTextField(_("summary (English)"), max_length=500, blank=True)
+    body_ru = BoundedTextField(_("text (Russian)"), max_length=LONG_TEXT_LENGTH, blank=True)
+    body_be = BoundedTextField(_("text (Belarusian)"), max_length=LONG_TEXT_LENGTH, blank=True)
+    body_en = BoundedTextField(_("text (English)"), max_length=LONG_TEXT_LENGTH, blank=True)
     image = models.ImageField(_("image"), upload_to=news_image_path, blank=True)
     image_alt_ru = models.CharField(_("image description (Russian)"), max_length=200, blank=True)
     image_alt_be = models.CharField(_("image description (Belarusian)"), max_length=200, blank=True)
@@ -80,9 +80,9 @@ class HomeBlock(TimeStampedModel):
     title_ru = models.CharField(_("heading (Russian)"), max_length=200)
     title_be = models.CharField(_("heading (Belarusian)"), max_length=200, blank=True)
     title_en = models.CharField(_("heading (English)"), max_length=200, blank=True)
-    text_ru = models.TextField(_("text (Russian)"), blank=True)
-    text_be = models.TextField(_("text (Belarusian)"), blank=True)
-    text_en = models.TextField(_("text (English)"), blank=True)
+    text_ru = BoundedTextField(_("text (Russian)"), max_length=TEXT_LENGTH, blank=True)
+    text_be = BoundedTextField(_("text (Belarusian)"), max_length=TEXT_LENGTH, blank=True)
+    text_en = BoundedTextField(_("text (English)"), max_length=TEXT_LENGTH, blank=True)
     link = models.CharField(
         _("link"),
         max_length=300,

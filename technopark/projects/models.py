@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.core.files import random_upload_name
-from technopark.core.models import Direction, TimeStampedModel
+from technopark.core.models import BoundedTextField, Direction, TimeStampedModel
 
 # The revision of the public gallery and passport pages kept in the page cache (core.pagecache).
 PUBLIC_PROJECTS = "projects"
@@ -43,7 +43,7 @@ class Project(TimeStampedModel):
     title = models.CharField(_("title"), max_length=200)
     direction = models.CharField(_("direction"), max_length=20, choices=Direction.choices)
     stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.IDEA)
-    summary = models.TextField(
+    summary = BoundedTextField(
         _("summary"), max_length=5000, blank=True, help_text=_("What it is, whom it helps, how it works")
     )
     licence = models.CharField(_("licence"), max_length=24, choices=Licence.choices, default=Licence.CC_BY)
@@ -94,7 +94,7 @@ class JournalStep(TimeStampedModel):
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="steps")
     day = models.DateField(_("date"), default=timezone.localdate)
-    text = models.TextField(_("what was done"), max_length=5000)
+    text = BoundedTextField(_("what was done"), max_length=5000)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
