@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from technopark.accounts.roles import STAFF_ROLES, Role
 from technopark.core.files import random_upload_name
 from technopark.core.i18n import translated
-from technopark.core.models import TimeStampedModel
+from technopark.core.models import LONG_TEXT_LENGTH, BoundedTextField, TimeStampedModel
 
 
 class UserManager(BaseUserManager["User"]):
@@ -344,9 +344,9 @@ class ConsentText(TimeStampedModel):
     title_ru = models.CharField(_("title (Russian)"), max_length=300)
     title_be = models.CharField(_("title (Belarusian)"), max_length=300, blank=True)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    body_ru = models.TextField(_("text (Russian)"))
-    body_be = models.TextField(_("text (Belarusian)"), blank=True)
-    body_en = models.TextField(_("text (English)"), blank=True)
+    body_ru = BoundedTextField(_("text (Russian)"), max_length=LONG_TEXT_LENGTH)
+    body_be = BoundedTextField(_("text (Belarusian)"), max_length=LONG_TEXT_LENGTH, blank=True)
+    body_en = BoundedTextField(_("text (English)"), max_length=LONG_TEXT_LENGTH, blank=True)
     published_at = models.DateTimeField(_("in force since"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
