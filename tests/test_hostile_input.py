@@ -18,6 +18,7 @@ from django.test import Client
 from django.utils import timezone
 
 from technopark.labs.models import Equipment, Lab, OpeningHours
+from tests.test_permission_matrix import world  # noqa: F401  (a fixture: every kind of object, for every URL)
 
 # A request that works for a second of CPU is unbounded work, not a slow page: these tests compare CPU time
 # in the test process against that guard (`time.process_time()`, immune to a busy machine's waiting), they
@@ -142,6 +143,44 @@ def test_a_weekly_lesson_until_far_ahead_is_refused_at_once_on_the_page(
     assert response.status_code == 400
     assert cpu < CPU_GUARD
     assert "Enter a date from" in response.content.decode() or "at the latest" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/institutions", "/api/v1/persons", "/api/v1/events", "/api/v1/projects"])
+def test_a_search_of_300_000_characters_is_a_422_in_the_api(path: str, make_user: Any) -> None:
+    client = Client()
+    client.force_login(make_user("admin@example.test", "administrator"))
+    response, cpu = _timed(lambda: client.get(path, {"q": "9" * 300_000}))
+    assert response.status_code == 422 and "query.q" in response.json()["detail"]
+    assert cpu < CPU_GUARD
+
+
+def test_a_search_of_300_000_characters_is_refused_on_the_pages(make_user: Any) -> None:
+    client = Client()
+    client.force_login(make_user("admin@example.test", "administrator"))
+    long = "9" * 300_000
+    assert "at most 100 characters" in client.get("/en/network/", {"q": long}).content.decode()  # its form's error
+    for path, name in [("/en/staff/events/", "q"), ("/en/labs/people/", "person_q")]:
+        response = client.get(path, {name: long})
+        assert response.status_code == 400 and "can be at most 100 characters long" in response.content.decode()
+
+
+def test_numbers_in_staff_forms_are_checked_by_their_length_before_they_are_read(
+    personas: dict[str, Any],
+    world: dict[str, Any],  # noqa: F811
+    client_for: Any,
+) -> None:
+    """Each of these read a 300 000-digit number with int() (a ValueError past 4 300 digits: a 500)."""
+    client = client_for(personas["administrator"])
+    event, registration = world["open_event"], world["registration"]
+    huge = "9" * 300_000
+    check_in = client.post(f"/staff/events/{event.pk}/check-in/", {"session": huge, "registration": registration.pk})
+    assert check_in.status_code == 400
+    results = client.post(f"/en/staff/events/{event.pk}/results/", {f"place-{registration.pk}": huge})
+    assert results.status_code < 500 and "A place is a whole number." in results.content.decode()
+    project = client.post(f"/events/registrations/{registration.pk}/project/", {"project": huge})
+    assert project.status_code == 302
+    roster = client.post(f"/staff/labs/trainings/{world['training_session'].pk}/", {"seat": huge, "result": "passed"})
+    assert roster.status_code == 400
 
 
 # --- Sizes of texts ----------------------------------------------------------------------------------------

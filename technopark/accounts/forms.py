@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import ConsentText
 from technopark.accounts.roles import Role
-from technopark.core.bounds import validate_calendar_date
+from technopark.core.bounds import MAX_SEARCH_LENGTH, validate_calendar_date
 from technopark.core.forms import TranslatedFormMixin
 from technopark.core.i18n import CONTENT_LANGUAGES
 
@@ -26,7 +26,9 @@ class GrantRoleForm(forms.Form):
 
 
 class UserFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, help_text=_("E-mail or surname"))
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=MAX_SEARCH_LENGTH, help_text=_("E-mail or surname")
+    )
     role = forms.ChoiceField(label=_("Role"), required=False, choices=[("", _("Any role")), *Role.choices])
 
 

@@ -39,6 +39,8 @@ LATEST_MOMENT = dt.datetime.combine(LATEST_DATE + dt.timedelta(days=1), dt.time(
 MAX_INTEGER = 2**63 - 1
 # Nobody types more digits than the largest integer has; longer text is refused before it is parsed.
 _MAX_INTEGER_DIGITS = len(str(MAX_INTEGER))
+# Words to search for: longer text finds nothing more, and SQLite refuses a LIKE pattern past 50 000 bytes.
+MAX_SEARCH_LENGTH = 100
 _INTEGER = re.compile(rf"[0-9]{{1,{_MAX_INTEGER_DIGITS}}}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
@@ -158,6 +160,19 @@ def query_int(
             field=name,
         )
     return number
+
+
+def query_text(params: QueryDict, name: str, *, max_length: int = MAX_SEARCH_LENGTH) -> str:
+    """``?name=`` as text of at most ``max_length`` characters (words to search for), stripped; empty when
+    absent. Raises `QueryValueError`."""
+    raw = _value(params, name)
+    if len(raw) > max_length:
+        raise QueryValueError(
+            _("“%(name)s” in the address can be at most %(limit)s characters long.")
+            % {"name": name, "limit": max_length},
+            field=name,
+        )
+    return raw
 
 
 # --- Forms ------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 
 from technopark.accounts.models import Person
 from technopark.core.access import get_visible_or_404
-from technopark.core.bounds import CalendarDate, CalendarDateTime, Id
+from technopark.core.bounds import MAX_SEARCH_LENGTH, CalendarDate, CalendarDateTime, Id
 from technopark.core.models import LONG_TEXT_LENGTH
 from technopark.core.pagination import Pagination
 from technopark.events import selectors, services
@@ -134,7 +134,7 @@ class EventOut(EventListOut):
 
 
 class EventFilters(Schema):
-    q: str = Field("", description="Words of the title")
+    q: str = Field("", max_length=MAX_SEARCH_LENGTH, description="Words of the title")
     kind: Event.Kind | None = None
     audience: Event.Audience | None = Field(None, description="Events for both audiences count for each")
     direction: Direction | None = None

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import Person
-from technopark.core.bounds import validate_calendar_date, validate_calendar_datetime
+from technopark.core.bounds import MAX_SEARCH_LENGTH, validate_calendar_date, validate_calendar_datetime
 from technopark.core.files import validate_document, validate_image
 from technopark.core.forms import TranslatedFormMixin
 from technopark.core.i18n import CONTENT_LANGUAGES
@@ -29,7 +29,9 @@ def _datetime_input() -> forms.DateTimeInput:
 
 
 class CalendarFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, help_text=_("Words of the title"))
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=MAX_SEARCH_LENGTH, help_text=_("Words of the title")
+    )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *Event.Kind.choices])
     audience = forms.ChoiceField(
         label=_("For whom"), required=False, choices=[("", _("Everyone")), *Event.Audience.choices[:2]]

@@ -17,7 +17,7 @@ from technopark.accounts import services as account_services
 from technopark.accounts.models import ClaimCode, Consent, ConsentPurpose, ConsentText, Person
 from technopark.accounts.selectors import current_consent_text
 from technopark.core.access import get_visible_or_404
-from technopark.core.bounds import CalendarDate, Id
+from technopark.core.bounds import MAX_SEARCH_LENGTH, CalendarDate, Id
 from technopark.core.models import TEXT_LENGTH
 from technopark.core.pagination import Pagination
 from technopark.network import selectors, services
@@ -66,7 +66,7 @@ class InstitutionOut(Schema):
 
 
 class InstitutionFilters(Schema):
-    q: str = Field("", description="Words of the full or short name")
+    q: str = Field("", max_length=MAX_SEARCH_LENGTH, description="Words of the full or short name")
     kind: Institution.Kind | None = None
     district: Id | None = Field(None, description="District id (see /districts)")
     cluster_role: Institution.ClusterRole | None = None
@@ -244,7 +244,11 @@ class PersonListOut(PersonOut):
 
 
 class PersonFilters(Schema):
-    q: str = Field("", description="The surname or its beginning, then words of the name and patronymic")
+    q: str = Field(
+        "",
+        max_length=MAX_SEARCH_LENGTH,
+        description="The surname or its beginning, then words of the name and patronymic",
+    )
     institution: Id | None = Field(None, description="Institution id")
     kind: Affiliation.Kind | None = None
     grade: int | None = Field(None, ge=1, le=11)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from technopark.accounts.models import ClaimCode, ConsentPurpose, Person
-from technopark.core.bounds import validate_calendar_date
+from technopark.core.bounds import MAX_SEARCH_LENGTH, validate_calendar_date
 from technopark.core.files import validate_document
 from technopark.core.forms import PhoneField
 from technopark.network.models import Affiliation, Agreement, Contact, District, Institution
@@ -22,7 +22,9 @@ SORTS = [
 
 
 class InstitutionFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, help_text=_("Part of the full or short name"))
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=MAX_SEARCH_LENGTH, help_text=_("Part of the full or short name")
+    )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("Any kind")), *Institution.Kind.choices])
     district = forms.ModelChoiceField(
         label=_("District or region"), required=False, queryset=District.objects.all(), empty_label=_("Anywhere")
@@ -151,7 +153,12 @@ def date_field(label: Any, *, required: bool = True) -> forms.DateField:
 
 
 class PersonFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, help_text=_("Surname or its beginning, then the name"))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=MAX_SEARCH_LENGTH,
+        help_text=_("Surname or its beginning, then the name"),
+    )
     institution = forms.ModelChoiceField(
         label=_("Institution"), required=False, queryset=Institution.objects.none(), empty_label=_("Any institution")
     )

@@ -6,6 +6,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from technopark.core.bounds import MAX_SEARCH_LENGTH
 from technopark.core.files import validate_image
 from technopark.core.forms import TranslatedFormMixin
 from technopark.core.i18n import CONTENT_LANGUAGES
@@ -70,4 +71,4 @@ class HomeBlockForm(TranslatedFormMixin, forms.ModelForm):
 
 class NewsStatusFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), *News.Status.choices])
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_SEARCH_LENGTH)

@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from technopark.core.bounds import EARLIEST_DATE, LATEST_DATE, CalendarDate, Id
+from technopark.core.bounds import EARLIEST_DATE, LATEST_DATE, MAX_SEARCH_LENGTH, CalendarDate, Id
 from technopark.core.models import Direction
 from technopark.core.pagination import Pagination
 from technopark.labs.models import Lab
@@ -91,7 +91,7 @@ class ProjectOut(_ProjectFields):
 
 
 class GalleryFilters(Schema):
-    q: str = Field("", max_length=100, description="Words of the title or summary")
+    q: str = Field("", max_length=MAX_SEARCH_LENGTH, description="Words of the title or summary")
     direction: Direction | None = None
     lab: str = Field("", max_length=20, description="A lab's code")
     stage: Project.Stage | None = None

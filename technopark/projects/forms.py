@@ -7,7 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import Person
-from technopark.core.bounds import validate_calendar_date
+from technopark.core.bounds import MAX_SEARCH_LENGTH, validate_calendar_date
 from technopark.core.forms import LongSelect
 from technopark.core.models import Direction
 from technopark.labs.models import Booking, Equipment, Lab
@@ -154,7 +154,7 @@ class EntryForm(forms.Form):
 
 
 class GalleryForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_SEARCH_LENGTH)
     direction = forms.ChoiceField(label=_("Direction"), required=False)
     lab = forms.ChoiceField(label=_("Lab"), required=False)
     stage = forms.ChoiceField(label=_("Stage"), required=False)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import staff_required
+from technopark.core.bounds import query_text
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
 from technopark.events import selectors, services
@@ -51,7 +52,7 @@ def event_manage(request: HttpRequest) -> HttpResponse:
     """Every event, drafts included, newest first, filterable by status and words of the title."""
     status = request.GET.get("status", "")
     events = selectors.find_events(
-        Event.objects.all(), q=request.GET.get("q", ""), status=status if status in Event.Status.values else ""
+        Event.objects.all(), q=query_text(request.GET, "q"), status=status if status in Event.Status.values else ""
     ).order_by("-created_at", "-id")
     drafts_without_dates = Event.objects.filter(starts_at__isnull=True).order_by("-created_at")
     if status and status != Event.Status.DRAFT:

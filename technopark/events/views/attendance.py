@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import staff_required
 from technopark.core import spreadsheets
+from technopark.core.bounds import query_int, query_text
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for
 from technopark.core.text import search_key
@@ -89,9 +90,9 @@ def answer_file(request: HttpRequest, answer_id: int) -> FileResponse:
     return response
 
 
-def _session_for(event: Event, session_id: str | None) -> EventSession | None:
-    if session_id and session_id.isdigit():
-        session = event.sessions.filter(pk=int(session_id)).first()
+def _session_for(event: Event, session_id: int | None) -> EventSession | None:
+    if session_id:
+        session = event.sessions.filter(pk=session_id).first()
         if session is not None:
             return session
     return services.current_session(event)
@@ -122,7 +123,7 @@ def check_in(request: HttpRequest, code: str) -> HttpResponse:
     if registration is None:
         raise Http404
     event = access_event(request.user, registration.event_id, for_write=True)
-    session = _session_for(event, request.POST.get("session") or request.GET.get("session"))
+    session = _session_for(event, query_int(request.POST, "session") or query_int(request.GET, "session"))
     if request.method == "POST" and session is not None:
         _mark_attendance(request, registration, session)
         return redirect(f"{request.path}?session={session.pk}")
@@ -139,9 +140,9 @@ def check_in(request: HttpRequest, code: str) -> HttpResponse:
 def check_in_list(request: HttpRequest, event_id: int) -> HttpResponse:
     """Check-in without the QR code: find the participant by name and tap."""
     event = access_event(request.user, event_id, for_write=True)
-    session = _session_for(event, request.POST.get("session") or request.GET.get("session"))
+    session = _session_for(event, query_int(request.POST, "session") or query_int(request.GET, "session"))
     if request.method == "POST" and session is not None:
-        registration = event.registrations.filter(pk=request.POST.get("registration") or 0).first()
+        registration = event.registrations.filter(pk=query_int(request.POST, "registration", default=0)).first()
         if registration is None:
             raise Http404
         _mark_attendance(request, registration, session)
@@ -150,7 +151,7 @@ def check_in_list(request: HttpRequest, event_id: int) -> HttpResponse:
     registrations = event.registrations.filter(status=Registration.Status.CONFIRMED).select_related(
         "person", "institution"
     )
-    q = request.GET.get("q", "").strip()
+    q = query_text(request.GET, "q")
     if q and (key := search_key(q)):
         registrations = registrations.filter(
             Q(person__search_text__contains=key) | Q(members__person__search_text__contains=key)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import signed_in_user
 from technopark.accounts.models import Person, User
+from technopark.core.bounds import QueryValueError, query_int
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
 from technopark.events import ical, services
@@ -137,9 +138,12 @@ def registration_project(request: HttpRequest, registration_id: int) -> HttpResp
     """Name the project passport entered with a registration (a contest entry on the passport)."""
     registration = access_registration(request.user, registration_id, for_write=True)
     choices = {project.pk: project for project in services.project_choices(registration)}
-    raw = request.POST.get("project", "")
-    project = choices.get(int(raw)) if raw.isdigit() else None
-    if raw and project is None:
+    try:
+        chosen = query_int(request.POST, "project")
+    except QueryValueError:
+        chosen = 0
+    project = choices.get(chosen) if chosen is not None else None
+    if chosen is not None and project is None:
         messages.error(request, _("Choose one of the projects of the participant."))
         return redirect("events:my-registrations")
     try:

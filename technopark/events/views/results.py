@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from technopark.accounts.access import staff_required
 from technopark.accounts.services.consent import CONSENTS_REVISION
+from technopark.core.bounds import QueryValueError, query_int
 from technopark.core.errors import DomainError
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.events import selectors, services
@@ -52,11 +53,12 @@ def results_edit(request: HttpRequest, event_id: int) -> HttpResponse:
         rows: dict[int, tuple[str, int | None]] = {}
         for registration in registrations:
             award = request.POST.get(f"award-{registration.pk}", "")
-            place = request.POST.get(f"place-{registration.pk}", "").strip()
-            if place and not place.isdigit():
+            try:  # a small whole number (`Result.place`), read only once its length allows it
+                place = query_int(request.POST, f"place-{registration.pk}", maximum=32767)
+            except QueryValueError:
                 error = _("A place is a whole number.")
                 break
-            rows[registration.pk] = (award, int(place) if place else None)
+            rows[registration.pk] = (award, place)
         if not error:
             try:
                 services.set_results(event, rows, actor=request.user)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import signed_in_user
+from technopark.core.bounds import query_text
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
 from technopark.labs import selectors, services
@@ -81,7 +82,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
     """The options of the booking form's "who uses it" for a name typed (htmx), with a count for screen
     readers announced in the form's live region."""
     user = signed_in_user(request)
-    query = request.GET.get("person_q", "")
+    query = query_text(request.GET, "person_q")
     found = find_booking_candidates(user, query)
     context = {"found": found, "query": query, "own": candidates_at_hand(user) if not found else []}
     return render(request, "labs/_people_options.html", context)

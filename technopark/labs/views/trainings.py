@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import staff_required
+from technopark.core.bounds import query_int
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
 from technopark.core.services import log_action
@@ -117,7 +118,7 @@ def training_roster(request: HttpRequest, session_id: int) -> HttpResponse:
     """The instructor's list: mark who passed (granting the authorisation) and who did not."""
     session = get_object_or_404(TrainingSession.objects.select_related("training", "lab"), pk=session_id)
     if request.method == "POST":
-        seat = get_object_or_404(TrainingSeat, pk=request.POST.get("seat"), session=session)
+        seat = get_object_or_404(TrainingSeat, pk=query_int(request.POST, "seat", default=0), session=session)
         try:
             services.mark_training(seat, actor=request.user, passed=request.POST.get("result") == "passed")
         except DomainError as refusal:
