@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import time
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from technopark.labs.models import Equipment, Lab, OpeningHours
 from tests.test_permission_matrix import world  # noqa: F401  (a fixture: every kind of object, for every URL)
@@ -239,3 +245,253 @@ def test_every_free_text_has_a_length_that_full_clean_enforces(model: str, field
     with pytest.raises(ValidationError):
         text_field.clean("x" * (text_field.max_length + 1), None)
     text_field.clean("x" * text_field.max_length, None)
+
+
+# --- Every page and every API operation, with hostile values (hypothesis) ---------------------------------
+
+HUGE_NUMBER = "9" * 300_000
+JUNK = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
+HOSTILE_INTEGERS = st.one_of(
+    st.sampled_from([0, -1, 2**31, 2**63 - 1, 2**63, 2**64, -(2**63) - 1, 10**20, 10**300]), st.integers()
+)
+HOSTILE_NUMBER_TEXT = st.sampled_from(["1e300000", HUGE_NUMBER, "-0", "0x10", "1.5", "", "NaN", "Infinity", "١٢"])
+HOSTILE_DATES = st.sampled_from(
+    ["0001-01-01", "9999-12-31", "1999-12-31", "2101-01-01", "2026-02-30", "99999-01-01", "2026-06-01", ""]
+)
+HOSTILE_MONTHS = st.sampled_from(["0001-01", "9999-12", "2026-13", "2026-00", "99999999999999999999", "2026-06"])
+HOSTILE_DATETIMES = st.sampled_from(
+    ["9999-12-31T23:59:59Z", "0001-01-01T00:00:00+14:00", "2026-06-01T10:00:00", "2026-06-01T10:00:00-23:59",
+     "2100-12-31T23:59:59+03:00", "2026-06-01", "1e300000"]
+)  # fmt: skip
+
+
+def hostile_text_for(kind: str) -> st.SearchStrategy[str]:
+    """A hostile value of a query string's parameter of ``kind``, as text."""
+    integers = st.one_of(HOSTILE_INTEGERS.map(str), HOSTILE_NUMBER_TEXT)
+    return {
+        "integer": integers,
+        "number": integers,
+        "date": st.one_of(HOSTILE_DATES, integers),
+        "month": st.one_of(HOSTILE_MONTHS, integers),
+        "date-time": st.one_of(HOSTILE_DATETIMES, HOSTILE_DATES),
+    }.get(kind, st.one_of(JUNK, integers, HOSTILE_DATES))
+
+
+# The parameters pages read from the query string, by what they hold (``month`` is a number on the events
+# calendar and YYYY-MM on a lab's utilisation: its values are both). A name nobody reads is harmless; the
+# sweep sends each kind to every page.
+PAGE_PARAMETERS = {
+    "date": ["week", "date_from", "date_to", "day", "since", "until"],
+    "month": ["month"],
+    "integer": ["year", "page", "session", "units", "hours", "district", "institution", "grade",
+                "target_type", "lab"],
+    "text": ["q", "code", "person_q", "status", "purpose", "kind", "after", "before", "target_id", "ip", "actor",
+             "action", "direction", "stage", "audience", "level", "free_places", "refresh"],
+}  # fmt: skip
+SWEEP_VALUES = {
+    "date": ["9999-12-31", "0001-01-01"],
+    "month": ["9999-12", "99999999999999999999"],
+    "integer": [HUGE_NUMBER],
+    "text": ["1e300000" * 1000],
+}
+
+
+def _check(client: Any, method: str, url: str, query: dict[str, str] | None = None, **kwargs: Any) -> Any:
+    """One request (``query`` in the address); it answers below 500 and within the CPU guard."""
+    if query:
+        url = f"{url}?{urlencode(query)}"
+    response, cpu = _timed(lambda: client.generic(method, url, **kwargs))
+    shown = url[:200]
+    assert response.status_code < 500, f"{method} {shown} answered {response.status_code}"
+    assert cpu < CPU_GUARD, f"{method} {shown} worked {cpu:.2f} s of CPU"
+    return response
+
+
+def _pages(persona: str, objects: dict[str, Any]) -> list[str]:
+    """Every page of the permission matrix this persona may open (status 200)."""
+    from tests.test_permission_matrix import MATRIX, _kwargs
+
+    return [
+        reverse(name, kwargs=_kwargs(case.kwargs, objects))
+        for name, case in sorted(MATRIX.items())
+        if case.method == "GET" and not name.startswith(("api:", "admin:")) and case.expected()[persona] == 200
+    ]
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "administrator"])
+def test_no_page_answers_a_5xx_or_works_long_for_a_hostile_query(
+    persona: str,
+    personas: dict[str, Any],
+    world: dict[str, Any],  # noqa: F811
+    client_for: Any,
+) -> None:
+    client = client_for(personas[persona])
+    pages = _pages(persona, world)
+    assert len(pages) > 20
+    for url in pages:  # the sweep: every page, every kind of parameter, the probe's values
+        for kind, names in PAGE_PARAMETERS.items():
+            for value in SWEEP_VALUES[kind]:
+                _check(client, "GET", url, dict.fromkeys(names, value))
+
+    kinds = {name: kind for kind, names in PAGE_PARAMETERS.items() for name in names}
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(url=st.sampled_from(pages), query=st.data())
+    def explore(url: str, query: st.DataObject) -> None:
+        names = query.draw(st.lists(st.sampled_from(sorted(kinds)), min_size=1, max_size=4, unique=True))
+        values = {name: query.draw(hostile_text_for(kinds[name])) for name in names}
+        _check(client, "GET", url, values)
+
+    explore()
+
+
+# --- The API, from its OpenAPI document -------------------------------------------------------------------
+
+
+@dataclass
+class Operation:
+    method: str
+    template: str
+    path: dict[str, str]  # the world's objects
+    query: dict[str, str]  # name -> kind
+    body: dict[str, Any]  # property -> JSON schema
+    example: dict[str, Any]  # a valid body (the permission matrix's)
+
+
+def _kind(schema: dict[str, Any]) -> str:
+    """The kind of a JSON schema's value: integer, number, date, date-time, array:<kind>, object, text."""
+    options = [option for option in schema.get("anyOf", [schema]) if option.get("type") != "null"]
+    chosen = options[0] if options else {}
+    if chosen.get("type") == "array":
+        return "array:" + _kind(chosen.get("items", {}))
+    if chosen.get("type") == "string" and chosen.get("format") in ("date", "date-time"):
+        return str(chosen["format"])
+    return str(chosen.get("type") or "text")
+
+
+def _operations(client: Any, objects: dict[str, Any]) -> list[Operation]:
+    """Every operation of the OpenAPI document, its path filled from the permission matrix's row for it."""
+    from tests.test_permission_matrix import MATRIX, _kwargs
+
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    rows = [
+        (case, reverse(name, kwargs=_kwargs(case.kwargs, objects)))
+        for name, case in MATRIX.items()
+        if name.startswith("api:")
+    ]
+    operations = []
+    for template, item in document["paths"].items():
+        pattern = re.compile(re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(template)) + "$")
+        for method, operation in item.items():
+            found = [(case, url) for case, url in rows if case.method == method.upper() and pattern.match(url)]
+            assert found, f"{method.upper()} {template} has no row in the permission matrix"
+            case, url = found[0]
+            match = pattern.match(url)
+            assert match is not None
+            parameters = operation.get("parameters", [])
+            body_ref = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            body = schemas[body_ref["$ref"].rsplit("/", 1)[-1]]["properties"] if body_ref else {}
+            example = {
+                key: objects[value[1:]].pk if isinstance(value, str) and value.startswith("@") else value
+                for key, value in case.data.items()
+            }
+            query = {p["name"]: _kind(p["schema"]) for p in parameters if p["in"] == "query"}
+            operations.append(Operation(method.upper(), template, match.groupdict(), query, body, example))
+    return operations
+
+
+# Numbers JSON can carry that no Python type survives: written into the body as they are.
+RAW_NUMBERS = ["1e300000", "-1e300000", HUGE_NUMBER, "1" + "0" * 400]
+
+
+def hostile_json_for(kind: str) -> st.SearchStrategy[Any]:
+    """A hostile JSON value of a body's property of ``kind`` (a `_Raw` is written into the body as is)."""
+    if kind.startswith("array:"):
+        return st.lists(hostile_json_for(kind.split(":", 1)[1]), max_size=3) | st.just(list(range(1, 5000)))
+    numbers = st.one_of(HOSTILE_INTEGERS, st.sampled_from(RAW_NUMBERS).map(_Raw), st.floats(allow_nan=False))
+    return {
+        "integer": numbers,
+        "number": numbers,
+        "date": st.one_of(HOSTILE_DATES, HOSTILE_INTEGERS),
+        "date-time": st.one_of(HOSTILE_DATETIMES, HOSTILE_DATES),
+        "object": st.dictionaries(st.one_of(HOSTILE_INTEGERS.map(str), JUNK), st.one_of(JUNK, numbers), max_size=3),
+    }.get(kind, st.one_of(JUNK, numbers))
+
+
+@dataclass(frozen=True)
+class _Raw:
+    literal: str
+
+
+def _json(body: dict[str, Any]) -> str:
+    raws: dict[str, str] = {}
+
+    def placeholder(value: Any) -> Any:
+        if isinstance(value, _Raw):
+            key = f"@@raw{len(raws)}@@"
+            raws[key] = value.literal
+            return key
+        if isinstance(value, list):
+            return [placeholder(item) for item in value]
+        if isinstance(value, dict):
+            return {key: placeholder(item) for key, item in value.items()}
+        return value
+
+    text = json.dumps(placeholder(body))
+    for key, literal in raws.items():
+        text = text.replace(f'"{key}"', literal)
+    return text
+
+
+def _call(client: Any, operation: Operation, path: dict[str, str], query: dict[str, str], body: Any) -> Any:
+    url = operation.template.format(**path)
+    if operation.method in ("POST", "PATCH", "PUT"):
+        return _check(client, operation.method, url, query, data=_json(body), content_type="application/json")
+    return _check(client, operation.method, url, query)
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "teacher", "administrator"])
+def test_no_api_operation_answers_a_5xx_or_works_long_for_hostile_input(
+    persona: str,
+    personas: dict[str, Any],
+    world: dict[str, Any],  # noqa: F811
+    client_for: Any,
+) -> None:
+    client = client_for(personas[persona])
+    operations = _operations(client, world)
+    assert len(operations) > 40
+    for operation in operations:  # the sweep: each parameter and each property of a body, one at a time
+        for name in operation.path:
+            for value in ["99999999999999999999", "9223372036854775808", "0", "-1", HUGE_NUMBER, "1e300000"]:
+                _call(client, operation, {**operation.path, name: value}, {}, operation.example)
+        for name, kind in operation.query.items():
+            for value in [*SWEEP_VALUES.get(kind, SWEEP_VALUES["integer"]), "9999-12-31T23:59:59Z", "2026-06-01T10:00"]:
+                _call(client, operation, operation.path, {name: value}, operation.example)
+        for name, schema in operation.body.items():
+            kind = _kind(schema)
+            values = {
+                "integer": [_Raw("1e300000"), _Raw(HUGE_NUMBER), 2**63, -1, 0],
+                "number": [_Raw("1e300000"), _Raw(HUGE_NUMBER), 1e308],
+                "date": ["9999-12-31", "0001-01-01"],
+                "date-time": ["9999-12-31T23:59:59Z", "2026-06-01T10:00:00"],
+                "object": [{"9223372036854775808": "1e300000", "1": _Raw("1e300000")}],
+            }.get(kind, [HUGE_NUMBER[:5000], _Raw("1e300000")])
+            for value in values:
+                _call(client, operation, operation.path, {}, {**operation.example, name: value})
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(operation=st.sampled_from(operations), data=st.data())
+    def explore(operation: Operation, data: st.DataObject) -> None:
+        path = {name: data.draw(st.one_of(st.just(value), hostile_text_for("integer"))) for name, value in
+                operation.path.items()}  # fmt: skip
+        path = {name: value or "0" for name, value in path.items()}  # an empty segment is another URL
+        query = {name: data.draw(hostile_text_for(kind)) for name, kind in operation.query.items()
+                 if data.draw(st.booleans())}  # fmt: skip
+        body = dict(operation.example)
+        for name, schema in operation.body.items():
+            if data.draw(st.integers(0, 2)) == 0:
+                body[name] = data.draw(hostile_json_for(_kind(schema)))
+        _call(client, operation, path, query, body)
+
+    explore()
