@@ -7,14 +7,15 @@ loop for seconds. So every date the platform works with lies in the window ``EAR
 own rule in `accounts`), every datetime carries its offset and lies in the same window, and every integer
 is non-negative and at most ``MAX_INTEGER`` (or a smaller maximum of its own).
 
-- **Pages** read one parameter of the query string with `query_date`, `query_month`, `query_datetime` or
-  `query_int`. An absent or empty parameter gives the default; a value that cannot be read or lies outside
-  its bounds raises `QueryValueError`, which `core.middleware.BadQueryValueMiddleware` answers with a 400
-  page in the user's language naming the parameter and offering the page without it.
+- **Pages** read one parameter of the query string with `query_date`, `query_month`, `query_datetime`,
+  `query_int` or `query_text` (words to search for). An absent or empty parameter gives the default; a
+  value that cannot be read or lies outside its bounds raises `QueryValueError`, which
+  `core.middleware.BadQueryValueMiddleware` answers with a 400 page in the user's language naming the
+  parameter and offering the page without it.
 - **Forms** put `validate_calendar_date` / `validate_calendar_datetime` on their date fields.
 - **The API** declares `CalendarDate`, `CalendarDateTime` (a datetime without an offset is refused with
-  422), `Id` and `Count` in its schemas and parameters; pydantic refuses anything else with 422 before the
-  operation runs.
+  422) and `Id` in its schemas and parameters, and other integers and lists with their own ``ge``/``le`` and
+  ``max_length``; pydantic refuses anything else with 422 before the operation runs.
 """
 
 from __future__ import annotations
@@ -203,5 +204,3 @@ CalendarDate = Annotated[dt.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 CalendarDateTime = Annotated[AwareDatetime, Field(ge=EARLIEST_MOMENT, lt=LATEST_MOMENT)]
 # The id of a row (every id is a positive bigint).
 Id = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
-# A count or a number of some thing that fits the databases' integers; give a smaller ``le`` where there is one.
-Count = Annotated[int, Field(ge=0, le=MAX_INTEGER)]
