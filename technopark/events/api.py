@@ -242,7 +242,7 @@ def update_event(request: HttpRequest, event_id: int, payload: EventPatch) -> Ev
     if "venue_lab" in values:
         values["venue_lab"] = values["venue_lab"] or ""
     if values:
-        services.update_event(event, actor=user, **values)
+        event = services.update_event(event, actor=user, **values)
     if payload.sessions is not None:
         services.set_sessions(event, [s.dict() for s in payload.sessions], actor=user)
     if payload.status is not None:
