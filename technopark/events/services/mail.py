@@ -18,8 +18,6 @@ from technopark.accounts.models import Person
 from technopark.events.models import Event, EventSession, Registration
 
 
-# A switch for the negative control of the concurrency test (tests/…/test_registration_race.py): with the
-# lock off, simultaneous registrations overbook, which proves the test can see a race. Never off in use.
 def _recipients(registration: Registration) -> list[str]:
     """Who hears about a registration: the person who made it, the participant and their guardians."""
     addresses = []

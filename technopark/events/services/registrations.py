@@ -171,8 +171,11 @@ def register(
     event = lock_event(event)
     _check_window(event, now)
     _check_audience(event, form)
-    if nomination is not None and nomination.event_id != event.pk:
-        raise RegistrationError(_("This nomination belongs to another event."), code="nomination_invalid")
+    if nomination is not None:
+        # Read again under the lock: its capacity may have changed since the caller loaded it.
+        nomination = Nomination.objects.filter(pk=nomination.pk, event=event).first()
+        if nomination is None:
+            raise RegistrationError(_("This nomination belongs to another event."), code="nomination_invalid")
     if nomination is None and event.nominations.exists():
         raise RegistrationError(_("Choose a nomination."), code="nomination_required", field="nomination")
     today = timezone.localdate()

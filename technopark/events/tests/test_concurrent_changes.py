@@ -15,6 +15,7 @@ from django.forms.models import model_to_dict
 from django.test import Client
 from django.utils import timezone
 
+from technopark.core.errors import ConflictError
 from technopark.events import services
 from technopark.events.forms import EventForm
 from technopark.events.models import Event, Nomination
@@ -151,3 +152,91 @@ def test_a_nomination_saved_from_a_stale_copy_keeps_a_capacity_changed_meanwhile
     services.save_nomination(event, actor=methodologist, nomination=stale, title_ru="Младшая группа")
     nomination.refresh_from_db()
     assert (nomination.title_ru, nomination.capacity) == ("Младшая группа", 5)
+
+
+# --- Rule 1: the capacity is never below the places confirmed ---------------------------------------------
+
+
+def test_lowering_the_capacity_below_the_confirmed_places_is_refused_naming_them(
+    make_event: Any, school: Any, methodologist: Any
+) -> None:
+    event = make_event(status="registration_open", capacity=3)
+    for name in ("Первый", "Второй", "Третий"):
+        services.register(event, actor=methodologist, form="individual", person=_teen(school, name))
+    with pytest.raises(ConflictError) as refused:
+        services.update_event(event, actor=methodologist, capacity=2)
+    assert refused.value.code == "capacity_below_confirmed" and "(3)" in str(refused.value)
+    event.refresh_from_db()
+    assert event.capacity == 3
+    services.update_event(event, actor=methodologist, capacity=3, summary_ru="Мест ровно столько")
+    event.refresh_from_db()
+    assert event.capacity == 3 and event.summary_ru == "Мест ровно столько"
+
+
+def test_the_staff_page_and_the_api_refuse_a_capacity_below_the_confirmed_places(
+    make_event: Any, school: Any, methodologist: Any
+) -> None:
+    event = make_event(status="registration_open", capacity=4)
+    for name in ("Первый", "Второй"):
+        services.register(event, actor=methodologist, form="individual", person=_teen(school, name))
+    staff = _client(methodologist)
+    page = staff.post(f"/staff/events/{event.pk}/", _edit_form(event, capacity="1"))
+    assert page.status_code == 400 and "(2)" in page.content.decode()
+    api = staff.patch(f"/api/v1/events/{event.pk}", json.dumps({"capacity": 1}), content_type="application/json")
+    assert api.status_code == 409 and api.json()["code"] == "capacity_below_confirmed"
+    assert api.json()["field"] == "capacity" and "(2)" in api.json()["detail"]
+    event.refresh_from_db()
+    assert event.capacity == 4
+
+
+def test_a_nomination_capacity_below_its_confirmed_places_is_refused_and_raising_it_promotes(
+    make_event: Any, school: Any, methodologist: Any
+) -> None:
+    event = make_event(status="registration_open")
+    nomination = services.save_nomination(event, actor=methodologist, title_ru="Старшие", capacity=2)
+    people = [_teen(school, name) for name in ("Первый", "Второй", "Третий")]
+    done = [
+        services.register(event, actor=methodologist, form="individual", person=p, nomination=nomination)
+        for p in people
+    ]
+    assert [r.status for r in done] == ["confirmed", "confirmed", "waitlisted"]
+    with pytest.raises(ConflictError) as refused:
+        services.save_nomination(event, actor=methodologist, nomination=nomination, capacity=1)
+    assert refused.value.code == "capacity_below_confirmed" and "(2)" in str(refused.value)
+    staff = _client(methodologist)
+    page = staff.post(
+        f"/staff/events/nominations/{nomination.pk}/", {"title_ru": "Старшие", "capacity": "1", "position": "0"}
+    )
+    assert page.status_code == 400 and "(2)" in page.content.decode()
+    services.save_nomination(event, actor=methodologist, nomination=nomination, capacity=3)
+    done[2].refresh_from_db()
+    assert done[2].status == "confirmed"
+
+
+def test_a_registration_counts_against_the_nomination_capacity_as_it_is_now_not_as_the_caller_loaded_it(
+    make_event: Any, school: Any, methodologist: Any
+) -> None:
+    event = make_event(status="registration_open")
+    nomination = services.save_nomination(event, actor=methodologist, title_ru="Младшие", capacity=2)
+    services.register(
+        event, actor=methodologist, form="individual", person=_teen(school, "Первый"), nomination=nomination
+    )
+    stale = Nomination.objects.get(pk=nomination.pk)
+    services.save_nomination(event, actor=methodologist, nomination=nomination, capacity=1)
+    late = services.register(
+        event, actor=methodologist, form="individual", person=_teen(school, "Второй"), nomination=stale
+    )
+    assert late.status == "waitlisted"
+    assert services.places_held(event, nomination) == 1
+
+
+def test_raising_the_event_capacity_promotes_the_waiting_list(make_event: Any, school: Any, methodologist: Any) -> None:
+    event = make_event(status="registration_open", capacity=1)
+    services.register(event, actor=methodologist, form="individual", person=_teen(school, "Первый"))
+    waiting = services.register(event, actor=methodologist, form="individual", person=_teen(school, "Второй"))
+    assert waiting.status == "waitlisted"
+    _client(methodologist).patch(
+        f"/api/v1/events/{event.pk}", json.dumps({"capacity": 2}), content_type="application/json"
+    )
+    waiting.refresh_from_db()
+    assert waiting.status == "confirmed"
