@@ -18,8 +18,8 @@ from technopark.network.access import (
     coordinated_institutions,
     institutions_for_people,
     may_edit_person,
+    persons_acted_for,
     teaching_institutions,
-    visible_persons,
 )
 
 # Centre staff who run events (DOMAIN.md: methodologist — events, results, certificates).
@@ -64,16 +64,21 @@ def may_register_for(user: Any, person: Person) -> bool:
     return may_manage_events(user) or may_edit_person(user, person)
 
 
+def _made_or_acted_for(user: Any) -> Q:
+    """Registrations ``user`` made, and those whose participant or team member they act for
+    (`network.access.persons_acted_for`: themself, their children, their institution's students)."""
+    people = persons_acted_for(user).values("pk")
+    return Q(registered_by=user) | Q(person__in=people) | Q(members__person__in=people)
+
+
 def visible_registrations(user: Any) -> QuerySet[Registration]:
-    """Event managers see every registration; others the ones they made, and those of the people they see
-    (their own, their children's, their institution's students: `network.access.visible_persons`)."""
+    """Event managers see every registration; others those they made and those of the people they act for.
+    Reading the whole registry (a lab manager) gives no one the registrations in it."""
     if may_manage_events(user):
         return Registration.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Registration.objects.none()
-    people = visible_persons(user).values("pk")
-    mine = Q(registered_by=user) | Q(person__in=people) | Q(members__person__in=people)
-    return Registration.objects.filter(pk__in=Registration.objects.filter(mine).values("pk"))
+    return Registration.objects.filter(pk__in=Registration.objects.filter(_made_or_acted_for(user)).values("pk"))
 
 
 def access_registration(user: Any, registration_id: int, *, for_write: bool = False) -> Registration:
@@ -104,17 +109,12 @@ def may_cancel_late(user: Any) -> bool:
 
 
 def own_registrations(user: Any) -> QuerySet[Registration]:
-    """ "My registrations": the ones ``user`` made, and those of the people they see (themself, their
-    children, their institution's students) — for event managers too, who otherwise see all."""
+    """ "My registrations": the ones ``user`` made and those of the people they act for (themself, their
+    children, their institution's students) — for centre staff too, who see others' registrations on the
+    staff pages if at all."""
     if not getattr(user, "is_authenticated", False):
         return Registration.objects.none()
-    people = (
-        visible_persons(user).values("pk")
-        if not may_manage_events(user)
-        else Person.objects.filter(user=user).values("pk")
-    )
-    mine = Q(registered_by=user) | Q(person__in=people) | Q(members__person__in=people)
-    return Registration.objects.filter(pk__in=Registration.objects.filter(mine).values("pk"))
+    return Registration.objects.filter(pk__in=Registration.objects.filter(_made_or_acted_for(user)).values("pk"))
 
 
 def registration_candidates(user: Any) -> QuerySet[Person]:
@@ -158,13 +158,13 @@ CERTIFICATES_JOB = "events.issue_certificates"  # the BackgroundJob kind of `tas
 
 
 def visible_certificates(user: Any) -> QuerySet[Certificate]:
-    """Event managers see every document; others the documents of the people they see (their own, their
-    children's, their institution's students and teachers: `network.access.visible_persons`)."""
+    """Event managers see every document; others the documents of the people they act for (their own,
+    their children's, their institution's people: `network.access.persons_acted_for`), lab managers too."""
     if may_manage_events(user):
         return Certificate.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Certificate.objects.none()
-    return Certificate.objects.filter(person__in=visible_persons(user).values("pk"))
+    return Certificate.objects.filter(person__in=persons_acted_for(user).values("pk"))
 
 
 def access_certificate(user: Any, certificate_id: int) -> Certificate:
