@@ -175,6 +175,9 @@ MATRIX: dict[str, Case] = {
     "events:my-registrations":              Case("GET",    "200 200 200 200 200 200 200 200 302"),
     # A lab manager reads the registry but not registrations: the pupil's is missing to them, as to a stranger.
     "events:registration-cancel":           Case("POST",   "302 302 404 302 404 302 404 404 302", "registration_id=registration"),
+    # Leaving is for a team's member and their guardian (and staff); the world's registration is the pupil's
+    # own, so those who may take the pupil out are told it is not a team's (302 with a message).
+    "events:registration-leave":            Case("POST",   "302 302 404 403 404 302 404 404 302", "registration_id=registration", {"person": "@pupil"}),
     "events:registration-qr":               Case("GET",    "200 200 404 200 404 200 404 404 302", "registration_id=registration"),
     "events:check-in":                      Case("GET",    "200 200 403 403 403 403 403 403 302", "code=registration_code"),
     "events:check-in-list":                 Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
@@ -260,6 +263,7 @@ MATRIX: dict[str, Case] = {
 # Lab managers read the registry but see no one's registrations but those they made or act for.
     "api:registration-create":              Case("POST",   "400 400 400 201 400 201 400 400 401", "event_id=open_event", {}, json=True),
     "api:registration-cancel":              Case("DELETE", "200 200 404 200 404 200 404 404 401", "registration_id=registration"),
+    "api:registration-leave":               Case("POST",   "400 400 404 403 404 400 404 404 401", "registration_id=registration", {"person": "@pupil"}, json=True),
     # Back office (see module docstring)
     "admin:index":                          Case("GET",    "200 302 302 302 302 302 302 302 302"),
     # Sign-in, sign-up, e-mail and password (django-allauth)
@@ -563,11 +567,11 @@ def test_url_answers_each_persona_as_the_policy_says(
     case = MATRIX[url_name]
     url = reverse(url_name, kwargs=_kwargs(case.kwargs, world))
     client = client_for(personas[persona])
+    data = {k: world[v[1:]].pk if isinstance(v, str) and v.startswith("@") else v for k, v in case.data.items()}
     if case.json:
-        data = {k: world[v[1:]].pk if isinstance(v, str) and v.startswith("@") else v for k, v in case.data.items()}
         response = client.generic(case.method, url, data=json.dumps(data), content_type="application/json")
     elif case.method == "POST":
-        response = client.post(url, case.data)
+        response = client.post(url, data)
     else:
         response = client.generic(case.method, url)
     assert response.status_code == case.expected()[persona], (

@@ -69,6 +69,41 @@ def send_registration_email(registration_id: int, *, promoted: bool = False) -> 
     message.send()
 
 
+def send_member_left_email(registration_id: int, person_id: int) -> None:
+    """Tell whoever registered a team and its supervising teachers that a member left it (`leave_team`)."""
+    reg = (
+        Registration.objects.select_related("event", "registered_by")
+        .prefetch_related("supervisors__user", "members__person")
+        .filter(pk=registration_id)
+        .first()
+    )
+    person = Person.objects.filter(pk=person_id).first()
+    if reg is None or person is None:
+        return
+    addresses = [reg.registered_by.email] if reg.registered_by else []
+    for supervisor in reg.supervisors.all():
+        addresses.append(supervisor.email or (supervisor.user.email if supervisor.user else ""))
+    to = list(dict.fromkeys(a.lower() for a in addresses if a))
+    if not to:
+        return
+    values = {"name": person.full_name, "team": reg.team_name, "event": reg.event.title}
+    lines = [
+        gettext("%(name)s has left the team “%(team)s” for “%(event)s”.") % values,
+        "",
+    ]
+    if reg.status == Registration.Status.CANCELLED:
+        lines.append(gettext("Nobody is left in the team, so its registration is cancelled."))
+    else:
+        members = ", ".join(member.person.short_name for member in reg.members.all())
+        lines += [
+            gettext("The team now: %(members)s") % {"members": members},
+            gettext("Status: %(status)s") % {"status": reg.get_status_display()},
+        ]
+    lines += ["", settings.SITE_URL.rstrip("/") + reverse("events:my-registrations")]
+    subject = gettext("A member left the team “%(team)s”: “%(event)s”") % values
+    EmailMessage(subject, "\n".join(lines), to=to).send()
+
+
 def check_in_url(registration: Registration) -> str:
     """The address the participant's QR code opens: the check-in page for staff."""
     path = reverse("events:check-in", kwargs={"code": registration.code})

@@ -1,15 +1,18 @@
-"""Who sees a registration and its files.
+"""Who sees a registration and its files, who cancels a team's, and who leaves it.
 
-Issue 12 item 8: a lab manager reads the registry, but registrations, their QR codes, documents and answer
-files are only for those who made them or act for their participants.
+Issue 12 items 8 and 11: a lab manager reads the registry, but registrations, their QR codes, documents and
+answer files are only for those who made them or act for their participants; a team's member (or their
+guardian) leaves the team, and only whoever registered it, its supervisors or staff cancel it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
@@ -134,3 +137,161 @@ def test_a_lab_manager_who_is_a_guardian_sees_their_own_childs_registration_only
     assert client.delete(f"/api/v1/registrations/{theirs.pk}").status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == "confirmed"
+
+
+# --- Item 11: a member leaves the team; whoever registered it cancels it ----------------------------------
+
+
+@pytest.fixture
+def team(make_user: Any, school: Any, make_event: Any) -> dict[str, Any]:
+    """A team of three registered by their teacher (with a supervising colleague) for an event with one more
+    place, and a single participant waiting for a place."""
+    registrant = make_user("coach@example.test", "teacher")
+    network_services.set_affiliation(account_services.ensure_own_person(registrant), school, kind="teacher", actor=None)
+    colleague_login = make_user("colleague@example.test", "teacher")
+    colleague = account_services.ensure_own_person(colleague_login)
+    network_services.set_affiliation(colleague, school, kind="teacher", actor=None)
+    member_login = make_user("member@example.test", "student")
+    parent = make_user("parent@example.test", "guardian")
+    member = _teen(school, "Участников", login=member_login)
+    child = _teen(school, "Детский", guardian=parent)
+    third = _teen(school, "Третьяков")
+    event = make_event(status="registration_open", capacity=4)
+    registration = services.register(
+        event, actor=registrant, form="team", team_name="Роботы", members=[member, child, third],
+        institution=school, supervisors=[colleague],
+    )  # fmt: skip
+    services.register(event, actor=registrant, form="individual", person=_teen(school, "Четвёртый"))
+    waiting = services.register(event, actor=registrant, form="individual", person=_teen(school, "Ждущий"))
+    assert registration.status == "confirmed" and waiting.status == "waitlisted"
+    return {
+        "event": event, "registration": registration, "registrant": registrant, "colleague": colleague_login,
+        "member_login": member_login, "member": member, "parent": parent, "child": child, "third": third,
+        "waiting": waiting,
+    }  # fmt: skip
+
+
+def test_a_team_member_cannot_cancel_the_team_through_the_api_and_is_told_to_leave(team: dict[str, Any]) -> None:
+    registration = team["registration"]
+    for login in (team["member_login"], team["parent"]):
+        refused = _client(login).delete(f"/api/v1/registrations/{registration.pk}")
+        assert refused.status_code == 403 and refused.json()["code"] == "leave_the_team_instead"
+    registration.refresh_from_db()
+    assert registration.status == "confirmed" and registration.members.count() == 3
+
+
+def test_a_team_member_cannot_cancel_the_team_through_the_page(team: dict[str, Any]) -> None:
+    registration = team["registration"]
+    client = _client(team["member_login"])
+    page = client.get("/events/my/").content.decode()
+    assert "Leave the team" in page
+    assert f"/events/registrations/{registration.pk}/cancel/" not in page
+    response = client.post(f"/events/registrations/{registration.pk}/cancel/", follow=True)
+    assert response.status_code == 200
+    registration.refresh_from_db()
+    assert registration.status == "confirmed"
+
+
+def test_a_member_leaves_the_team_the_place_goes_to_the_waiting_list_and_the_registrant_is_told(
+    team: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    registration = team["registration"]
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _client(team["member_login"]).post(
+            f"/events/registrations/{registration.pk}/leave/", {"person": team["member"].pk}
+        )
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == "confirmed" and registration.places == 2
+    assert set(registration.members.values_list("person_id", flat=True)) == {team["child"].pk, team["third"].pk}
+    team["waiting"].refresh_from_db()
+    assert team["waiting"].status == "confirmed"
+    told = [m for m in mail.outbox if "coach@example.test" in m.to and "Роботы" in m.subject]
+    assert len(told) == 1 and "Участников" in told[0].body and "colleague@example.test" in told[0].to
+    assert "member@example.test" not in told[0].to
+    assert AuditLog.objects.filter(
+        action="events.registration.member_left", actor=team["member_login"], data__person=team["member"].pk
+    ).exists()
+
+
+def test_a_guardian_withdraws_their_child_from_the_team_through_the_api(
+    team: dict[str, Any], methodologist: Any
+) -> None:
+    registration = team["registration"]
+    client = _client(team["parent"])
+    assert client.post(
+        f"/api/v1/registrations/{registration.pk}/leave", json.dumps({"person": team["member"].pk}),
+        content_type="application/json",
+    ).status_code == 404  # not their child: a stranger to them  # fmt: skip
+    left = client.post(
+        f"/api/v1/registrations/{registration.pk}/leave", json.dumps({"person": team["child"].pk}),
+        content_type="application/json",
+    )  # fmt: skip
+    assert left.status_code == 200 and left.json()["places"] == 2 and left.json()["status"] == "confirmed"
+    again = client.post(
+        f"/api/v1/registrations/{registration.pk}/leave", json.dumps({"person": team["child"].pk}),
+        content_type="application/json",
+    )  # fmt: skip
+    assert again.status_code == 404  # the team is no longer the guardian's business
+    staff = _client(methodologist).post(
+        f"/api/v1/registrations/{registration.pk}/leave", json.dumps({"person": team["child"].pk}),
+        content_type="application/json",
+    )  # fmt: skip
+    assert staff.status_code == 400 and staff.json()["code"] == "not_a_member"
+
+
+def test_when_the_last_member_leaves_the_registration_is_cancelled(team: dict[str, Any], methodologist: Any) -> None:
+    registration = team["registration"]
+    for person in (team["child"], team["third"]):
+        services.leave_team(registration, person, actor=methodologist)
+    own = _client(team["member_login"]).post(
+        f"/api/v1/registrations/{registration.pk}/leave", json.dumps({}), content_type="application/json"
+    )
+    assert own.status_code == 200 and own.json()["status"] == "cancelled"
+    registration.refresh_from_db()
+    assert registration.status == "cancelled" and registration.cancelled_at is not None
+    assert services.places_held(team["event"]) == 1 + 1  # the single participant and the promoted one
+
+
+def test_whoever_registered_the_team_and_its_supervisor_cancel_it(team: dict[str, Any], make_event: Any) -> None:
+    registration = team["registration"]
+    assert _client(team["colleague"]).delete(f"/api/v1/registrations/{registration.pk}").status_code == 200
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+    page = _client(team["registrant"]).get("/events/my/").content.decode()
+    assert "Роботы" in page
+
+
+def test_the_registrant_cancels_the_team_through_the_page(team: dict[str, Any]) -> None:
+    registration = team["registration"]
+    client = _client(team["registrant"])
+    assert f"/events/registrations/{registration.pk}/cancel/" in client.get("/events/my/").content.decode()
+    assert client.post(f"/events/registrations/{registration.pk}/cancel/").status_code == 302
+    registration.refresh_from_db()
+    assert registration.status == "cancelled"
+
+
+def test_the_teams_institution_coordinator_cancels_it_and_another_teacher_of_its_members_does_not(
+    team: dict[str, Any], make_user: Any, school: Any
+) -> None:
+    registration = team["registration"]
+    other = make_user("other.teacher@example.test", "teacher")
+    network_services.set_affiliation(account_services.ensure_own_person(other), school, kind="teacher", actor=None)
+    refused = _client(other).delete(f"/api/v1/registrations/{registration.pk}")
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    coordinator = make_user("team.coordinator@example.test")
+    network_services.add_coordinator(school, coordinator, actor=None)
+    assert _client(coordinator).delete(f"/api/v1/registrations/{registration.pk}").status_code == 200
+
+
+def test_leaving_an_individual_registration_is_refused_with_a_reason(
+    school: Any, make_event: Any, make_user: Any
+) -> None:
+    login = make_user("alone@example.test", "student")
+    me = _teen(school, "Один", login=login)
+    registration = services.register(make_event(status="registration_open"), actor=login, form="individual", person=me)
+    refused = _client(login).post(
+        f"/api/v1/registrations/{registration.pk}/leave", json.dumps({}), content_type="application/json"
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "not_a_team"
