@@ -53,11 +53,6 @@ def access_document(user: Any, document_id: int) -> EventDocument:
     return get_visible_or_404(visible, user=user, pk=document_id)
 
 
-def may_see_online_link(user: Any, event: Event) -> bool:
-    """The online link is for confirmed participants (registration adds them) and event managers."""
-    return may_manage_events(user)
-
-
 # --- Registrations -----------------------------------------------------------------------------------
 
 
@@ -196,6 +191,29 @@ def own_registrations(user: Any) -> QuerySet[Registration]:
     if not getattr(user, "is_authenticated", False):
         return Registration.objects.none()
     return Registration.objects.filter(pk__in=Registration.objects.filter(_made_or_acted_for(user)).values("pk"))
+
+
+# --- The online link ---------------------------------------------------------------------------------
+
+
+def online_link_registrations(user: Any) -> QuerySet[Registration]:
+    """The confirmed registrations that give ``user`` their event's online link: as its participant or a
+    member of its team, as the guardian of one, as whoever registered it, as its supervising teacher."""
+    if not getattr(user, "is_authenticated", False):
+        return Registration.objects.none()
+    people = Person.objects.filter(_self_or_children(user)).values("pk")
+    rule = Q(registered_by=user) | Q(supervisors__user=user) | Q(person__in=people) | Q(members__person__in=people)
+    return Registration.objects.filter(rule, status=Registration.Status.CONFIRMED)
+
+
+def may_see_online_link(user: Any, event: Event) -> bool:
+    """Event managers see an event's online link; others when a confirmed registration gives it to them
+    (`online_link_registrations`), for an online or mixed event. Never the public."""
+    if may_manage_events(user):
+        return True
+    if event.format == Event.Format.IN_PERSON or not event.online_url:
+        return False
+    return online_link_registrations(user).filter(event=event).exists()
 
 
 def registration_candidates(user: Any) -> QuerySet[Person]:

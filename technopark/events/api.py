@@ -87,7 +87,11 @@ class EventOut(EventListOut):
     description: str
     venue_kind: Event.VenueKind
     venue_lab: str
-    online_url: str | None = Field(description="Only for confirmed participants and staff")
+    online_url: str | None = Field(
+        description="The link of an online or mixed event, for event managers and for callers a confirmed "
+        "registration gives it to: its participant or team member, their guardian, whoever registered it, its "
+        "supervising teachers; null for everyone else"
+    )
     min_age: int | None
     max_age: int | None
     min_grade: int | None

@@ -62,11 +62,24 @@ def send_registration_email(registration_id: int, *, promoted: bool = False) -> 
         "",
         url,
     ]
+    link = online_link(reg)
+    if link:
+        lines[3:3] = [gettext("Online: %(url)s") % {"url": link}]
     message = EmailMessage(subject % {"event": reg.event.title}, "\n".join(lines), to=to)
     if reg.status == Registration.Status.CONFIRMED:
         message.body += "\n\n" + gettext("Show the attached QR code at the entrance.")
         message.attach("qr.png", check_in_qr(reg, kind="png"), "image/png")
     message.send()
+
+
+def online_link(registration: Registration) -> str:
+    """The event's online link for the e-mails about a confirmed registration of an online or mixed event
+    (they go to whoever registered, the participants and their guardians: all of whom the link is for,
+    `events.access.online_link_registrations`); empty otherwise."""
+    event = registration.event
+    if registration.status != Registration.Status.CONFIRMED or event.format == Event.Format.IN_PERSON:
+        return ""
+    return event.online_url
 
 
 def send_member_left_email(registration_id: int, person_id: int) -> None:

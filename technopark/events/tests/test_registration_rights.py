@@ -1,8 +1,9 @@
-"""Who sees a registration and its files, who cancels a team's, and who leaves it.
+"""Who sees a registration and its files, who cancels a team's, who leaves it, and who gets the online link.
 
-Issue 12 items 8 and 11: a lab manager reads the registry, but registrations, their QR codes, documents and
-answer files are only for those who made them or act for their participants; a team's member (or their
-guardian) leaves the team, and only whoever registered it, its supervisors or staff cancel it.
+Issue 12 items 8, 11 and 20, issue 14 item 1: a lab manager reads the registry, but registrations, their QR
+codes, documents and answer files are only for those who made them or act for their participants; a team's
+member (or their guardian) leaves the team, and only whoever registered it, its supervisors or staff cancel
+it; confirmed participants of an online event get its link on the pages, in the API and in the e-mails.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from technopark.events import services
 from technopark.events.models import Answer, Certificate
 from technopark.network import services as network_services
 from technopark.network.models import District
+
+ONLINE = "https://meet.example.by/room-42"
 
 
 @pytest.fixture
@@ -295,3 +298,87 @@ def test_leaving_an_individual_registration_is_refused_with_a_reason(
         f"/api/v1/registrations/{registration.pk}/leave", json.dumps({}), content_type="application/json"
     )
     assert refused.status_code == 400 and refused.json()["code"] == "not_a_team"
+
+
+# --- Item 20 / issue 14 item 1: the online link for confirmed participants --------------------------------
+
+
+@pytest.fixture
+def online(make_event: Any, school: Any, make_user: Any) -> dict[str, Any]:
+    """A mixed event with one place: a student registered themself (confirmed), a guardian's child waits."""
+    event = make_event(status="registration_open", format="mixed", online_url=ONLINE, capacity=1)
+    student = make_user("online.student@example.test", "student")
+    parent = make_user("online.parent@example.test", "guardian")
+    me = _teen(school, "Онлайнов", login=student)
+    child = _teen(school, "Ожидающий", guardian=parent)
+    confirmed = services.register(event, actor=student, form="individual", person=me)
+    waiting = services.register(event, actor=parent, form="individual", person=child)
+    return {"event": event, "student": student, "parent": parent, "confirmed": confirmed, "waiting": waiting}
+
+
+def _api_link(user: Any, event: Any) -> str | None:
+    link: str | None = _client(user).get(f"/api/v1/events/{event.pk}").json()["online_url"]
+    return link
+
+
+def test_a_confirmed_participant_gets_the_link_in_the_api_on_the_event_page_and_in_my_registrations(
+    online: dict[str, Any],
+) -> None:
+    event = online["event"]
+    assert _api_link(online["student"], event) == ONLINE
+    client = _client(online["student"])
+    assert ONLINE in client.get(f"/events/{event.pk}/").content.decode()
+    assert ONLINE in client.get("/events/my/").content.decode()
+
+
+def test_the_link_is_not_for_the_waiting_list_strangers_lab_managers_or_the_public(
+    online: dict[str, Any], personas: dict[str, Any]
+) -> None:
+    event = online["event"]
+    for user in (online["parent"], personas["lab_manager"], personas["teacher"], personas["outsider"], None):
+        assert _api_link(user, event) is None
+        assert ONLINE not in _client(user).get(f"/events/{event.pk}/").content.decode()
+    assert ONLINE not in _client(online["parent"]).get("/events/my/").content.decode()
+
+
+def test_a_guardian_gets_the_link_when_the_child_is_promoted_and_the_e_mail_carries_it(
+    online: dict[str, Any], methodologist: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(online["confirmed"], actor=online["student"])
+    promoted = [m for m in mail.outbox if "online.parent@example.test" in m.to]
+    assert len(promoted) == 1 and ONLINE in promoted[0].body
+    assert _api_link(online["parent"], online["event"]) == ONLINE
+    assert _api_link(online["student"], online["event"]) is None  # cancelled: no longer
+
+
+def test_the_confirmation_e_mail_carries_the_link_and_the_waiting_list_e_mail_does_not(
+    make_event: Any, school: Any, make_user: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    event = make_event(status="registration_open", format="online", venue_kind="online", online_url=ONLINE, capacity=1)
+    first = make_user("first.online@example.test", "student")
+    second = make_user("second.online@example.test", "student")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register(event, actor=first, form="individual", person=_teen(school, "Первый", login=first))
+        services.register(event, actor=second, form="individual", person=_teen(school, "Второй", login=second))
+    confirmation = next(m for m in mail.outbox if first.email in m.to)
+    waiting = next(m for m in mail.outbox if second.email in m.to)
+    assert ONLINE in confirmation.body and ONLINE not in waiting.body
+
+
+def test_a_teacher_who_registered_a_confirmed_team_and_its_members_get_the_link(
+    make_event: Any, school: Any, make_user: Any
+) -> None:
+    event = make_event(status="registration_open", format="mixed", online_url=ONLINE)
+    coach = make_user("online.coach@example.test", "teacher")
+    network_services.set_affiliation(account_services.ensure_own_person(coach), school, kind="teacher", actor=None)
+    member_login = make_user("online.member@example.test", "student")
+    services.register(
+        event, actor=coach, form="team", team_name="Сеть",
+        members=[_teen(school, "Сетевой", login=member_login), _teen(school, "Второй")], institution=school,
+    )  # fmt: skip
+    assert _api_link(coach, event) == ONLINE and _api_link(member_login, event) == ONLINE
+    in_person = make_event(status="registration_open")
+    assert _api_link(coach, in_person) is None

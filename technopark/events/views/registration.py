@@ -32,6 +32,7 @@ from technopark.events.access import (
     may_manage_events,
     may_register_for,
     members_user_may_withdraw,
+    online_link_registrations,
     own_registrations,
     registration_candidates,
     supervisor_candidates,
@@ -120,14 +121,23 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
 
 
 def _attach_rights(user: Any, registrations: Any) -> None:
-    """What the user may do with each row (two queries for the page): cancel it and name its project
-    (``may_cancel``), take themself or their child out of its team (``leavable``)."""
+    """What the user may do with each row (three queries for the page): cancel it and name its project
+    (``may_cancel``), take themself or their child out of its team (``leavable``), read the online link
+    (``online_link``, `access.may_see_online_link`'s rule)."""
     ids = [r.pk for r in registrations]
     cancellable = set(cancellable_registrations(user).filter(pk__in=ids).values_list("pk", flat=True))
     leavable = members_user_may_withdraw(user, registrations)
+    with_link = set(
+        online_link_registrations(user)
+        .filter(event_id__in={r.event_id for r in registrations})
+        .values_list("event_id", flat=True)
+    )
     for registration in registrations:
         registration.may_cancel = registration.pk in cancellable
         registration.leavable = leavable.get(registration.pk, [])
+        event = registration.event
+        shown = registration.status == Registration.Status.CONFIRMED and event.format != Event.Format.IN_PERSON
+        registration.online_link = event.online_url if shown and event.pk in with_link else ""
 
 
 def _attach_project_choices(registrations: Any) -> None:
