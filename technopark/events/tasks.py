@@ -19,6 +19,7 @@ from technopark.events.access import CERTIFICATES_JOB
 from technopark.events.models import Event
 from technopark.events.services.certificates import issue_certificates
 from technopark.events.services.mail import (
+    send_member_left_email,
     send_registration_email,
     send_reminder_email,
     send_results_email,
@@ -29,6 +30,12 @@ from technopark.events.services.mail import (
 def notify_registration(registration_id: int, promoted: bool, language: str) -> None:
     with translation.override(language):
         send_registration_email(registration_id, promoted=promoted)
+
+
+@task()
+def notify_member_left(registration_id: int, person_id: int, language: str) -> None:
+    with translation.override(language):
+        send_member_left_email(registration_id, person_id)
 
 
 @task()

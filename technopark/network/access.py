@@ -120,6 +120,16 @@ def visible_persons(user: Any) -> QuerySet[Person]:
         return Person.objects.none()
     if may_act_as(user, *PEOPLE_READERS):
         return Person.objects.all()
+    return persons_acted_for(user)
+
+
+def persons_acted_for(user: Any) -> QuerySet[Person]:
+    """The people ``user`` acts for in person, whatever staff role they hold: their own record, their
+    children, everyone attached to the institutions they coordinate, the students of those where they
+    teach. A lab manager reads the whole registry (`visible_persons`) to check who may use a machine, but
+    registrations, documents and answers follow this set, as for anyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Person.objects.none()
     # Each rule is an indexed lookup of ids; their UNION is small, so the database fetches the few
     # records by primary key instead of testing every person against an OR of joins.
     # (`order_by()` drops the models' default ordering, which a compound statement does not allow.)
