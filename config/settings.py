@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Centre staff act as staff only after their second factor (DOMAIN.md rule 11).
+    "technopark.accounts.middleware.SecondFactorMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -99,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "technopark.core.context_processors.centre",
+                "technopark.accounts.context_processors.second_factor",
                 "technopark.portal.context_processors.navigation",
             ],
             "builtins": ["technopark.core.templatetags.ui"],

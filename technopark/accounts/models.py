@@ -93,10 +93,35 @@ class User(AbstractUser):
         initials = " ".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
         return f"{self.last_name} {initials}".strip() or self.email
 
+    # Set for one request by `accounts.middleware.SecondFactorMiddleware`: a centre-staff login whose session
+    # has not used its second factor acts with the roles of a non-staff login (DOMAIN.md rule 11).
+    awaiting_second_factor = False
+    second_factor_checked = False
+
+    def withhold_staff_roles(self) -> None:
+        """Act with the roles of a non-staff login for the rest of this request (`accounts.access`)."""
+        self.awaiting_second_factor = True
+        self.__dict__.pop("roles", None)
+
+    # Django's permissions follow `is_superuser`, which follows the administrator role in the database; while
+    # the staff roles are withheld, so are they (the back office asks them).
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return not self.awaiting_second_factor and super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return not self.awaiting_second_factor and super().has_module_perms(app_label)
+
     @cached_property
     def roles(self) -> frozenset[str]:
-        """The roles this login holds, read once per request (prefetch `role_assignments` on lists; the
-        signed-in login comes with them, `UserManager.with_roles`).
+        """The roles every access rule goes by in this request: those held, less the staff roles while the
+        login awaits its second factor (`awaiting_second_factor`). `held_roles` are all of them."""
+        held = self.held_roles
+        return held - STAFF_ROLES if self.awaiting_second_factor else held
+
+    @property
+    def held_roles(self) -> frozenset[str]:
+        """The roles this login holds, staff roles withheld from this request included (prefetch
+        `role_assignments` on lists; the signed-in login comes with them, `UserManager.with_roles`).
 
         Every signed-in request asks, so unless prefetched they are read with one hand-written query:
         building this one-line query through the ORM cost ~10 times what the database spends on it
@@ -128,7 +153,13 @@ class User(AbstractUser):
 
     @property
     def is_centre_staff(self) -> bool:
+        """Acting as centre staff in this request (not while awaiting the second factor)."""
         return self.is_active and bool(self.roles & STAFF_ROLES)
+
+    @property
+    def holds_staff_role(self) -> bool:
+        """Holds a centre-staff role, whether or not this request may act on it yet."""
+        return self.is_active and bool(self.held_roles & STAFF_ROLES)
 
 
 class RoleAssignment(models.Model):

@@ -1,6 +1,8 @@
 """Audit records for sign-in events that Django and allauth announce by signal.
 
-These are the only hooks those libraries offer; the receivers record and do nothing else.
+These are the only hooks those libraries offer; the receivers record and do nothing else, except that
+setting up an authenticator app is recorded in the session as a use of the second factor
+(`access.note_second_factor_set_up`).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 
+from technopark.accounts.access import note_second_factor_set_up
 from technopark.accounts.services import record_auth_event
 
 
@@ -41,6 +44,7 @@ def _on_password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) ->
 
 def _on_authenticator_added(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
     record_auth_event("accounts.mfa.added", user=user, data={"type": authenticator.type})
+    note_second_factor_set_up(request, authenticator)
 
 
 def _on_authenticator_removed(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:

@@ -13,7 +13,6 @@ from technopark.accounts import services
 from technopark.accounts.access import (
     access_user,
     has_totp,
-    needs_mfa_enrolment,
     signed_in_user,
     staff_required,
     visible_users,
@@ -48,9 +47,8 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {
             "form": form,
-            "roles": [Role(role).label for role in sorted(user.roles)],
+            "roles": [Role(role).label for role in sorted(user.held_roles)],
             "has_totp": has_totp(user),
-            "needs_mfa": needs_mfa_enrolment(user),
         },
     )
 
@@ -75,7 +73,7 @@ def _render_user_detail(
 ) -> HttpResponse:
     user_type = ContentType.objects.get_for_model(User)
     history = audit_records(target_type_id=user_type.pk, target_id=str(person.pk))[:20]
-    held = sorted(person.roles)
+    held = sorted(person.held_roles)
     return render(
         request,
         "accounts/user_detail.html",
