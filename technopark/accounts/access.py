@@ -30,7 +30,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from technopark.accounts.models import User
+from technopark.accounts.models import ApiToken, User
 from technopark.accounts.roles import Role
 from technopark.core.access import get_visible_or_404
 from technopark.core.errors import DomainError
@@ -171,3 +171,27 @@ def access_user(user: Any, user_id: int, *, for_write: bool = False) -> User:
 
 def may_view_audit(user: Any) -> bool:
     return may_act_as(user)
+
+
+# --- Personal API tokens ------------------------------------------------------------------------
+
+
+def may_issue_api_token(user: Any, *, second_factor: bool) -> bool:
+    """Any login may have API tokens; a centre-staff login's only when issued after its second factor
+    (``second_factor``: the session used it, or the operator checked it has an authenticator app), so that
+    a token never reaches what the password alone may not (DOMAIN.md rule 11)."""
+    return second_factor or not (settings.MFA_REQUIRED_FOR_STAFF and user.holds_staff_role)
+
+
+def visible_api_tokens(user: Any) -> QuerySet[ApiToken]:
+    """Tokens ``user`` may see and revoke: their own; an administrator's, every login's."""
+    if not getattr(user, "is_authenticated", False):
+        return ApiToken.objects.none()
+    if may_act_as(user):
+        return ApiToken.objects.all()
+    return ApiToken.objects.filter(user_id=user.pk)
+
+
+def access_api_token(user: Any, token_id: int, *, for_write: bool = False) -> ApiToken:
+    """The token ``token_id`` if ``user`` may see it (`visible_api_tokens`); `Http404` otherwise (audited)."""
+    return get_visible_or_404(visible_api_tokens(user).select_related("user"), user=user, pk=token_id)

@@ -41,7 +41,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "API of the children's technopark platform. Authenticate with `Authorization: Bearer <token>` "
-        "(a token from `manage.py issue_api_token EMAIL`) or with the browser session. Lists are "
+        "(a token from *My account → API tokens*, `/accounts/tokens/`) or with the browser session; centre "
+        'staff only after two-factor sign-in (`403`, `"code": "mfa_required"`). Lists are '
         'paginated with `limit` and `offset` and return `{"items": [...], "count": N}`. Errors are '
         '`{"detail": "...", "code": "..."}`.'
     ),

@@ -13,13 +13,17 @@ from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
 from technopark.accounts.access import SecondFactorRequired, apply_second_factor_rule
-from technopark.api.services import user_for_token
+from technopark.accounts.services import user_for_token
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer tp_…`` from `manage.py issue_api_token`. A bad token is a 401, never anonymous."""
+    """``Authorization: Bearer tp_…`` from the token page (`/accounts/tokens/`) or `manage.py issue_api_token`.
+
+    A bad, expired or revoked token is a 401, never anonymous; a centre-staff token not issued after the
+    second factor is a 403 (``mfa_required``, `user_for_token`).
+    """
 
     def __call__(self, request: HttpRequest) -> Any | None:
         header = request.headers.get("Authorization")
@@ -34,6 +38,8 @@ class TokenAuth(HttpBearer):
         user = user_for_token(token)
         if user is None:
             raise AuthenticationError
+        # The token's own second-factor rule stood in for the session's (`apply_second_factor_rule`).
+        user.second_factor_checked = True
         request.user = user
         return user
 
