@@ -154,13 +154,24 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# Failed logins: at most 5 per 5 minutes for one account and 20 per minute from one address; the
-# form then refuses further attempts until the window passes (allauth's cache-based limiter).
+# Every limit of allauth, stated here so none is left to a default: each counts one client address (the
+# one `TRUSTED_PROXY_COUNT` makes of X-Forwarded-For, below), one account (`key`: the e-mail address) or
+# one signed-in login (`user`), never the whole site. Failed sign-ins: at most 5 per 5 minutes for one
+# account and 20 per minute from one address; the form then refuses further attempts until the window
+# passes (allauth's cache-based limiter). Codes of authenticator apps count as sign-in attempts too.
 ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
     "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "20/m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "request_login_code": "20/m/ip,3/m/key",
+    "change_phone": "1/m/user",
+    "verify_phone": "1/30s/key,3/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Технопрорыв"
@@ -246,10 +257,14 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (see README → Production).
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# How many proxies in front of the app append to X-Forwarded-For; 0 means trust REMOTE_ADDR only.
+# How many proxies in front of the app append to X-Forwarded-For; 0 means trust REMOTE_ADDR only. The
+# client's address it gives (`core.context.client_ip`) is what the audit log records and what every sign-in
+# rate limit counts: behind a proxy with 0 here, every visitor would share the proxy's address and its limits.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -121,3 +121,24 @@ def test_a_nul_character_in_a_pages_query_is_refused_with_400_not_a_server_error
     assert client.get("/staff/events/", {"q": "олимпиада"}).status_code == 200
     api = client.get("/api/v1/institutions", {"q": "школа\x00"})
     assert api.status_code == 422 and api.json()["code"] == "invalid"
+
+
+def test_the_deploy_check_warns_behind_a_proxy_whose_hops_are_not_counted():
+    behind = {**PRODUCTION_ENV, "BEHIND_PROXY": "1", "TRUSTED_PROXY_COUNT": "0"}
+    result = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=behind)
+    assert result.returncode != 0
+    assert "technopark.W002" in result.stdout + result.stderr
+    counted = _run(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", env={**behind, "TRUSTED_PROXY_COUNT": "1"}
+    )
+    assert counted.returncode == 0, counted.stdout + counted.stderr
+
+
+def test_allauth_counts_the_same_client_address_and_no_rate_limit_is_left_to_its_default(settings):
+    from allauth.account import app_settings
+
+    code = "import config.settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    assert _run("-c", code, env={**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": "2"}).stdout.strip() == "2"
+    configured = dict(settings.ACCOUNT_RATE_LIMITS)
+    settings.ACCOUNT_RATE_LIMITS = {}
+    assert set(app_settings.RATE_LIMITS) <= set(configured)
