@@ -196,9 +196,12 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded files are never served from MEDIA_URL by the web server: views check access and stream
-# them (DOMAIN.md rule 8). The limit guards memory; bigger uploads are refused with a message.
+# them (DOMAIN.md rule 8). Files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory.
+# DATA_UPLOAD_MAX_MEMORY_SIZE bounds everything of a request but its files (a form's fields, an API call's
+# JSON): the largest request is then one project file and its form's fields, which the proxy in front must
+# let through (README → Production: client_max_body_size; tests/test_security.py compares the two).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_IMAGE_MAX_BYTES = env_int("UPLOAD_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 # Project files (3D models, CAD drawings, code archives) are bigger than photos.
 PROJECT_FILE_MAX_BYTES = env_int("PROJECT_FILE_MAX_BYTES", 50 * 1024 * 1024)

@@ -21,6 +21,20 @@ def secret_key_is_set(app_configs: Any, **kwargs: Any) -> list[Error]:
 
 
 @register(Tags.security, deploy=True)
+def staff_need_a_second_factor(app_configs: Any, **kwargs: Any) -> list[checks.Warning]:
+    if not getattr(settings, "MFA_REQUIRED_FOR_STAFF", True):
+        return [
+            checks.Warning(
+                "MFA_REQUIRED_FOR_STAFF is off: centre staff reach children's personal data with a password alone.",
+                hint="Remove MFA_REQUIRED_FOR_STAFF from the environment or set it to 1 (README → Production); "
+                "only the local demo turns it off.",
+                id="technopark.W001",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
 def proxy_hops_are_counted(app_configs: Any, **kwargs: Any) -> list[checks.Warning]:
     if getattr(settings, "BEHIND_PROXY", False) and getattr(settings, "TRUSTED_PROXY_COUNT", 0) < 1:
         return [
