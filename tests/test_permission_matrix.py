@@ -67,6 +67,9 @@ MATRIX: dict[str, Case] = {
     "accounts:user-role-revoke":            Case("POST",   "302 403 403 403 403 403 403 403 302", "user_id=target,role=student"),
     "accounts:user-set-active":             Case("POST",   "302 403 403 403 403 403 403 403 302", "user_id=target", {"active": "0"}),
     "accounts:audit-list":                  Case("GET",    "200 403 403 403 403 403 403 403 302"),
+    # API tokens: everyone's own page; a token (here the target's) is revoked by its owner or an administrator
+    "accounts:token-list":                  Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "accounts:token-revoke":                Case("POST",   "302 404 404 404 404 404 404 404 302", "token_id=api_token"),
     # API: public reads, editor writes, JSON errors (401 for anonymous, 403 for the wrong role)
     "api:index":                            Case("GET",    "200 200 200 200 200 200 200 200 200"),
     "api:api-root":                         Case("GET",    "200 200 200 200 200 200 200 200 200"),
@@ -323,6 +326,7 @@ def _png() -> SimpleUploadedFile:
 @pytest.fixture
 def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any]:
     """The objects the URLs are about: a published news item with an image, a draft, a block, a user."""
+    from technopark.accounts import services as account_services
     from technopark.core.files import validate_image
     from technopark.portal import services
     from technopark.portal.models import HomeBlock
@@ -334,6 +338,7 @@ def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any
     draft = services.create_news(actor=author, title_ru="Черновик")
     block = HomeBlock.objects.create(kind=HomeBlock.Kind.DIRECTION, title_ru="Инженерия")
     target = make_user("target@example.test", "student")
+    api_token, _raw = account_services.issue_api_token(target, actor=target)
     network = _network_world(author, make_user)
     people = _people_world(author, personas, network["institution"])
     events = _events_world(author)
@@ -341,7 +346,10 @@ def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any
     events |= _documents_world(author, events["open_event"], events["registration"], network["institution"])
     events |= _labs_world(author, people["pupil"])
     events |= _projects_world(author, people["pupil"], personas["teacher"])
-    return {"published": published, "draft": draft, "block": block, "target": target, **network, **people, **events}
+    return {
+        "published": published, "draft": draft, "block": block, "target": target, "api_token": api_token,
+        **network, **people, **events,
+    }  # fmt: skip
 
 
 def _registration_world(author: Any, pupil: Any) -> dict[str, Any]:

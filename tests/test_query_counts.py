@@ -153,7 +153,8 @@ def _event_with_participants(count: int) -> dict[str, int]:
 
 
 # (url, who, data maker, expected queries); "{event}" in a url is filled from what the maker returns. Signed in,
-# the session and the login with its roles are two of them (`accounts.backends`).
+# the session and the login with its roles are two of them (`accounts.backends`); centre staff add one, whether
+# their authenticator app is still there (`accounts.access.apply_second_factor_rule`, DOMAIN.md rule 11).
 PAGES = {
     "home": ("/", None, _news, 2),
     "news list": ("/news/", None, _news, 2),
@@ -163,13 +164,13 @@ PAGES = {
     "institution list": ("/network/?q=школа", None, _institutions, 3),
     "api institution list": ("/api/v1/institutions?limit=50", None, _institutions, 2),
     "staff agreement list": ("/staff/agreements/", "methodologist", _institutions, 6),
-    "api agreement list": ("/api/v1/agreements?limit=50", "methodologist", _institutions, 4),
+    "api agreement list": ("/api/v1/agreements?limit=50", "methodologist", _institutions, 5),
     # People: session, user, roles, who-sees-whom, then count + page + institutions (+ consent text).
     "people list for a teacher": ("/people/?grade=7", "teacher", _people, 8),
     "people list for a guardian": ("/people/", "guardian", _people, 8),
-    "people list for staff": ("/people/?q=ученик", "methodologist", _people, 8),
+    "people list for staff": ("/people/?q=ученик", "methodologist", _people, 9),
     "api people list": ("/api/v1/persons?limit=50", "teacher", _people, 6),
-    "api consent list": ("/api/v1/consents?limit=50", "methodologist", _people, 4),
+    "api consent list": ("/api/v1/consents?limit=50", "methodologist", _people, 5),
     "staff duplicates": ("/staff/people/duplicates/", "methodologist", _people, 5),
     # The calendar (anonymous pages are cached; measured signed in): count + page + co-organisers.
     "event calendar": ("/events/", "student", _events, 5),

@@ -41,6 +41,11 @@ class UserManager(BaseUserManager["User"]):
         """Logins with their roles read in the same query as a ``role_list`` string (`User.roles` then asks
         nothing): every signed-in request reads its login (`accounts.backends`), and on PostgreSQL a query
         of its own for the roles is a round trip of its own."""
+        return self.get_queryset().annotate(role_list=self.role_list())
+
+    def role_list(self) -> RawSQL:
+        """The roles of the login in the current row as one ``a,b`` string (None: none), for queries that
+        read logins (`with_roles`) or join them (API tokens)."""
         connection = connections[router.db_for_read(RoleAssignment)]
         quote = connection.ops.quote_name
         meta = RoleAssignment._meta
@@ -52,7 +57,7 @@ class UserManager(BaseUserManager["User"]):
         own_id = f"{quote(self.model._meta.db_table)}.{quote(self.model._meta.pk.column)}"
         joined = f"string_agg({role}, ',')" if connection.vendor == "postgresql" else f"group_concat({role}, ',')"
         sql = f"SELECT {joined} FROM {table} WHERE {user} = {own_id}"  # noqa: S608 - names from the models, quoted
-        return self.get_queryset().annotate(role_list=RawSQL(sql, ()))  # noqa: S611 - no values in it
+        return RawSQL(sql, ())  # noqa: S611 - no values in it
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         # `createsuperuser` is the operator's way in on a fresh installation: the login it makes is
@@ -93,10 +98,35 @@ class User(AbstractUser):
         initials = " ".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
         return f"{self.last_name} {initials}".strip() or self.email
 
+    # Set for one request by `accounts.middleware.SecondFactorMiddleware`: a centre-staff login whose session
+    # has not used its second factor acts with the roles of a non-staff login (DOMAIN.md rule 11).
+    awaiting_second_factor = False
+    second_factor_checked = False
+
+    def withhold_staff_roles(self) -> None:
+        """Act with the roles of a non-staff login for the rest of this request (`accounts.access`)."""
+        self.awaiting_second_factor = True
+        self.__dict__.pop("roles", None)
+
+    # Django's permissions follow `is_superuser`, which follows the administrator role in the database; while
+    # the staff roles are withheld, so are they (the back office asks them).
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return not self.awaiting_second_factor and super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return not self.awaiting_second_factor and super().has_module_perms(app_label)
+
     @cached_property
     def roles(self) -> frozenset[str]:
-        """The roles this login holds, read once per request (prefetch `role_assignments` on lists; the
-        signed-in login comes with them, `UserManager.with_roles`).
+        """The roles every access rule goes by in this request: those held, less the staff roles while the
+        login awaits its second factor (`awaiting_second_factor`). `held_roles` are all of them."""
+        held = self.held_roles
+        return held - STAFF_ROLES if self.awaiting_second_factor else held
+
+    @property
+    def held_roles(self) -> frozenset[str]:
+        """The roles this login holds, staff roles withheld from this request included (prefetch
+        `role_assignments` on lists; the signed-in login comes with them, `UserManager.with_roles`).
 
         Every signed-in request asks, so unless prefetched they are read with one hand-written query:
         building this one-line query through the ORM cost ~10 times what the database spends on it
@@ -128,7 +158,13 @@ class User(AbstractUser):
 
     @property
     def is_centre_staff(self) -> bool:
+        """Acting as centre staff in this request (not while awaiting the second factor)."""
         return self.is_active and bool(self.roles & STAFF_ROLES)
+
+    @property
+    def holds_staff_role(self) -> bool:
+        """Holds a centre-staff role, whether or not this request may act on it yet."""
+        return self.is_active and bool(self.held_roles & STAFF_ROLES)
 
 
 class RoleAssignment(models.Model):
@@ -156,6 +192,39 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+class ApiToken(TimeStampedModel):
+    """A personal API token. Only its SHA-256 is stored; the token itself is shown once, when issued.
+
+    It works until it expires or is revoked (by its owner, an administrator, a password change or reset,
+    or blocking the login). A centre-staff login's token works only if it was issued after that login's
+    second factor (`issued_with_second_factor`; DOMAIN.md rule 11).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=12, help_text=_("The first characters, to tell tokens apart"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    issued_with_second_factor = models.BooleanField(_("issued after two-factor sign-in"), default=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        # The api app made the table; the model moved here with the page where people manage their tokens.
+        db_table = "api_apitoken"
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    def is_usable(self, now: dt.datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
 
 
 # --- People in the registry ---------------------------------------------------------------------

@@ -12,7 +12,8 @@ from typing import Any
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -41,7 +42,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "API of the children's technopark platform. Authenticate with `Authorization: Bearer <token>` "
-        "(a token from `manage.py issue_api_token EMAIL`) or with the browser session. Lists are "
+        "(a token from *My account → API tokens*, `/accounts/tokens/`) or with the browser session; centre "
+        'staff only after two-factor sign-in (`403`, `"code": "mfa_required"`). Lists are '
         'paginated with `limit` and `offset` and return `{"items": [...], "count": N}`. Errors are '
         '`{"detail": "...", "code": "..."}`.'
     ),
@@ -93,6 +95,13 @@ def _on_nul_character(request: HttpRequest, exc: NulCharacterError) -> HttpRespo
     message = str(ProhibitNullCharactersValidator.message)
     errors = [{"loc": list(location), "msg": message, "type": "null_character"} for location in exc.locations]
     return _error(request, 422, "invalid", detail, errors=errors)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    detail = _("The request is too large: at most %(limit)s MB.") % {"limit": limit}
+    return _error(request, 413, "too_large", detail)
 
 
 @api.exception_handler(HttpError)
