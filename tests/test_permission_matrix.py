@@ -146,6 +146,7 @@ MATRIX: dict[str, Case] = {
     "api:guardian-list":                    Case("GET",    "200 200 200 200 404 200 404 404 401", "person_id=pupil"),
     "api:guardian-delete":                  Case("DELETE", "204 204 403 403 403 403 403 403 401", "person_id=pupil,guardian_id=parent"),
     "api:birth-date-confirm":               Case("POST",   "409 409 403 409 404 409 404 404 401", "person_id=pupil"),
+    "api:person-merge-preview":             Case("POST",   "200 200 403 403 403 403 403 403 401", "", {"keep": "@pupil", "duplicate": "@twin"}, json=True),
     "api:person-merge":                     Case("POST",   "200 200 403 403 403 403 403 403 401", "", {"keep": "@pupil", "duplicate": "@twin"}, json=True),
     "api:person-consents":                  Case("GET",    "200 200 200 200 404 200 404 404 401", "person_id=pupil"),
     # Online consent: only the guardian of a child under 16 may give it; staff have no record to give it from.

@@ -303,6 +303,29 @@ class MergeIn(Schema):
     duplicate: int = Field(description="The record merged into it and deleted")
 
 
+class MergeRowOut(Schema):
+    model: str
+    id: int
+    what: str
+
+
+class MergePreviewOut(Schema):
+    moved: list[MergeRowOut] = Field(description="Rows that move to the record that stays")
+    dropped: list[MergeRowOut] = Field(description="Rows dropped because the record that stays has the same")
+    filled: list[str] = Field(description="Empty fields of the record that stays filled from the duplicate")
+    ended_consents: list[MergeRowOut] = Field(
+        description="Consents that end: their giver does not match the kept record's date of birth"
+    )
+
+    @staticmethod
+    def resolve_moved(obj: Any) -> list[dict[str, Any]]:
+        return obj.moved_rows
+
+    @staticmethod
+    def resolve_dropped(obj: Any) -> list[dict[str, Any]]:
+        return obj.dropped_rows
+
+
 class GuardianshipOut(Schema):
     guardian_id: int
     guardian: str
@@ -481,6 +504,18 @@ def revoke_guardian(request: HttpRequest, person_id: int, guardian_id: int) -> S
     link = get_object_or_404(Guardianship.objects.select_related("guardian"), child=person, guardian_id=guardian_id)
     account_services.unlink_guardian(link, actor=user)
     return Status(204, None)
+
+
+@router.post("/persons/merge/preview", response=MergePreviewOut, url_name="person-merge-preview")
+def preview_merge(request: HttpRequest, payload: MergeIn) -> Any:
+    """What merging ``duplicate`` into ``keep`` would move, drop and end, before staff confirm it; changes
+    nothing (the merge runs in a transaction that is rolled back)."""
+    user = _signed_in(request)
+    if not may_manage_people(user):
+        raise PermissionDenied
+    keep = access_person(user, payload.keep)
+    duplicate = access_person(user, payload.duplicate)
+    return account_services.preview_merge(keep, duplicate, actor=user)
 
 
 @router.post("/persons/merge", response=PersonOut, url_name="person-merge")

@@ -23,6 +23,7 @@ from technopark.accounts.services.logins import (
 from technopark.accounts.services.people import (
     CLAIM_CODE_DAYS,
     GuardianClaimRefused,
+    MergeSummary,
     PersonError,
     add_guardian,
     claim_person,
@@ -33,6 +34,7 @@ from technopark.accounts.services.people import (
     link_guardian,
     mark_not_duplicate,
     merge_persons,
+    preview_merge,
     unlink_guardian,
     update_person,
 )
@@ -42,6 +44,7 @@ __all__ = [
     "AccountError",
     "ConsentError",
     "GuardianClaimRefused",
+    "MergeSummary",
     "PersonError",
     "add_guardian",
     "claim_person",
@@ -57,6 +60,7 @@ __all__ = [
     "link_guardian",
     "mark_not_duplicate",
     "merge_persons",
+    "preview_merge",
     "publish_consent_text",
     "record_auth_event",
     "register_consent_ended_handler",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
@@ -462,15 +463,35 @@ def _reverse_relations() -> list[models.ForeignObjectRel]:
     ]
 
 
-@transaction.atomic
-def merge_persons(keep: Person, duplicate: Person, *, actor: Any) -> Person:
-    """Merge ``duplicate`` into ``keep``: every link to the duplicate (guardianship, affiliations,
-    consents, and whatever later modules attach) moves to ``keep``, empty fields of ``keep`` are filled
-    from the duplicate, and the duplicate is deleted. A link ``keep`` already has is not doubled.
+@dataclass
+class MergeSummary:
+    """What a merge moves to the record that stays and what it drops, row by row: shown on the merge page
+    before staff confirm (`preview_merge`) and kept in the audit record of the merge."""
 
-    Raises `PersonError` when both records have logins (an administrator must decide which login stays)
-    or when they are the same record. The audit record keeps the duplicate's details and what moved.
-    """
+    moved: dict[str, int] = field(default_factory=dict)  # "app.Model.field" → rows moved
+    dropped: dict[str, int] = field(default_factory=dict)  # "app.Model.field" → rows dropped
+    moved_rows: list[dict[str, Any]] = field(default_factory=list)  # {"model": verbose name, "what": str(row)}
+    dropped_rows: list[dict[str, Any]] = field(default_factory=list)
+    filled: list[str] = field(default_factory=list)  # fields of the kept record filled from the duplicate
+    # Consents that moved but were given by someone the kept record's date of birth does not allow.
+    ended_consents: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "moved": self.moved,
+            "dropped": self.dropped,
+            "moved_rows": self.moved_rows,
+            "dropped_rows": self.dropped_rows,
+            "filled": self.filled,
+            "ended_consents": self.ended_consents,
+        }
+
+
+def _row(model: type[models.Model], row: models.Model) -> dict[str, Any]:
+    return {"model": str(model._meta.verbose_name), "id": row.pk, "what": str(row)}
+
+
+def _merge(keep: Person, duplicate: Person, *, actor: Any) -> tuple[Person, dict[str, Any], MergeSummary]:
     if keep.pk == duplicate.pk:
         raise PersonError(_("Choose two different records."), code="same_person")
     locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])}
@@ -483,49 +504,91 @@ def merge_persons(keep: Person, duplicate: Person, *, actor: Any) -> Person:
             code="both_have_logins",
         )
     removed = {**_snapshot(duplicate), "id": duplicate.pk, "user": duplicate.user_id}
-    moved: dict[str, int] = {}
-    dropped: dict[str, int] = {}
+    summary = MergeSummary()
     for rel in _reverse_relations():
-        model, field = rel.related_model, rel.field
+        model, field_ = rel.related_model, rel.field
         assert isinstance(model, type)  # resolved once the app registry is ready
-        # A one-to-one link (one row per person) moves only when ``keep`` has none.
-        if rel.one_to_one and model._default_manager.filter(**{field.name: keep}).exists():
+        label = f"{model._meta.label}.{field_.name}"
+        rows = model._default_manager.filter(**{field_.name: duplicate})
+        # A one-to-one link (one row per person) moves only when ``keep`` has none; the duplicate's goes.
+        if rel.one_to_one and model._default_manager.filter(**{field_.name: keep}).exists():
+            for row in rows:
+                summary.dropped[label] = summary.dropped.get(label, 0) + 1
+                summary.dropped_rows.append(_row(model, row))
             continue
-        label = f"{model._meta.label}.{field.name}"
-        for row in model._default_manager.filter(**{field.name: duplicate}):
-            setattr(row, field.attname, keep.pk)
+        for row in rows:
+            described = _row(model, row)
+            setattr(row, field_.attname, keep.pk)
             try:
                 with transaction.atomic():
-                    row.save(update_fields=[field.name])
+                    row.save(update_fields=[field_.name])
             except IntegrityError:
-                # ``keep`` already has this link (the same guardian, the same school): drop the copy.
+                # ``keep`` already has this very link (the same guardian, the same school as the same kind):
+                # the copy goes. Two different schools are two links, and both stay.
                 row.delete()
-                dropped[label] = dropped.get(label, 0) + 1
+                summary.dropped[label] = summary.dropped.get(label, 0) + 1
+                summary.dropped_rows.append(described)
             else:
-                moved[label] = moved.get(label, 0) + 1
+                summary.moved[label] = summary.moved.get(label, 0) + 1
+                summary.moved_rows.append(described)
     # A guardianship turned into a link from a person to themself cannot stand.
     Guardianship.objects.filter(child=keep, guardian=keep).delete()
-    filled = []
     for name in PERSON_FIELDS:
         if getattr(keep, name) in ("", None) and getattr(duplicate, name) not in ("", None):
             setattr(keep, name, getattr(duplicate, name))
-            filled.append(name)
+            summary.filled.append(name)
     # The confirmation travels with the date it confirms.
-    if "birth_date" in filled:
+    same_date = keep.birth_date is not None and keep.birth_date == duplicate.birth_date
+    if "birth_date" in summary.filled or (
+        same_date and duplicate.birth_date_confirmed and not keep.birth_date_confirmed
+    ):
         keep.birth_date_confirmed_at = duplicate.birth_date_confirmed_at
         keep.birth_date_confirmed_by_id = duplicate.birth_date_confirmed_by_id
     user = duplicate.user
     duplicate.delete()
     if user is not None and keep.user_id is None:
         keep.user = user
-        filled.append("user")
+        summary.filled.append("user")
     _refresh_search_text(keep)
     keep.full_clean()
     keep.save()
-    log_action(
-        keep,
-        "accounts.person.merged",
-        actor=actor,
-        data={"removed": removed, "moved": moved, "dropped": dropped, "filled": filled},
-    )
+    for consent in end_consents_of_wrong_givers(keep, actor=actor):
+        summary.ended_consents.append(
+            {"id": consent.pk, "purpose": consent.purpose, "giver": consent.giver_id, "what": str(consent)}
+        )
+    return keep, removed, summary
+
+
+@transaction.atomic
+def merge_persons(keep: Person, duplicate: Person, *, actor: Any) -> Person:
+    """Merge ``duplicate`` into ``keep``: every link to the duplicate (guardianship, affiliations,
+    consents, and whatever later modules attach) moves to ``keep``, empty fields of ``keep`` are filled
+    from the duplicate, and the duplicate is deleted. A link ``keep`` already has is not doubled; links that
+    differ all stay (a student of two schools, or of a school and a centre of additional education, keeps
+    both, and staff detach the one that no longer holds). `preview_merge` shows the same before.
+
+    Raises `PersonError` when both records have logins (an administrator must decide which login stays)
+    or when they are the same record. The audit record keeps the duplicate's details and, row by row, what
+    moved and what was dropped.
+    """
+    keep, removed, summary = _merge(keep, duplicate, actor=actor)
+    log_action(keep, "accounts.person.merged", actor=actor, data={"removed": removed, **summary.as_data()})
     return keep
+
+
+class _PreviewDone(Exception):
+    def __init__(self, summary: MergeSummary) -> None:
+        super().__init__("merge preview")
+        self.summary = summary
+
+
+def preview_merge(keep: Person, duplicate: Person, *, actor: Any) -> MergeSummary:
+    """What `merge_persons` would move and drop, found by merging for real in a transaction that is then
+    rolled back, so the answer is exactly what the constraints will decide. Raises what `merge_persons`
+    raises."""
+    try:
+        with transaction.atomic():
+            _kept, _removed, summary = _merge(keep, duplicate, actor=actor)
+            raise _PreviewDone(summary)
+    except _PreviewDone as done:
+        return done.summary

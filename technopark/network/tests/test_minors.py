@@ -1,7 +1,7 @@
 """Issue 12 through the pages and the API: a child cannot consent for themself by editing their date of
 birth (item 1), a teacher or coordinator cannot make themself a pupil's guardian (item 2), staff see and
-revoke how a guardianship was made, a 16-year-old withdraws their guardian's consent, and impossible dates
-of birth are refused (item 20)."""
+revoke how a guardianship was made, merges show what they move (item 15), a 16-year-old withdraws their
+guardian's consent, and impossible dates of birth are refused (item 20)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from technopark.accounts.roles import Role
 from technopark.accounts.selectors import may_process, persons_with_consent
 from technopark.core.models import AuditLog
 from technopark.network import services
+from technopark.network.models import Affiliation
 
 TODAY = timezone.localdate()
 
@@ -293,6 +294,26 @@ def test_staff_revoke_a_guardianship_on_the_childs_page(teacher: Any, school: An
     assert f"/people/{child.pk}/guardians/{mother.pk}/remove/" in page and "teacher@example.test" in page
     assert _client(staff).post(f"/people/{child.pk}/guardians/{mother.pk}/remove/").status_code == 302
     assert not Guardianship.objects.filter(child=child).exists()
+
+
+# --- Item 15: a merge keeps both schools and says what it will do -----------------------------------------
+
+
+def test_the_api_previews_a_merge_and_the_merge_keeps_both_schools(
+    make_institution: Any, teacher: Any, school: Any, staff: Any
+) -> None:
+    centre = make_institution("ЦДО «Маяк»", kind="additional")
+    first = services.add_student(school, actor=teacher, last_name="Орлов", first_name="Илья", birth_date=_years_ago(11))
+    second = services.add_student(centre, actor=staff, last_name="Орлов", first_name="Илья", birth_date=_years_ago(11))
+    body = {"keep": first.pk, "duplicate": second.pk}
+    assert _post(_client(teacher), "/api/v1/persons/merge/preview", body).status_code == 403
+    preview = _post(_client(staff), "/api/v1/persons/merge/preview", body)
+    assert preview.status_code == 200
+    moved = [row["what"] for row in preview.json()["moved"]]
+    assert any("ЦДО «Маяк»" in what for what in moved) and preview.json()["dropped"] == []
+    assert Person.objects.filter(pk=second.pk).exists()
+    assert _post(_client(staff), "/api/v1/persons/merge", body).status_code == 200
+    assert set(Affiliation.objects.filter(person=first).values_list("institution", flat=True)) == {school.pk, centre.pk}
 
 
 # --- Item 20: from 16 one withdraws one's guardian's consent; impossible dates are refused -----------------

@@ -448,11 +448,26 @@ def person_merge(request: HttpRequest, keep_id: int, other_id: int) -> HttpRespo
             return redirect("network:person-detail", person_id=merged.pk)
     sides = [(person, person.affiliations.select_related("institution"), account_selectors.guardians_of(person))
              for person in (keep, other)]  # fmt: skip
+    summary = None
+    if not error:
+        # What will move and what will be dropped, before staff confirm (the same merge, rolled back).
+        try:
+            summary = account_services.preview_merge(keep, other, actor=request.user)
+        except DomainError as refusal:
+            error = str(refusal.message)
+    students_at = {link.institution_id for _p, links, _g in sides for link in links if link.kind == "student"}
     return render(
         request,
         "network/people/person_merge.html",
-        {"keep": keep, "other": other, "sides": sides, "error": error},
-        status=400 if error else 200,
+        {
+            "keep": keep,
+            "other": other,
+            "sides": sides,
+            "error": error,
+            "summary": summary,
+            "several_schools": len(students_at) > 1,
+        },
+        status=400 if error and request.method == "POST" else 200,
     )
 
 
