@@ -636,6 +636,9 @@ def send_booking_email(booking_id: int, what: str, note: str = "") -> None:
         "approved": gettext("Booking approved: %(equipment)s, %(when)s"),
         "rejected": gettext("Booking not approved: %(equipment)s, %(when)s"),
         "displaced": gettext("Booking cancelled for maintenance: %(equipment)s, %(when)s"),
+        "consent_withdrawn": gettext(
+            "Booking cancelled, the consent to take part was withdrawn: %(equipment)s, %(when)s"
+        ),
     }
     to = [booking.booked_by.email if booking.booked_by else "", booking.person.email if booking.person else ""]
     waiting = what == "created" and booking.status == Booking.Status.PENDING_APPROVAL
