@@ -117,6 +117,8 @@ MATRIX: dict[str, Case] = {
     "network:person-list":                  Case("GET",    "200 200 200 200 200 200 200 200 302"),
     "network:person-detail":                Case("GET",    "200 200 200 200 404 200 404 404 302", "person_id=pupil"),
     "network:person-edit":                  Case("GET",    "200 200 404 200 404 200 404 404 302", "person_id=pupil"),
+    # Confirming a date of birth: whoever edits the record but the person (the pupil's is confirmed already).
+    "network:birth-date-confirm":           Case("POST",   "302 302 403 302 404 302 404 404 302", "person_id=pupil"),
     "network:student-create":               Case("GET",    "200 200 403 200 403 403 403 403 302"),
     "network:class-create":                 Case("GET",    "200 200 403 200 403 403 403 403 302"),
     "network:claim":                        Case("GET",    "200 200 200 200 200 200 200 200 302"),
@@ -144,6 +146,10 @@ MATRIX: dict[str, Case] = {
     "api:person-claim":                     Case("POST",   "400 400 400 400 400 400 400 400 401", "", {"code": "AAAA-BBBB-CCCC"}, json=True),
     "api:claim-code-create":                Case("POST",   "201 201 403 201 404 403 404 404 401", "person_id=pupil", {"claimant": "self"}, json=True),
     "api:guardian-create":                  Case("POST",   "201 201 403 201 404 403 404 404 401", "person_id=pupil", {"last_name": "Ученикова", "first_name": "Ольга"}, json=True),
+    "api:guardian-list":                    Case("GET",    "200 200 200 200 404 200 404 404 401", "person_id=pupil"),
+    "api:guardian-delete":                  Case("DELETE", "204 204 403 403 403 403 403 403 401", "person_id=pupil,guardian_id=parent"),
+    "api:birth-date-confirm":               Case("POST",   "409 409 403 409 404 409 404 404 401", "person_id=pupil"),
+    "api:person-merge-preview":             Case("POST",   "200 200 403 403 403 403 403 403 401", "", {"keep": "@pupil", "duplicate": "@twin"}, json=True),
     "api:person-merge":                     Case("POST",   "200 200 403 403 403 403 403 403 401", "", {"keep": "@pupil", "duplicate": "@twin"}, json=True),
     "api:person-consents":                  Case("GET",    "200 200 200 200 404 200 404 404 401", "person_id=pupil"),
     # Online consent: only the guardian of a child under 16 may give it; staff have no record to give it from.

@@ -178,8 +178,9 @@ PAGES = {
     "api event list": ("/api/v1/events?limit=50", None, _events, 2),
     "event feed": ("/events/feed.ics", None, _events, 2),
     "staff event list": ("/staff/events/", "methodologist", _events, 6),
-    # The event, then the registrations with members, answers; places held and free.
-    "staff participants": ("/staff/events/{event}/registrations/", "methodologist", _event_with_participants, 8),
+    # The event, then the registrations with members, answers; places held and free; who lacks a consent to
+    # take part (the adults by grant among those without a confirmed date, the text in force).
+    "staff participants": ("/staff/events/{event}/registrations/", "methodologist", _event_with_participants, 10),
     # The event, the issuing job, documents by institution, count + page.
     "staff documents": ("/staff/events/{event}/certificates/", "methodologist", _event_with_participants, 8),
     # Staff pages: session, user, roles, second-factor check, then the list (count + page, + prefetch).

@@ -5,10 +5,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -239,6 +241,24 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
+# Nobody in the registry was born earlier: an earlier date is a slip (1800 for 2008), not a person.
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+
+
+def validate_birth_date(value: dt.date | None) -> None:
+    """Refuse a date of birth before 1900 or in the future (Minsk's today): forms, the API and the services."""
+    if value is None:
+        return
+    if value < EARLIEST_BIRTH_DATE:
+        raise ValidationError(
+            _("The date of birth cannot be before %(date)s. Check the year.")
+            % {"date": EARLIEST_BIRTH_DATE.strftime("%d.%m.%Y")},
+            code="birth_date_too_early",
+        )
+    if value > timezone.localdate():
+        raise ValidationError(_("The date of birth cannot be in the future."), code="birth_date_future")
+
+
 class Person(TimeStampedModel):
     """A human in the registry: a student, a teacher, a guardian. May have a login (`user`) or not:
     a teacher adds students without accounts, and a student or guardian claims the record later."""
@@ -254,7 +274,19 @@ class Person(TimeStampedModel):
     last_name = models.CharField(_("surname"), max_length=150)
     first_name = models.CharField(_("name"), max_length=150)
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_birth_date])
+    # The date of birth decides who consents (DOMAIN.md rule 10), so it counts only once someone other than
+    # the person has set or confirmed it: staff, the coordinator, the student's teacher, a guardian. A date
+    # the person typed themself stays unconfirmed (both empty) until one of them confirms it.
+    birth_date_confirmed_at = models.DateTimeField(_("date of birth confirmed"), null=True, blank=True)
+    birth_date_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("date of birth confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     grade = models.PositiveSmallIntegerField(
@@ -310,25 +342,46 @@ class Person(TimeStampedModel):
         initials = " ".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
         return f"{self.last_name} {initials}".strip()
 
+    @property
+    def birth_date_confirmed(self) -> bool:
+        """The date of birth is known and was set or confirmed by someone other than the person."""
+        return self.birth_date is not None and self.birth_date_confirmed_at is not None
+
     def age_on(self, day: dt.date) -> int | None:
+        """Full years by the date of birth as recorded, confirmed or not (for display; rules read
+        `confirmed_age_on` or `accounts.selectors.giver_rule`)."""
         return age_on(self.birth_date, day) if self.birth_date else None
 
-    def needs_guardian_on(self, day: dt.date) -> bool | None:
-        """True for a child under 16 on ``day``; None when the date of birth is unknown."""
-        age = self.age_on(day)
-        return None if age is None else age < AGE_OF_OWN_CONSENT
+    def confirmed_age_on(self, day: dt.date) -> int | None:
+        """Full years by a confirmed date of birth; None when it is missing or only self-declared."""
+        return age_on(self.birth_date, day) if self.birth_date is not None and self.birth_date_confirmed else None
 
 
 class Guardianship(models.Model):
-    """A guardian (законный представитель) of a child; a child has at most two."""
+    """A guardian (законный представитель) of a child; a child has at most two. How the link was made is
+    kept, so staff can tell a guardian linked by a teacher or the centre from one who claimed the child
+    with a code, and revoke a wrong one (DOMAIN.md rule 10)."""
 
     MAX_PER_CHILD = 2
+
+    class Source(models.TextChoices):
+        LINKED = "linked", _("Linked by the centre or the child's teacher")
+        CLAIM_CODE = "claim_code", _("Claimed with a code")
 
     guardian = models.ForeignKey(Person, verbose_name=_("guardian"), on_delete=models.CASCADE, related_name="wards")
     child = models.ForeignKey(Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="guardianships")
     created_at = models.DateTimeField(_("linked"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(_("how"), max_length=12, choices=Source.choices, default=Source.LINKED)
+    claim_code = models.ForeignKey(
+        "ClaimCode",
+        verbose_name=_("claim code"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -443,6 +496,17 @@ def consent_scan_path(instance: Any, filename: str) -> str:
     return random_upload_name("consents", filename)
 
 
+class WithdrawalReason(models.TextChoices):
+    REQUEST = "request", _("Withdrawn by the giver or on their request")
+    AGE_CORRECTED = "age_corrected", _("Ended: the date of birth was corrected, so someone else had to consent")
+    GUARDIANSHIP_REVOKED = "guardianship_revoked", _("Ended: the giver is no longer linked as a guardian")
+    # Only by migration 0004: consents given under a date of birth the person typed themself.
+    BIRTH_DATE_UNCONFIRMED = (
+        "birth_date_unconfirmed",
+        _("Ended: the person's own date of birth was not confirmed, so a guardian had to consent"),
+    )
+
+
 class Consent(models.Model):
     """One consent: whose data (subject), who gave it (the subject, or a guardian for a child under 16),
     for which purpose and text version, when and how; and when it was withdrawn."""
@@ -472,6 +536,7 @@ class Consent(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    withdrawal_reason = models.CharField(_("why it ended"), max_length=24, choices=WithdrawalReason.choices, blank=True)
 
     class Meta:
         verbose_name = _("consent")

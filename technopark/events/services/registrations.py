@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import ConsentPurpose, Person
-from technopark.accounts.selectors import may_process
+from technopark.accounts.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.services import log_action
 from technopark.events.models import Event, Nomination, Registration, TeamMember
@@ -60,23 +60,25 @@ def free_places(event: Event, nomination: Nomination | None = None) -> int | Non
     return max(0, min(limits)) if limits else None
 
 
-def _age_on(person: Person, day: dt.date) -> int | None:
-    return person.age_on(day)
-
-
 def check_person(event: Event, nomination: Nomination | None, person: Person, *, today: dt.date) -> None:
-    """Refuse ``person`` when a limit of the event or nomination excludes them, or when a child under 16 has
-    no guardian's consent to take part on file. Messages say why, in the user's language."""
+    """Refuse ``person`` when a limit of the event or nomination excludes them, or when a guardian must consent
+    for them (`accounts.selectors.giver_rule`: under 16, or without a confirmed date of birth) and no consent
+    to take part is on file. Age limits read a confirmed date of birth only (`counted_age_on`): a date the
+    child typed themself meets no age group. Messages say why, in the user's language."""
     name = person.short_name
     day = timezone.localtime(event.starts_at).date() if event.starts_at else today
     for holder in (event, nomination):
         if holder is None:
             continue
         if holder.min_age is not None or holder.max_age is not None:
-            age = _age_on(person, day)
+            age = counted_age_on(person, day)
             if age is None:
                 raise RegistrationError(
-                    _("%(name)s: the date of birth is needed to check the age limits.") % {"name": name},
+                    _(
+                        "%(name)s: a date of birth confirmed by a teacher, a guardian or the centre is needed to "
+                        "check the age limits."
+                    )
+                    % {"name": name},
                     code="birth_date_unknown",
                 )
             if holder.min_age is not None and age < holder.min_age:
@@ -99,12 +101,17 @@ def check_person(event: Event, nomination: Nomination | None, person: Person, *,
                     _("%(name)s: the event is for grades %(low)s–%(high)s.") % {"name": name, "low": low, "high": high},
                     code="grade_limit",
                 )
-    if person.needs_guardian_on(today) and not may_process(person, ConsentPurpose.PARTICIPATION):
-        raise RegistrationError(
-            _("%(name)s is under 16: a guardian's consent to take part is needed first (on the record's page).")
-            % {"name": name},
-            code="consent_required",
-        )
+    if giver_rule(person, today) == GUARDIAN and not may_process(person, ConsentPurpose.PARTICIPATION):
+        if person.birth_date_confirmed:
+            message = _(
+                "%(name)s is under 16: a guardian's consent to take part is needed first (on the record's page)."
+            )
+        else:
+            message = _(
+                "%(name)s: the date of birth is not confirmed, so a guardian's consent to take part is needed "
+                "first (on the record's page)."
+            )
+        raise RegistrationError(message % {"name": name}, code="consent_required")
 
 
 def _check_window(event: Event, now: dt.datetime) -> None:
