@@ -7,7 +7,6 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
 from conftest import PASSWORD, TOTP_SECRET
-
 from technopark.accounts.models import User
 from technopark.accounts.roles import Role
 from technopark.core.models import AuditLog
