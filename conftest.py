@@ -2,7 +2,11 @@
 
 Personas (ARCHITECTURE.md → Tests): administrator, methodologist, lab manager, teacher, student,
 guardian, jury member, outsider (a login with no role) and anonymous. Staff personas have an
-authenticator app enrolled, as production requires; `staff_without_mfa` is the exception.
+authenticator app enrolled, as production requires; `make_user(..., mfa=False)` is the exception.
+
+A test client's `force_login` signs a login with an authenticator app in as production does, the code
+entered (`_second_factor_at_sign_in`): centre staff act as staff only after that (DOMAIN.md rule 11).
+`sign_in_without_second_factor` makes a session signed in with the password alone.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.test.client import ClientMixin
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a
 # thread with a running loop unless told this is intended (tests only).
@@ -31,6 +36,47 @@ PERSONA_ROLES: dict[str, list[str]] = {
     "outsider": [],
 }
 PERSONAS = [*PERSONA_ROLES, "anonymous"]
+
+_force_login_with_password_only = ClientMixin.force_login
+
+
+def _record_sign_in_with_second_factor(client: Any, user: Any) -> None:
+    """What allauth records in the session of a sign-in with the password and an authenticator code."""
+    from allauth.account.internal.flows.login import record_authentication
+    from allauth.mfa.models import Authenticator
+    from django.http import HttpRequest
+
+    totp = Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).first()
+    if totp is None:
+        return
+    request = HttpRequest()
+    request.session = client.session
+    record_authentication(request, user, "password", email=user.email)
+    record_authentication(request, user, "mfa", id=totp.pk, type=totp.type)
+    request.session.save()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_at_sign_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`force_login` of a login with an authenticator app also records its code in the session."""
+
+    def force_login(self: Any, user: Any, backend: str | None = None) -> None:
+        _force_login_with_password_only(self, user, backend)
+        _record_sign_in_with_second_factor(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
+@pytest.fixture
+def sign_in_without_second_factor() -> Callable[[Any, Any], Any]:
+    """Sign ``client`` in as ``user`` with the password alone (a session from before the authenticator app
+    was set up, say): ``sign_in_without_second_factor(client, user)``."""
+
+    def _sign_in(client: Any, user: Any) -> Any:
+        _force_login_with_password_only(client, user)
+        return client
+
+    return _sign_in
 
 
 @pytest.fixture

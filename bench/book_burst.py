@@ -30,7 +30,7 @@ PREPARE_SCRIPT = """
 import datetime as dt
 from django.utils import timezone
 from technopark.accounts.models import User
-from technopark.api.services import issue_api_token
+from technopark.accounts.services import issue_api_token
 from technopark.labs.models import Equipment, Lab
 manager = User.objects.filter(email__endswith="@scale.test", role_assignments__role="lab_manager",
                               is_active=True).first()
@@ -42,7 +42,7 @@ machines = Equipment.objects.bulk_create(
 day = timezone.localdate() + dt.timedelta(days=14)
 while day.weekday() > 4:
     day += dt.timedelta(days=1)
-_token, raw = issue_api_token(manager, name="book-burst", actor=None)
+_token, raw = issue_api_token(manager, name="book-burst", actor=None, second_factor=True)
 print("token", raw)
 print("machines", ",".join(str(m.pk) for m in machines))
 print("day", day.isoformat())

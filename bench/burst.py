@@ -28,7 +28,7 @@ PREPARE_SCRIPT = """
 import datetime as dt
 from django.utils import timezone
 from technopark.accounts.models import Person, User
-from technopark.api.services import issue_api_token
+from technopark.accounts.services import issue_api_token
 from technopark.core.text import search_key
 from technopark.events import services
 staff = User.objects.filter(email__endswith="@scale.test", role_assignments__role="methodologist",
@@ -47,7 +47,7 @@ people = Person.objects.bulk_create(
     Person(last_name=f"Нагрузка{tag}-{i}", first_name="Участник", birth_date=born, grade=11,
            email=f"burst.{tag}.{i}@scale.test", search_text=search_key(f"Нагрузка{tag}-{i}", "Участник"))
     for i in range(REQUESTS))
-_token, raw = issue_api_token(staff, name="burst", actor=None)
+_token, raw = issue_api_token(staff, name="burst", actor=None, second_factor=True)
 print("event", event.pk)
 print("token", raw)
 print("people", ",".join(str(p.pk) for p in people))

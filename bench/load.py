@@ -564,7 +564,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
 from technopark.accounts.models import User
-from technopark.api.services import issue_api_token
+from technopark.accounts.services import issue_api_token
 from technopark.network.models import Affiliation, Institution
 school = Institution.objects.filter(email__endswith="@scale.test").annotate(
     n=Count("affiliations", filter=models.Q(affiliations__kind="student"))).order_by("-n").first()
@@ -577,7 +577,7 @@ session[HASH_SESSION_KEY] = teacher.get_session_auth_hash()
 session.create()
 staff = User.objects.filter(
     email__endswith="@scale.test", role_assignments__role="methodologist", is_active=True).first()
-_token, raw = issue_api_token(staff, name="bench", actor=None)
+_token, raw = issue_api_token(staff, name="bench", actor=None, second_factor=True)
 from technopark.events.models import Event
 busiest = Event.objects.exclude(status="draft").annotate(n=Count("registrations")).order_by("-n", "id").first()
 print("event\t" + str(busiest.pk if busiest else 0))

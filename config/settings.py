@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Centre staff act as staff only after their second factor (DOMAIN.md rule 11).
+    "technopark.accounts.middleware.SecondFactorMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -100,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "technopark.core.context_processors.centre",
+                "technopark.accounts.context_processors.second_factor",
                 "technopark.portal.context_processors.navigation",
             ],
             "builtins": ["technopark.core.templatetags.ui"],
@@ -152,13 +155,24 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# Failed logins: at most 5 per 5 minutes for one account and 20 per minute from one address; the
-# form then refuses further attempts until the window passes (allauth's cache-based limiter).
+# Every limit of allauth, stated here so none is left to a default: each counts one client address (the
+# one `TRUSTED_PROXY_COUNT` makes of X-Forwarded-For, below), one account (`key`: the e-mail address) or
+# one signed-in login (`user`), never the whole site. Failed sign-ins: at most 5 per 5 minutes for one
+# account and 20 per minute from one address; the form then refuses further attempts until the window
+# passes (allauth's cache-based limiter). Codes of authenticator apps count as sign-in attempts too.
 ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
     "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "20/m/ip,5/5m/key"),
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "request_login_code": "20/m/ip,3/m/key",
+    "change_phone": "1/m/user",
+    "verify_phone": "1/30s/key,3/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Технопрорыв"
@@ -183,12 +197,16 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploaded files are never served from MEDIA_URL by the web server: views check access and stream
-# them (DOMAIN.md rule 8). The limit guards memory; bigger uploads are refused with a message.
+# them (DOMAIN.md rule 8). Files above FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory.
+# DATA_UPLOAD_MAX_MEMORY_SIZE bounds everything of a request but its files (a form's fields, an API call's
+# JSON): the largest request is then one project file and its form's fields, which the proxy in front must
+# let through (README → Production: client_max_body_size; tests/test_security.py compares the two).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The body of a request but its files, refused before it is read (413 in the API): the longest form (an event's
 # description in three languages, `core.models.LONG_TEXT_LENGTH` characters each, six bytes apiece
-# URL-encoded or \u-escaped) is under 2 MB.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+# URL-encoded or \u-escaped) is under 2 MB;
+# README → Production adds it to the largest file for the proxy's client_max_body_size.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_IMAGE_MAX_BYTES = env_int("UPLOAD_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
 # Project files (3D models, CAD drawings, code archives) are bigger than photos.
 PROJECT_FILE_MAX_BYTES = env_int("PROJECT_FILE_MAX_BYTES", 50 * 1024 * 1024)
@@ -247,10 +265,14 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (see README → Production).
-if env_bool("BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-# How many proxies in front of the app append to X-Forwarded-For; 0 means trust REMOTE_ADDR only.
+# How many proxies in front of the app append to X-Forwarded-For; 0 means trust REMOTE_ADDR only. The
+# client's address it gives (`core.context.client_ip`) is what the audit log records and what every sign-in
+# rate limit counts: behind a proxy with 0 here, every visitor would share the proxy's address and its limits.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

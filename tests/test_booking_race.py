@@ -37,7 +37,7 @@ def _world(make_user: Any, units: int) -> tuple[Any, str, dt.datetime]:
     from django.apps import apps
     from django.utils import timezone
 
-    from technopark.api.services import issue_api_token
+    from technopark.accounts.services import issue_api_token
     from technopark.labs.models import Equipment, Lab, OpeningHours
 
     # Transactional tests empty the database after each one, reference rows included: put the labs back.
@@ -50,7 +50,7 @@ def _world(make_user: Any, units: int) -> tuple[Any, str, dt.datetime]:
         lab=lab, kind="workstation", name="Станции", inventory_number=f"RACE-{units}", units=units
     )
     staff = make_user("race.labs@example.test", "lab_manager")
-    _token, raw = issue_api_token(staff, name="race")
+    _token, raw = issue_api_token(staff, actor=None, name="race", second_factor=True)
     start = timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=2), dt.time(10)))
     return equipment, raw, start
 

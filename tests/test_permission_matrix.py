@@ -67,6 +67,9 @@ MATRIX: dict[str, Case] = {
     "accounts:user-role-revoke":            Case("POST",   "302 403 403 403 403 403 403 403 302", "user_id=target,role=student"),
     "accounts:user-set-active":             Case("POST",   "302 403 403 403 403 403 403 403 302", "user_id=target", {"active": "0"}),
     "accounts:audit-list":                  Case("GET",    "200 403 403 403 403 403 403 403 302"),
+    # API tokens: everyone's own page; a token (here the target's) is revoked by its owner or an administrator
+    "accounts:token-list":                  Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "accounts:token-revoke":                Case("POST",   "302 404 404 404 404 404 404 404 302", "token_id=api_token"),
     # API: public reads, editor writes, JSON errors (401 for anonymous, 403 for the wrong role)
     "api:index":                            Case("GET",    "200 200 200 200 200 200 200 200 200"),
     "api:api-root":                         Case("GET",    "200 200 200 200 200 200 200 200 200"),
@@ -114,6 +117,8 @@ MATRIX: dict[str, Case] = {
     "network:person-list":                  Case("GET",    "200 200 200 200 200 200 200 200 302"),
     "network:person-detail":                Case("GET",    "200 200 200 200 404 200 404 404 302", "person_id=pupil"),
     "network:person-edit":                  Case("GET",    "200 200 404 200 404 200 404 404 302", "person_id=pupil"),
+    # Confirming a date of birth: whoever edits the record but the person (the pupil's is confirmed already).
+    "network:birth-date-confirm":           Case("POST",   "302 302 403 302 404 302 404 404 302", "person_id=pupil"),
     "network:student-create":               Case("GET",    "200 200 403 200 403 403 403 403 302"),
     "network:class-create":                 Case("GET",    "200 200 403 200 403 403 403 403 302"),
     "network:claim":                        Case("GET",    "200 200 200 200 200 200 200 200 302"),
@@ -141,6 +146,10 @@ MATRIX: dict[str, Case] = {
     "api:person-claim":                     Case("POST",   "400 400 400 400 400 400 400 400 401", "", {"code": "AAAA-BBBB-CCCC"}, json=True),
     "api:claim-code-create":                Case("POST",   "201 201 403 201 404 403 404 404 401", "person_id=pupil", {"claimant": "self"}, json=True),
     "api:guardian-create":                  Case("POST",   "201 201 403 201 404 403 404 404 401", "person_id=pupil", {"last_name": "Ученикова", "first_name": "Ольга"}, json=True),
+    "api:guardian-list":                    Case("GET",    "200 200 200 200 404 200 404 404 401", "person_id=pupil"),
+    "api:guardian-delete":                  Case("DELETE", "204 204 403 403 403 403 403 403 401", "person_id=pupil,guardian_id=parent"),
+    "api:birth-date-confirm":               Case("POST",   "409 409 403 409 404 409 404 404 401", "person_id=pupil"),
+    "api:person-merge-preview":             Case("POST",   "200 200 403 403 403 403 403 403 401", "", {"keep": "@pupil", "duplicate": "@twin"}, json=True),
     "api:person-merge":                     Case("POST",   "200 200 403 403 403 403 403 403 401", "", {"keep": "@pupil", "duplicate": "@twin"}, json=True),
     "api:person-consents":                  Case("GET",    "200 200 200 200 404 200 404 404 401", "person_id=pupil"),
     # Online consent: only the guardian of a child under 16 may give it; staff have no record to give it from.
@@ -173,8 +182,12 @@ MATRIX: dict[str, Case] = {
     "events:event-register":                Case("GET",    "200 200 200 200 200 200 200 200 302", "event_id=open_event"),
     "events:personal-feed":                 Case("GET",    "404 404 404 404 404 404 404 404 404", "token=bad-token"),
     "events:my-registrations":              Case("GET",    "200 200 200 200 200 200 200 200 302"),
-    "events:registration-cancel":           Case("POST",   "302 302 403 302 404 302 404 404 302", "registration_id=registration"),
-    "events:registration-qr":               Case("GET",    "200 200 200 200 404 200 404 404 302", "registration_id=registration"),
+    # A lab manager reads the registry but not registrations: the pupil's is missing to them, as to a stranger.
+    "events:registration-cancel":           Case("POST",   "302 302 404 302 404 302 404 404 302", "registration_id=registration"),
+    # Leaving is for a team's member and their guardian (and staff); the world's registration is the pupil's
+    # own, so those who may take the pupil out are told it is not a team's (302 with a message).
+    "events:registration-leave":            Case("POST",   "302 302 404 403 404 302 404 404 302", "registration_id=registration", {"person": "@pupil"}),
+    "events:registration-qr":               Case("GET",    "200 200 404 200 404 200 404 404 302", "registration_id=registration"),
     "events:check-in":                      Case("GET",    "200 200 403 403 403 403 403 403 302", "code=registration_code"),
     "events:check-in-list":                 Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
     "events:participants-export":           Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event,file_format=xlsx"),
@@ -186,13 +199,13 @@ MATRIX: dict[str, Case] = {
     "events:event-questions":               Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
     "events:question-edit":                 Case("GET",    "200 200 403 403 403 403 403 403 302", "question_id=question"),
     "events:question-delete":               Case("POST",   "302 302 403 403 403 403 403 403 302", "question_id=question"),
-    "events:answer-file":                   Case("GET",    "200 200 200 200 404 200 404 404 302", "answer_id=answer"),
+    "events:answer-file":                   Case("GET",    "200 200 404 200 404 200 404 404 302", "answer_id=answer"),
     # Documents: staff issue and revoke; the holder's people download; anyone checks a code
     "events:certificates":                  Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event"),
     "events:certificates-job":              Case("GET",    "200 200 403 403 403 403 403 403 302", "job_id=certificates_job"),
     "events:certificates-progress":         Case("GET",    "200 200 403 403 403 403 403 403 302", "job_id=certificates_job"),
     "events:certificate-revoke":            Case("POST",   "302 302 403 403 403 403 403 403 302", "certificate_id=certificate", {"reason": "Ошибка"}),
-    "events:certificate-file":              Case("GET",    "200 200 200 200 404 200 404 404 302", "certificate_id=certificate"),
+    "events:certificate-file":              Case("GET",    "200 200 404 200 404 200 404 404 302", "certificate_id=certificate"),
     "events:certificates-zip":              Case("GET",    "200 200 403 403 403 403 403 403 302", "event_id=open_event,institution_id=institution"),
     "events:verify-form":                   Case("GET",    "200 200 200 200 200 200 200 200 200"),
     "events:verify":                        Case("GET",    "200 200 200 200 200 200 200 200 200", "code=certificate_code"),
@@ -239,7 +252,7 @@ MATRIX: dict[str, Case] = {
     "projects:file":                        Case("GET",    "200 200 200 200 200 200 200 200 200", "file_id=project_file"),
     "projects:file-delete":                 Case("POST",   "302 302 302 302 403 403 403 403 302", "file_id=project_file"),
     "projects:entry-delete":                Case("POST",   "302 302 302 302 403 403 403 403 302", "entry_id=project_entry"),
-    "events:registration-project":          Case("POST",   "302 302 403 302 404 302 404 404 302", "registration_id=registration", {"project": ""}),
+    "events:registration-project":          Case("POST",   "302 302 404 302 404 302 404 404 302", "registration_id=registration", {"project": ""}),
     "api:project-list":                     Case("GET",    "200 200 200 200 200 200 200 200 200"),
     "api:project-detail":                   Case("GET",    "200 200 200 200 404 200 404 404 404", "project_id=draft_project"),
     "api:project-create":                   Case("POST",   "201 201 201 201 201 201 201 201 401", "", {"title": "Проект", "direction": "it"}, json=True),
@@ -256,8 +269,10 @@ MATRIX: dict[str, Case] = {
     "api:my-authorisations":                Case("GET",    "200 200 200 200 200 200 200 200 401"),
     # Registration through the API: personas without a record of their own are told why (400); the world's
     # registration is the pupil's (made by a methodologist): the guardian and the teacher may cancel it.
+# Lab managers read the registry but see no one's registrations but those they made or act for.
     "api:registration-create":              Case("POST",   "400 400 400 201 400 201 400 400 401", "event_id=open_event", {}, json=True),
-    "api:registration-cancel":              Case("DELETE", "200 200 403 200 404 200 404 404 401", "registration_id=registration"),
+    "api:registration-cancel":              Case("DELETE", "200 200 404 200 404 200 404 404 401", "registration_id=registration"),
+    "api:registration-leave":               Case("POST",   "400 400 404 403 404 400 404 404 401", "registration_id=registration", {"person": "@pupil"}, json=True),
     # Back office (see module docstring)
     "admin:index":                          Case("GET",    "200 302 302 302 302 302 302 302 302"),
     # Sign-in, sign-up, e-mail and password (django-allauth)
@@ -317,6 +332,7 @@ def _png() -> SimpleUploadedFile:
 @pytest.fixture
 def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any]:
     """The objects the URLs are about: a published news item with an image, a draft, a block, a user."""
+    from technopark.accounts import services as account_services
     from technopark.core.files import validate_image
     from technopark.portal import services
     from technopark.portal.models import HomeBlock
@@ -328,6 +344,7 @@ def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any
     draft = services.create_news(actor=author, title_ru="Черновик")
     block = HomeBlock.objects.create(kind=HomeBlock.Kind.DIRECTION, title_ru="Инженерия")
     target = make_user("target@example.test", "student")
+    api_token, _raw = account_services.issue_api_token(target, actor=target)
     network = _network_world(author, make_user)
     people = _people_world(author, personas, network["institution"])
     events = _events_world(author)
@@ -335,7 +352,10 @@ def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any
     events |= _documents_world(author, events["open_event"], events["registration"], network["institution"])
     events |= _labs_world(author, people["pupil"])
     events |= _projects_world(author, people["pupil"], personas["teacher"])
-    return {"published": published, "draft": draft, "block": block, "target": target, **network, **people, **events}
+    return {
+        "published": published, "draft": draft, "block": block, "target": target, "api_token": api_token,
+        **network, **people, **events,
+    }  # fmt: skip
 
 
 def _registration_world(author: Any, pupil: Any) -> dict[str, Any]:
@@ -561,11 +581,11 @@ def test_url_answers_each_persona_as_the_policy_says(
     case = MATRIX[url_name]
     url = reverse(url_name, kwargs=_kwargs(case.kwargs, world))
     client = client_for(personas[persona])
+    data = {k: world[v[1:]].pk if isinstance(v, str) and v.startswith("@") else v for k, v in case.data.items()}
     if case.json:
-        data = {k: world[v[1:]].pk if isinstance(v, str) and v.startswith("@") else v for k, v in case.data.items()}
         response = client.generic(case.method, url, data=json.dumps(data), content_type="application/json")
     elif case.method == "POST":
-        response = client.post(url, case.data)
+        response = client.post(url, data)
     else:
         response = client.generic(case.method, url)
     assert response.status_code == case.expected()[persona], (

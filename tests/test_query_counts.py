@@ -153,7 +153,8 @@ def _event_with_participants(count: int) -> dict[str, int]:
 
 
 # (url, who, data maker, expected queries); "{event}" in a url is filled from what the maker returns. Signed in,
-# the session and the login with its roles are two of them (`accounts.backends`).
+# the session and the login with its roles are two of them (`accounts.backends`); centre staff add one, whether
+# their authenticator app is still there (`accounts.access.apply_second_factor_rule`, DOMAIN.md rule 11).
 PAGES = {
     "home": ("/", None, _news, 2),
     "news list": ("/news/", None, _news, 2),
@@ -163,13 +164,13 @@ PAGES = {
     "institution list": ("/network/?q=школа", None, _institutions, 3),
     "api institution list": ("/api/v1/institutions?limit=50", None, _institutions, 2),
     "staff agreement list": ("/staff/agreements/", "methodologist", _institutions, 6),
-    "api agreement list": ("/api/v1/agreements?limit=50", "methodologist", _institutions, 4),
+    "api agreement list": ("/api/v1/agreements?limit=50", "methodologist", _institutions, 5),
     # People: session, user, roles, who-sees-whom, then count + page + institutions (+ consent text).
     "people list for a teacher": ("/people/?grade=7", "teacher", _people, 8),
     "people list for a guardian": ("/people/", "guardian", _people, 8),
-    "people list for staff": ("/people/?q=ученик", "methodologist", _people, 8),
+    "people list for staff": ("/people/?q=ученик", "methodologist", _people, 9),
     "api people list": ("/api/v1/persons?limit=50", "teacher", _people, 6),
-    "api consent list": ("/api/v1/consents?limit=50", "methodologist", _people, 4),
+    "api consent list": ("/api/v1/consents?limit=50", "methodologist", _people, 5),
     "staff duplicates": ("/staff/people/duplicates/", "methodologist", _people, 5),
     # The calendar (anonymous pages are cached; measured signed in): count + page + co-organisers.
     "event calendar": ("/events/", "student", _events, 5),
@@ -177,8 +178,9 @@ PAGES = {
     "api event list": ("/api/v1/events?limit=50", None, _events, 2),
     "event feed": ("/events/feed.ics", None, _events, 2),
     "staff event list": ("/staff/events/", "methodologist", _events, 6),
-    # The event, then the registrations with members, answers; places held and free.
-    "staff participants": ("/staff/events/{event}/registrations/", "methodologist", _event_with_participants, 8),
+    # The event, then the registrations with members, answers; places held and free; who lacks a consent to
+    # take part (the adults by grant among those without a confirmed date, the text in force).
+    "staff participants": ("/staff/events/{event}/registrations/", "methodologist", _event_with_participants, 10),
     # The event, the issuing job, documents by institution, count + page.
     "staff documents": ("/staff/events/{event}/certificates/", "methodologist", _event_with_participants, 8),
     # Staff pages: session, user, roles, second-factor check, then the list (count + page, + prefetch).

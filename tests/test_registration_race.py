@@ -33,7 +33,7 @@ def _world(make_user: Any, capacity: int) -> tuple[Any, list[Any], str]:
     from django.apps import apps
     from django.utils import timezone
 
-    from technopark.api.services import issue_api_token
+    from technopark.accounts.services import issue_api_token
     from technopark.events import services
     from technopark.network import services as network_services
     from technopark.network.models import District
@@ -61,7 +61,7 @@ def _world(make_user: Any, capacity: int) -> tuple[Any, list[Any], str]:
     )  # fmt: skip
     services.change_status(event, "published", actor=staff)
     services.change_status(event, "registration_open", actor=staff)
-    _token, raw = issue_api_token(staff, name="race")
+    _token, raw = issue_api_token(staff, actor=None, name="race", second_factor=True)
     return event, people, raw
 
 

@@ -121,3 +121,67 @@ def test_a_nul_character_in_a_pages_query_is_refused_with_400_not_a_server_error
     assert client.get("/staff/events/", {"q": "олимпиада"}).status_code == 200
     api = client.get("/api/v1/institutions", {"q": "школа\x00"})
     assert api.status_code == 422 and api.json()["code"] == "invalid"
+
+
+def test_the_deploy_check_warns_when_staff_need_no_second_factor():
+    result = _run(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={**PRODUCTION_ENV, "MFA_REQUIRED_FOR_STAFF": "0"},
+    )
+    assert result.returncode != 0
+    assert "technopark.W001" in result.stdout + result.stderr
+
+
+def test_the_deploy_check_warns_behind_a_proxy_whose_hops_are_not_counted():
+    behind = {**PRODUCTION_ENV, "BEHIND_PROXY": "1", "TRUSTED_PROXY_COUNT": "0"}
+    result = _run("manage.py", "check", "--deploy", "--fail-level", "WARNING", env=behind)
+    assert result.returncode != 0
+    assert "technopark.W002" in result.stdout + result.stderr
+    counted = _run(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", env={**behind, "TRUSTED_PROXY_COUNT": "1"}
+    )
+    assert counted.returncode == 0, counted.stdout + counted.stderr
+
+
+def test_allauth_counts_the_same_client_address_and_no_rate_limit_is_left_to_its_default(settings):
+    from allauth.account import app_settings
+
+    code = "import config.settings as s; print(s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    assert _run("-c", code, env={**PRODUCTION_ENV, "TRUSTED_PROXY_COUNT": "2"}).stdout.strip() == "2"
+    configured = dict(settings.ACCOUNT_RATE_LIMITS)
+    settings.ACCOUNT_RATE_LIMITS = {}
+    assert set(app_settings.RATE_LIMITS) <= set(configured)
+
+
+def test_the_readme_proxy_lets_the_largest_upload_through(settings):
+    """nginx answers 413 before the platform sees a request above its client_max_body_size: the README's
+    sample must let through the largest request the forms send (one project file and the form's fields)."""
+    import math
+    import re
+
+    from technopark.core.files import DOCUMENT_MAX_BYTES
+    from technopark.projects.forms import IMAGE_SLOTS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    sizes = re.findall(r"client_max_body_size (\d+)m;", readme)
+    assert len(sizes) == 1, sizes
+    allowed = int(sizes[0]) * 1024 * 1024
+    fields = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    largest = settings.PROJECT_FILE_MAX_BYTES + fields
+    assert allowed == math.ceil(largest / (1024 * 1024)) * 1024 * 1024
+    assert allowed >= IMAGE_SLOTS * settings.UPLOAD_IMAGE_MAX_BYTES + fields  # a journal step's photos
+    assert allowed >= 2 * DOCUMENT_MAX_BYTES + fields  # two file answers of a registration form
+
+
+def test_an_api_request_above_the_size_limit_is_refused_with_413_not_a_server_error(db, settings):
+    from django.test import Client
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+    body = json.dumps({"title_ru": "x" * (2 * 1024 * 1024)})
+    response = Client().post("/api/v1/news", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"

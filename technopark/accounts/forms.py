@@ -25,6 +25,17 @@ class GrantRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What the token is for"), max_length=100, required=False,
+        help_text=_("A note to tell your tokens apart, e.g. the name of the script or program."),
+    )  # fmt: skip
+    days = forms.TypedChoiceField(
+        label=_("Valid for"), coerce=int, initial=180,
+        choices=[(7, _("7 days")), (30, _("30 days")), (90, _("90 days")), (180, _("180 days"))],
+    )  # fmt: skip
+
+
 class UserFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"), required=False, max_length=MAX_SEARCH_LENGTH, help_text=_("E-mail or surname")

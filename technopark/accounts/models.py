@@ -5,10 +5,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,11 @@ class UserManager(BaseUserManager["User"]):
         """Logins with their roles read in the same query as a ``role_list`` string (`User.roles` then asks
         nothing): every signed-in request reads its login (`accounts.backends`), and on PostgreSQL a query
         of its own for the roles is a round trip of its own."""
+        return self.get_queryset().annotate(role_list=self.role_list())
+
+    def role_list(self) -> RawSQL:
+        """The roles of the login in the current row as one ``a,b`` string (None: none), for queries that
+        read logins (`with_roles`) or join them (API tokens)."""
         connection = connections[router.db_for_read(RoleAssignment)]
         quote = connection.ops.quote_name
         meta = RoleAssignment._meta
@@ -52,7 +59,7 @@ class UserManager(BaseUserManager["User"]):
         own_id = f"{quote(self.model._meta.db_table)}.{quote(self.model._meta.pk.column)}"
         joined = f"string_agg({role}, ',')" if connection.vendor == "postgresql" else f"group_concat({role}, ',')"
         sql = f"SELECT {joined} FROM {table} WHERE {user} = {own_id}"  # noqa: S608 - names from the models, quoted
-        return self.get_queryset().annotate(role_list=RawSQL(sql, ()))  # noqa: S611 - no values in it
+        return RawSQL(sql, ())  # noqa: S611 - no values in it
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
         # `createsuperuser` is the operator's way in on a fresh installation: the login it makes is
@@ -93,10 +100,35 @@ class User(AbstractUser):
         initials = " ".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
         return f"{self.last_name} {initials}".strip() or self.email
 
+    # Set for one request by `accounts.middleware.SecondFactorMiddleware`: a centre-staff login whose session
+    # has not used its second factor acts with the roles of a non-staff login (DOMAIN.md rule 11).
+    awaiting_second_factor = False
+    second_factor_checked = False
+
+    def withhold_staff_roles(self) -> None:
+        """Act with the roles of a non-staff login for the rest of this request (`accounts.access`)."""
+        self.awaiting_second_factor = True
+        self.__dict__.pop("roles", None)
+
+    # Django's permissions follow `is_superuser`, which follows the administrator role in the database; while
+    # the staff roles are withheld, so are they (the back office asks them).
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return not self.awaiting_second_factor and super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return not self.awaiting_second_factor and super().has_module_perms(app_label)
+
     @cached_property
     def roles(self) -> frozenset[str]:
-        """The roles this login holds, read once per request (prefetch `role_assignments` on lists; the
-        signed-in login comes with them, `UserManager.with_roles`).
+        """The roles every access rule goes by in this request: those held, less the staff roles while the
+        login awaits its second factor (`awaiting_second_factor`). `held_roles` are all of them."""
+        held = self.held_roles
+        return held - STAFF_ROLES if self.awaiting_second_factor else held
+
+    @property
+    def held_roles(self) -> frozenset[str]:
+        """The roles this login holds, staff roles withheld from this request included (prefetch
+        `role_assignments` on lists; the signed-in login comes with them, `UserManager.with_roles`).
 
         Every signed-in request asks, so unless prefetched they are read with one hand-written query:
         building this one-line query through the ORM cost ~10 times what the database spends on it
@@ -128,7 +160,13 @@ class User(AbstractUser):
 
     @property
     def is_centre_staff(self) -> bool:
+        """Acting as centre staff in this request (not while awaiting the second factor)."""
         return self.is_active and bool(self.roles & STAFF_ROLES)
+
+    @property
+    def holds_staff_role(self) -> bool:
+        """Holds a centre-staff role, whether or not this request may act on it yet."""
+        return self.is_active and bool(self.held_roles & STAFF_ROLES)
 
 
 class RoleAssignment(models.Model):
@@ -158,6 +196,39 @@ class RoleAssignment(models.Model):
         return f"{self.user} — {self.get_role_display()}"
 
 
+class ApiToken(TimeStampedModel):
+    """A personal API token. Only its SHA-256 is stored; the token itself is shown once, when issued.
+
+    It works until it expires or is revoked (by its owner, an administrator, a password change or reset,
+    or blocking the login). A centre-staff login's token works only if it was issued after that login's
+    second factor (`issued_with_second_factor`; DOMAIN.md rule 11).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=12, help_text=_("The first characters, to tell tokens apart"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("valid until"))
+    issued_with_second_factor = models.BooleanField(_("issued after two-factor sign-in"), default=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        # The api app made the table; the model moved here with the page where people manage their tokens.
+        db_table = "api_apitoken"
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    def is_usable(self, now: dt.datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > now
+
+
 # --- People in the registry ---------------------------------------------------------------------
 
 # A person this young or younger consents through a guardian (Belarus: a legal representative
@@ -168,6 +239,24 @@ AGE_OF_OWN_CONSENT = 16
 def age_on(birth_date: dt.date, day: dt.date) -> int:
     """Full years on ``day``. Someone born on 29 February turns a year older on 1 March in other years."""
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+# Nobody in the registry was born earlier: an earlier date is a slip (1800 for 2008), not a person.
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+
+
+def validate_birth_date(value: dt.date | None) -> None:
+    """Refuse a date of birth before 1900 or in the future (Minsk's today): forms, the API and the services."""
+    if value is None:
+        return
+    if value < EARLIEST_BIRTH_DATE:
+        raise ValidationError(
+            _("The date of birth cannot be before %(date)s. Check the year.")
+            % {"date": EARLIEST_BIRTH_DATE.strftime("%d.%m.%Y")},
+            code="birth_date_too_early",
+        )
+    if value > timezone.localdate():
+        raise ValidationError(_("The date of birth cannot be in the future."), code="birth_date_future")
 
 
 class Person(TimeStampedModel):
@@ -185,7 +274,19 @@ class Person(TimeStampedModel):
     last_name = models.CharField(_("surname"), max_length=150)
     first_name = models.CharField(_("name"), max_length=150)
     patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
-    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True, validators=[validate_birth_date])
+    # The date of birth decides who consents (DOMAIN.md rule 10), so it counts only once someone other than
+    # the person has set or confirmed it: staff, the coordinator, the student's teacher, a guardian. A date
+    # the person typed themself stays unconfirmed (both empty) until one of them confirms it.
+    birth_date_confirmed_at = models.DateTimeField(_("date of birth confirmed"), null=True, blank=True)
+    birth_date_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("date of birth confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     grade = models.PositiveSmallIntegerField(
@@ -241,25 +342,46 @@ class Person(TimeStampedModel):
         initials = " ".join(f"{part[0]}." for part in (self.first_name, self.patronymic) if part)
         return f"{self.last_name} {initials}".strip()
 
+    @property
+    def birth_date_confirmed(self) -> bool:
+        """The date of birth is known and was set or confirmed by someone other than the person."""
+        return self.birth_date is not None and self.birth_date_confirmed_at is not None
+
     def age_on(self, day: dt.date) -> int | None:
+        """Full years by the date of birth as recorded, confirmed or not (for display; rules read
+        `confirmed_age_on` or `accounts.selectors.giver_rule`)."""
         return age_on(self.birth_date, day) if self.birth_date else None
 
-    def needs_guardian_on(self, day: dt.date) -> bool | None:
-        """True for a child under 16 on ``day``; None when the date of birth is unknown."""
-        age = self.age_on(day)
-        return None if age is None else age < AGE_OF_OWN_CONSENT
+    def confirmed_age_on(self, day: dt.date) -> int | None:
+        """Full years by a confirmed date of birth; None when it is missing or only self-declared."""
+        return age_on(self.birth_date, day) if self.birth_date is not None and self.birth_date_confirmed else None
 
 
 class Guardianship(models.Model):
-    """A guardian (законный представитель) of a child; a child has at most two."""
+    """A guardian (законный представитель) of a child; a child has at most two. How the link was made is
+    kept, so staff can tell a guardian linked by a teacher or the centre from one who claimed the child
+    with a code, and revoke a wrong one (DOMAIN.md rule 10)."""
 
     MAX_PER_CHILD = 2
+
+    class Source(models.TextChoices):
+        LINKED = "linked", _("Linked by the centre or the child's teacher")
+        CLAIM_CODE = "claim_code", _("Claimed with a code")
 
     guardian = models.ForeignKey(Person, verbose_name=_("guardian"), on_delete=models.CASCADE, related_name="wards")
     child = models.ForeignKey(Person, verbose_name=_("child"), on_delete=models.CASCADE, related_name="guardianships")
     created_at = models.DateTimeField(_("linked"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(_("how"), max_length=12, choices=Source.choices, default=Source.LINKED)
+    claim_code = models.ForeignKey(
+        "ClaimCode",
+        verbose_name=_("claim code"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -374,6 +496,17 @@ def consent_scan_path(instance: Any, filename: str) -> str:
     return random_upload_name("consents", filename)
 
 
+class WithdrawalReason(models.TextChoices):
+    REQUEST = "request", _("Withdrawn by the giver or on their request")
+    AGE_CORRECTED = "age_corrected", _("Ended: the date of birth was corrected, so someone else had to consent")
+    GUARDIANSHIP_REVOKED = "guardianship_revoked", _("Ended: the giver is no longer linked as a guardian")
+    # Only by migration 0004: consents given under a date of birth the person typed themself.
+    BIRTH_DATE_UNCONFIRMED = (
+        "birth_date_unconfirmed",
+        _("Ended: the person's own date of birth was not confirmed, so a guardian had to consent"),
+    )
+
+
 class Consent(models.Model):
     """One consent: whose data (subject), who gave it (the subject, or a guardian for a child under 16),
     for which purpose and text version, when and how; and when it was withdrawn."""
@@ -403,6 +536,7 @@ class Consent(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    withdrawal_reason = models.CharField(_("why it ended"), max_length=24, choices=WithdrawalReason.choices, blank=True)
 
     class Meta:
         verbose_name = _("consent")

@@ -1,6 +1,9 @@
 """Audit records for sign-in events that Django and allauth announce by signal.
 
-These are the only hooks those libraries offer; the receivers record and do nothing else.
+These are the only hooks those libraries offer; the receivers record and do nothing else, except what
+must follow a sign-in event wherever it happens: a new or reset password revokes the login's API tokens
+(`services.revoke_api_tokens`), and setting up an authenticator app is recorded in the session as a use of
+the second factor (`access.note_second_factor_set_up`).
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 
-from technopark.accounts.services import record_auth_event
+from technopark.accounts.access import note_second_factor_set_up
+from technopark.accounts.services import record_auth_event, revoke_api_tokens
 
 
 def _on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
@@ -33,14 +37,17 @@ def _on_email_confirmed(sender: Any, request: Any, email_address: Any, **kwargs:
 
 def _on_password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     record_auth_event("accounts.password.reset", user=user)
+    revoke_api_tokens(user, actor=user, reason="password_reset")
 
 
 def _on_password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     record_auth_event("accounts.password.changed", user=user)
+    revoke_api_tokens(user, actor=user, reason="password_changed")
 
 
 def _on_authenticator_added(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
     record_auth_event("accounts.mfa.added", user=user, data={"type": authenticator.type})
+    note_second_factor_set_up(request, authenticator)
 
 
 def _on_authenticator_removed(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:

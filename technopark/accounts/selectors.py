@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import groupby
@@ -14,7 +15,17 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
 
-from technopark.accounts.models import Consent, ConsentPurpose, ConsentText, NotDuplicate, Person, User
+from technopark.accounts.models import (
+    AGE_OF_OWN_CONSENT,
+    Consent,
+    ConsentPurpose,
+    ConsentText,
+    Guardianship,
+    NotDuplicate,
+    Person,
+    User,
+)
+from technopark.accounts.roles import STAFF_ROLES, Role
 from technopark.core.text import search_key
 
 
@@ -143,13 +154,88 @@ def guardians_of(person: Person) -> list[Person]:
 # --- Consent (DOMAIN.md rule 4) ------------------------------------------------------------------------
 
 
-def giver_rule(person: Person, day: dt.date | None = None) -> str:
-    """Who consents for ``person`` on ``day`` (today in Minsk by default): ``"guardian"`` under 16,
-    ``"self"`` from the 16th birthday, ``""`` when the date of birth is unknown."""
-    needs_guardian = person.needs_guardian_on(day or timezone.localdate())
-    if needs_guardian is None:
-        return ""
-    return "guardian" if needs_guardian else "self"
+# Who consents: the person themself, or a guardian for them (`giver_rule`).
+SELF = "self"
+GUARDIAN = "guardian"
+
+# Roles only an administrator grants (a claim code grants student or guardian, never these): whoever holds
+# one is an adult in the centre's eyes, with or without a date of birth on file.
+ADULT_ROLES = frozenset({*STAFF_ROLES, Role.TEACHER, Role.COORDINATOR})
+
+
+def _adult_by_grant_rule() -> Q:
+    # Affiliations live in network, which accounts may not import; the reverse relation's name is enough.
+    return (
+        Q(affiliations__kind="teacher")
+        | Q(user__role_assignments__role__in=ADULT_ROLES)
+        | Q(user__coordinated_institutions__isnull=False)
+        | Q(wards__source=Guardianship.Source.LINKED)
+    )
+
+
+def is_adult_by_grant(person: Person) -> bool:
+    """Whether others made ``person`` an adult in the registry: a teacher's attachment to an institution
+    (made by staff or its coordinator, never by the teacher), a role only an administrator grants, the
+    coordination of an institution, or a guardianship the centre or a teacher linked (one claimed with a
+    code does not count: a child could redeem a sibling's code with their own login). A date the person
+    typed themself never does."""
+    if person.pk is None:
+        return False
+    return Person.objects.filter(pk=person.pk).filter(_adult_by_grant_rule()).exists()
+
+
+def adults_by_grant(person_ids: Iterable[int]) -> set[int]:
+    """`is_adult_by_grant` for many people in one query: the ids of those who are."""
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    return set(Person.objects.filter(pk__in=ids).filter(_adult_by_grant_rule()).values_list("pk", flat=True))
+
+
+def _rule_by_age(age: int) -> str:
+    return GUARDIAN if age < AGE_OF_OWN_CONSENT else SELF
+
+
+def giver_rule(person: Person, day: dt.date | None = None, *, adult: bool | None = None) -> str:
+    """Who consents for ``person`` on ``day`` (today in Minsk by default), DOMAIN.md rules 4 and 10: by a
+    confirmed date of birth, ``"guardian"`` under 16 and ``"self"`` from the 16th birthday; without one (none,
+    or only typed by the person), ``"self"`` for an adult by grant (`is_adult_by_grant`; ``adult`` when the
+    caller knows it already), ``"guardian"`` for everyone else. A missing date never means "adult"."""
+    age = person.confirmed_age_on(day or timezone.localdate())
+    if age is not None:
+        return _rule_by_age(age)
+    if adult is None:
+        adult = is_adult_by_grant(person)
+    return SELF if adult else GUARDIAN
+
+
+def counted_age_on(person: Person, day: dt.date, *, adult: bool | None = None) -> int | None:
+    """The age that age limits read (an event's age group, a machine's minimum age): by a confirmed date of
+    birth. A date the person typed themself counts only for an adult by grant, whose age protects no child;
+    None otherwise, and the limit then refuses."""
+    age = person.confirmed_age_on(day)
+    if age is not None or person.birth_date is None:
+        return age
+    if adult is None:
+        adult = is_adult_by_grant(person)
+    return person.age_on(day) if adult else None
+
+
+def needing_consent_without_it(
+    persons: Iterable[Person | None], purpose: str, *, day: dt.date | None = None
+) -> set[int]:
+    """The ids of ``persons`` for whom a guardian must consent (`giver_rule`) and whose data may not be
+    processed for ``purpose`` now: for flags on staff lists and exports, in two queries whatever the count."""
+    people = {person.pk: person for person in persons if person is not None}
+    if not people:
+        return set()
+    today = day or timezone.localdate()
+    adults = adults_by_grant(pk for pk, person in people.items() if person.confirmed_age_on(today) is None)
+    needing = {pk for pk, person in people.items() if giver_rule(person, today, adult=pk in adults) == GUARDIAN}
+    if not needing:
+        return set()
+    allowed = set(persons_with_consent(Person.objects.filter(pk__in=needing), purpose).values_list("pk", flat=True))
+    return needing - allowed
 
 
 def current_consent_text(purpose: str, *, at: dt.datetime | None = None) -> ConsentText | None:

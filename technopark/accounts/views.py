@@ -6,19 +6,29 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts import services
 from technopark.accounts.access import (
+    access_api_token,
     access_user,
     has_totp,
-    needs_mfa_enrolment,
+    may_issue_api_token,
+    session_used_second_factor,
     signed_in_user,
     staff_required,
     visible_users,
 )
-from technopark.accounts.forms import AuditFilterForm, ConsentTextForm, GrantRoleForm, ProfileForm, UserFilterForm
+from technopark.accounts.forms import (
+    ApiTokenForm,
+    AuditFilterForm,
+    ConsentTextForm,
+    GrantRoleForm,
+    ProfileForm,
+    UserFilterForm,
+)
 from technopark.accounts.models import ConsentPurpose, ConsentText, User
 from technopark.accounts.roles import Role
 from technopark.accounts.selectors import current_consent_text, find_users
@@ -48,11 +58,64 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {
             "form": form,
-            "roles": [Role(role).label for role in sorted(user.roles)],
+            "roles": [Role(role).label for role in sorted(user.held_roles)],
             "has_totp": has_totp(user),
-            "needs_mfa": needs_mfa_enrolment(user),
         },
     )
+
+
+# --- Personal API tokens (DOMAIN.md rule 11 for staff tokens) -----------------------------------------
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in login's API tokens; a POST issues one and shows it this once."""
+    user = signed_in_user(request)
+    # A staff login awaiting its second factor has its session's records but may not act on them yet.
+    second_factor = session_used_second_factor(request, user) and not user.awaiting_second_factor
+    form = ApiTokenForm(request.POST or None)
+    issued = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                token, raw = services.issue_api_token(
+                    user, actor=user, second_factor=second_factor, **form.cleaned_data
+                )
+            except DomainError as error:
+                show_service_error(form, error)
+            else:
+                issued = {"token": token, "raw": raw}
+                form = ApiTokenForm()
+        if form.errors:
+            status = 400
+    response = render(
+        request,
+        "accounts/token_list.html",
+        {
+            "form": form,
+            "issued": issued,
+            "tokens": user.api_tokens.all(),
+            "may_issue": may_issue_api_token(user, second_factor=second_factor),
+            "now": timezone.now(),
+        },
+        status=status,
+    )
+    if issued:
+        response["Cache-Control"] = "no-store"  # the token itself is on this page, once
+    return response
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    """Revoke a token: its owner, or an administrator from the login's staff page."""
+    token = access_api_token(request.user, token_id, for_write=True)
+    services.revoke_api_token(token, actor=request.user, reason="revoked")
+    messages.success(request, _("The token %(prefix)s… no longer works.") % {"prefix": token.prefix})
+    if token.user_id == request.user.pk:
+        return redirect("accounts:token-list")
+    return redirect("accounts:user-detail", user_id=token.user_id)
 
 
 @staff_required()
@@ -75,7 +138,7 @@ def _render_user_detail(
 ) -> HttpResponse:
     user_type = ContentType.objects.get_for_model(User)
     history = audit_records(target_type_id=user_type.pk, target_id=str(person.pk))[:20]
-    held = sorted(person.roles)
+    held = sorted(person.held_roles)
     return render(
         request,
         "accounts/user_detail.html",
@@ -85,6 +148,8 @@ def _render_user_detail(
             "grant_form": grant_form,
             "history": history,
             "person_has_totp": has_totp(person),
+            "tokens": person.api_tokens.all(),
+            "now": timezone.now(),
         },
         status=status,
     )

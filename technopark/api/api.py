@@ -12,6 +12,7 @@ from typing import Any
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
@@ -41,7 +42,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "API of the children's technopark platform. Authenticate with `Authorization: Bearer <token>` "
-        "(a token from `manage.py issue_api_token EMAIL`) or with the browser session. Lists are "
+        "(a token from *My account → API tokens*, `/accounts/tokens/`) or with the browser session; centre "
+        'staff only after two-factor sign-in (`403`, `"code": "mfa_required"`). Lists are '
         'paginated with `limit` and `offset` and return `{"items": [...], "count": N}`. Errors are '
         '`{"detail": "...", "code": "..."}`. Dates are `YYYY-MM-DD` from 2000-01-01 to 2100-12-31; date-times '
         "carry their offset from UTC (`2026-06-01T10:00:00+03:00` or `…Z`), and one without is refused with 422 "
@@ -83,11 +85,6 @@ def _on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> 
     return _error(request, 401, "not_authenticated", _("Authentication required: a valid token or session."))
 
 
-@api.exception_handler(RequestDataTooBig)
-def _on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-    return _error(request, 413, "too_large", _("The request is too large."))
-
-
 @api.exception_handler(Throttled)
 def _on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     return _error(request, 429, "throttled", _("Too many requests. Try again later."))
@@ -100,6 +97,13 @@ def _on_nul_character(request: HttpRequest, exc: NulCharacterError) -> HttpRespo
     message = str(ProhibitNullCharactersValidator.message)
     errors = [{"loc": list(location), "msg": message, "type": "null_character"} for location in exc.locations]
     return _error(request, 422, "invalid", detail, errors=errors)
+
+
+@api.exception_handler(RequestDataTooBig)
+def _on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+    detail = _("The request is too large: at most %(limit)s MB.") % {"limit": limit}
+    return _error(request, 413, "too_large", detail)
 
 
 @api.exception_handler(HttpError)

@@ -12,13 +12,18 @@ from ninja.security import HttpBearer
 from ninja.security.apikey import APIKeyCookie
 from ninja.utils import check_csrf
 
-from technopark.api.services import user_for_token
+from technopark.accounts.access import SecondFactorRequired, apply_second_factor_rule
+from technopark.accounts.services import user_for_token
 
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class TokenAuth(HttpBearer):
-    """``Authorization: Bearer tp_…`` from `manage.py issue_api_token`. A bad token is a 401, never anonymous."""
+    """``Authorization: Bearer tp_…`` from the token page (`/accounts/tokens/`) or `manage.py issue_api_token`.
+
+    A bad, expired or revoked token is a 401, never anonymous; a centre-staff token not issued after the
+    second factor is a 403 (``mfa_required``, `user_for_token`).
+    """
 
     def __call__(self, request: HttpRequest) -> Any | None:
         header = request.headers.get("Authorization")
@@ -33,12 +38,19 @@ class TokenAuth(HttpBearer):
         user = user_for_token(token)
         if user is None:
             raise AuthenticationError
+        # The token's own second-factor rule stood in for the session's (`apply_second_factor_rule`).
+        user.second_factor_checked = True
         request.user = user
         return user
 
 
 class SessionUserAuth(APIKeyCookie):
-    """The signed-in browser session; writes need the CSRF token like any form on the site."""
+    """The signed-in browser session; writes need the CSRF token like any form on the site.
+
+    A centre-staff login whose session has not used its second factor is refused (403, ``mfa_required``)
+    rather than answered as a non-staff login: a script would otherwise read less than it asked for
+    without a word (DOMAIN.md rule 11).
+    """
 
     param_name = "sessionid"
 
@@ -49,6 +61,8 @@ class SessionUserAuth(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
+        if apply_second_factor_rule(request, user).awaiting_second_factor:
+            raise SecondFactorRequired
         if request.method not in _SAFE_METHODS and check_csrf(request) is not None:
             raise AuthenticationError(403, "CSRF check failed: send the X-CSRFToken header")
         return user

@@ -8,6 +8,7 @@ for threads and for async code.
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,13 +43,17 @@ def reset_request_info(token: contextvars.Token[RequestInfo | None]) -> None:
 
 
 def client_ip(meta: dict[str, Any], trusted_proxy_count: int) -> str | None:
-    """The client's address: REMOTE_ADDR, or the address the nearest trusted proxy saw.
+    """The client's address: REMOTE_ADDR, or the address the outermost trusted proxy saw.
 
-    X-Forwarded-For is only believed for as many hops as there are trusted proxies; a client can put
-    anything at its start.
+    The audit log records it and every sign-in rate limit counts it (`accounts.adapter`), so that behind
+    the README's proxy each visitor has limits of their own. X-Forwarded-For is only believed for as many
+    hops as there are trusted proxies; a client can put anything at its start.
     """
     if trusted_proxy_count > 0:
         forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(forwarded) >= trusted_proxy_count:
-            return forwarded[-trusted_proxy_count]
+            try:
+                return str(ipaddress.ip_address(forwarded[-trusted_proxy_count]))
+            except ValueError:
+                pass  # not an address a proxy writes: fall back to the peer's
     return meta.get("REMOTE_ADDR") or None

@@ -7,17 +7,20 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.access import may_act_as
 from technopark.accounts.models import Person
 from technopark.accounts.roles import Role
 from technopark.core.access import get_visible_or_404
+from technopark.core.errors import DomainError
 from technopark.core.models import BackgroundJob
-from technopark.events.models import Certificate, Event, EventDocument, Registration
+from technopark.events.models import Certificate, Event, EventDocument, Registration, TeamMember
 from technopark.network.access import (
     coordinated_institutions,
     institutions_for_people,
     may_edit_person,
+    persons_acted_for,
     teaching_institutions,
     visible_persons,
 )
@@ -50,11 +53,6 @@ def access_document(user: Any, document_id: int) -> EventDocument:
     return get_visible_or_404(visible, user=user, pk=document_id)
 
 
-def may_see_online_link(user: Any, event: Event) -> bool:
-    """The online link is for confirmed participants (registration adds them) and event managers."""
-    return may_manage_events(user)
-
-
 # --- Registrations -----------------------------------------------------------------------------------
 
 
@@ -64,38 +62,121 @@ def may_register_for(user: Any, person: Person) -> bool:
     return may_manage_events(user) or may_edit_person(user, person)
 
 
+def _made_or_acted_for(user: Any) -> Q:
+    """Registrations ``user`` made or supervises, those of the institutions they coordinate, and those whose
+    participant or team member they act for (`network.access.persons_acted_for`: themself, their children,
+    their institution's students)."""
+    people = persons_acted_for(user).values("pk")
+    coordinated = coordinated_institutions(user).values("pk")
+    return (
+        Q(registered_by=user) | Q(supervisors__user=user) | Q(institution__in=coordinated)
+        | Q(person__in=people) | Q(members__person__in=people)
+    )  # fmt: skip
+
+
 def visible_registrations(user: Any) -> QuerySet[Registration]:
-    """Event managers see every registration; others the ones they made, and those of the people they see
-    (their own, their children's, their institution's students: `network.access.visible_persons`)."""
+    """Event managers see every registration; others those they made or supervise, their coordinated
+    institutions' and those of the people they act for. Reading the whole registry (a lab manager) gives no
+    one the registrations in it."""
     if may_manage_events(user):
         return Registration.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Registration.objects.none()
-    people = visible_persons(user).values("pk")
-    mine = Q(registered_by=user) | Q(person__in=people) | Q(members__person__in=people)
-    return Registration.objects.filter(pk__in=Registration.objects.filter(mine).values("pk"))
+    return Registration.objects.filter(pk__in=Registration.objects.filter(_made_or_acted_for(user)).values("pk"))
+
+
+def cancellable_registrations(user: Any) -> QuerySet[Registration]:
+    """Registrations ``user`` may cancel (and name the project of): any, for event managers; the ones they
+    made; an individual one of a person they act for; a team's or class's that they supervise or whose
+    institution they coordinate. A team's member and their guardian leave the team instead (`leave_team`):
+    the whole registration belongs to whoever made it."""
+    if may_manage_events(user):
+        return Registration.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return Registration.objects.none()
+    individual = Q(form=Registration.Form.INDIVIDUAL, person__in=persons_acted_for(user).values("pk"))
+    collective = ~Q(form=Registration.Form.INDIVIDUAL) & (
+        Q(supervisors__user=user) | Q(institution__in=coordinated_institutions(user).values("pk"))
+    )
+    rule = Q(registered_by=user) | individual | collective
+    return Registration.objects.filter(pk__in=Registration.objects.filter(rule).values("pk"))
+
+
+def may_cancel_registration(user: Any, registration: Registration) -> bool:
+    return cancellable_registrations(user).filter(pk=registration.pk).exists()
+
+
+class LeaveTheTeamInstead(DomainError):
+    """A team's member (or their guardian) asked to cancel the whole team's registration."""
+
+    code = "leave_the_team_instead"
+    status = 403
 
 
 def access_registration(user: Any, registration_id: int, *, for_write: bool = False) -> Registration:
-    """A registration ``user`` sees; ``for_write`` (cancel): one they made, or of people they may register
-    (`may_register_for`), or any for event managers — a 403 for one they only see. Whether after the
-    deadline too is `may_cancel_late`."""
+    """A registration ``user`` sees (404 otherwise, audited); ``for_write`` (cancel, name the project): one
+    of `cancellable_registrations`, else `PermissionDenied`. Whether after the deadline too is
+    `may_cancel_late`."""
     registration = get_visible_or_404(
         visible_registrations(user).select_related("event", "person"), user=user, pk=registration_id
     )
-    if for_write and not (
-        may_manage_events(user)
-        or registration.registered_by_id == user.pk
-        or any(may_register_for(user, person) for person in _participants(registration))
-    ):
+    if for_write and not may_cancel_registration(user, registration):
         raise PermissionDenied
     return registration
 
 
-def _participants(registration: Registration) -> list[Person]:
-    if registration.person is not None:
-        return [registration.person]
-    return [member.person for member in registration.members.select_related("person")]
+def access_registration_to_cancel(user: Any, registration_id: int) -> Registration:
+    """As `access_registration` for writing, but a team's member or their guardian is told to leave the
+    team instead (`LeaveTheTeamInstead`, a 403 with its own code) rather than refused without a reason."""
+    registration = access_registration(user, registration_id)
+    if not may_cancel_registration(user, registration):
+        if members_user_may_withdraw(user, [registration]).get(registration.pk):
+            raise LeaveTheTeamInstead(
+                _(
+                    "Only whoever registered the team, its supervising teachers or the organisers cancel it; "
+                    "a member leaves the team instead."
+                )
+            )
+        raise PermissionDenied
+    return registration
+
+
+def _self_or_children(user: Any) -> Q:
+    return Q(user=user) | Q(guardianships__guardian__user=user)
+
+
+def may_withdraw_member(user: Any, person: Person) -> bool:
+    """A member leaves a team themself, or their guardian withdraws them; event managers withdraw anyone."""
+    if may_manage_events(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Person.objects.filter(_self_or_children(user), pk=person.pk).exists()
+
+
+def access_team_member(user: Any, registration_id: int, person_id: int) -> tuple[Registration, Person]:
+    """A registration ``user`` sees and the person ``person_id`` they withdraw from its team. 404 for a
+    registration or person they do not see (audited); `PermissionDenied` for a person they may not
+    withdraw (`may_withdraw_member`). Whether the person is in the team is the service's check
+    (`services.leave_team`)."""
+    registration = access_registration(user, registration_id)
+    person = get_visible_or_404(visible_persons(user), user=user, pk=person_id)
+    if not may_withdraw_member(user, person):
+        raise PermissionDenied
+    return registration, person
+
+
+def members_user_may_withdraw(user: Any, registrations: Any) -> dict[int, list[Person]]:
+    """For each of ``registrations`` (teams), the members ``user`` may take out on *My registrations*:
+    themself and their children (one query; staff use cancellation or the API for others)."""
+    ids = [r.pk for r in registrations if r.form == Registration.Form.TEAM]
+    if not ids or not getattr(user, "is_authenticated", False):
+        return {}
+    people = Person.objects.filter(_self_or_children(user)).values("pk")
+    found: dict[int, list[Person]] = {}
+    for member in TeamMember.objects.filter(registration_id__in=ids, person__in=people).select_related("person"):
+        found.setdefault(member.registration_id, []).append(member.person)
+    return found
 
 
 def may_cancel_late(user: Any) -> bool:
@@ -104,17 +185,35 @@ def may_cancel_late(user: Any) -> bool:
 
 
 def own_registrations(user: Any) -> QuerySet[Registration]:
-    """ "My registrations": the ones ``user`` made, and those of the people they see (themself, their
-    children, their institution's students) — for event managers too, who otherwise see all."""
+    """ "My registrations": the ones ``user`` made or supervises and those of the people they act for
+    (themself, their children, their institution's students) — for centre staff too, who see others'
+    registrations on the staff pages if at all."""
     if not getattr(user, "is_authenticated", False):
         return Registration.objects.none()
-    people = (
-        visible_persons(user).values("pk")
-        if not may_manage_events(user)
-        else Person.objects.filter(user=user).values("pk")
-    )
-    mine = Q(registered_by=user) | Q(person__in=people) | Q(members__person__in=people)
-    return Registration.objects.filter(pk__in=Registration.objects.filter(mine).values("pk"))
+    return Registration.objects.filter(pk__in=Registration.objects.filter(_made_or_acted_for(user)).values("pk"))
+
+
+# --- The online link ---------------------------------------------------------------------------------
+
+
+def online_link_registrations(user: Any) -> QuerySet[Registration]:
+    """The confirmed registrations that give ``user`` their event's online link: as its participant or a
+    member of its team, as the guardian of one, as whoever registered it, as its supervising teacher."""
+    if not getattr(user, "is_authenticated", False):
+        return Registration.objects.none()
+    people = Person.objects.filter(_self_or_children(user)).values("pk")
+    rule = Q(registered_by=user) | Q(supervisors__user=user) | Q(person__in=people) | Q(members__person__in=people)
+    return Registration.objects.filter(rule, status=Registration.Status.CONFIRMED)
+
+
+def may_see_online_link(user: Any, event: Event) -> bool:
+    """Event managers see an event's online link; others when a confirmed registration gives it to them
+    (`online_link_registrations`), for an online or mixed event. Never the public."""
+    if may_manage_events(user):
+        return True
+    if event.format == Event.Format.IN_PERSON or not event.online_url:
+        return False
+    return online_link_registrations(user).filter(event=event).exists()
 
 
 def registration_candidates(user: Any) -> QuerySet[Person]:
@@ -158,13 +257,13 @@ CERTIFICATES_JOB = "events.issue_certificates"  # the BackgroundJob kind of `tas
 
 
 def visible_certificates(user: Any) -> QuerySet[Certificate]:
-    """Event managers see every document; others the documents of the people they see (their own, their
-    children's, their institution's students and teachers: `network.access.visible_persons`)."""
+    """Event managers see every document; others the documents of the people they act for (their own,
+    their children's, their institution's people: `network.access.persons_acted_for`), lab managers too."""
     if may_manage_events(user):
         return Certificate.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Certificate.objects.none()
-    return Certificate.objects.filter(person__in=visible_persons(user).values("pk"))
+    return Certificate.objects.filter(person__in=persons_acted_for(user).values("pk"))
 
 
 def access_certificate(user: Any, certificate_id: int) -> Certificate:

@@ -20,8 +20,9 @@ from technopark.core.pagination import Pagination
 from technopark.events import selectors, services
 from technopark.events.access import (
     access_event,
-    access_registration,
+    access_registration_to_cancel,
     access_results,
+    access_team_member,
     may_cancel_late,
     may_manage_events,
     may_register_for,
@@ -97,7 +98,11 @@ class EventOut(EventListOut):
     description: str
     venue_kind: Event.VenueKind
     venue_lab: str
-    online_url: str | None = Field(description="Only for confirmed participants and staff")
+    online_url: str | None = Field(
+        description="The link of an online or mixed event, for event managers and for callers a confirmed "
+        "registration gives it to: its participant or team member, their guardian, whoever registered it, its "
+        "supervising teachers; null for everyone else"
+    )
     min_age: int | None
     max_age: int | None
     min_grade: int | None
@@ -253,7 +258,7 @@ def update_event(request: HttpRequest, event_id: Id, payload: EventPatch) -> Eve
     if "venue_lab" in values:
         values["venue_lab"] = values["venue_lab"] or ""
     if values:
-        services.update_event(event, actor=user, **values)
+        event = services.update_event(event, actor=user, **values)
     if payload.sessions is not None:
         services.set_sessions(event, [s.dict() for s in payload.sessions], actor=user)
     if payload.status is not None:
@@ -340,10 +345,37 @@ def create_registration(request: HttpRequest, event_id: Id, payload: Registratio
 
 @router.delete("/registrations/{int:registration_id}", response=RegistrationOut, url_name="registration-cancel")
 def cancel_registration(request: HttpRequest, registration_id: Id) -> Registration:
-    """Cancel (until the deadline; event managers at any time). A freed place goes to the waiting list."""
+    """Cancel (until the deadline; event managers at any time). A freed place goes to the waiting list.
+    Whoever made the registration cancels it, and for one participant whoever may register them; a team's or
+    class's also its supervising teachers and its institution's coordinators. A team's member or their
+    guardian gets 403 ``leave_the_team_instead``: they leave the team (``POST …/leave``)."""
     user = _signed_in(request)
-    registration = access_registration(user, registration_id, for_write=True)
+    registration = access_registration_to_cancel(user, registration_id)
     return services.cancel_registration(registration, actor=user, after_deadline=may_cancel_late(user))
+
+
+class LeaveIn(Schema):
+    person: int | None = Field(None, description="The member who leaves; the caller's own record if empty")
+
+
+@router.post("/registrations/{int:registration_id}/leave", response=RegistrationOut, url_name="registration-leave")
+def leave_team(request: HttpRequest, registration_id: int, payload: LeaveIn) -> Registration:
+    """A member leaves a team's registration, or their guardian withdraws them (event managers anyone). The
+    team keeps its registration with one place fewer, the place goes to the waiting list, and whoever
+    registered the team and its supervisors are told; when the last member leaves, the registration is
+    ``cancelled``. Refused like a cancellation after the deadline; ``not_a_team``, ``not_a_member`` otherwise."""
+    user = _signed_in(request)
+    person_id = payload.person
+    if person_id is None:
+        own = Person.objects.filter(user=user).first()
+        if own is None:
+            raise services.RegistrationError(
+                _("Your login has no record in the registry yet; name the member who leaves."),
+                code="no_own_record", field="person",
+            )  # fmt: skip
+        person_id = own.pk
+    registration, person = access_team_member(user, registration_id, person_id)
+    return services.leave_team(registration, person, actor=user, after_deadline=may_cancel_late(user))
 
 
 class ResultOut(Schema):

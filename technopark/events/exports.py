@@ -1,15 +1,17 @@
 """Participants of an event as the organisers ask for them: one row per participant (each member of a
-team, one row for a class), with ФИО, grade, institution, district, supervisor; contacts for staff only."""
+team, one row for a class), with ФИО, grade, institution, district, supervisor, and a flag where a guardian's
+consent to take part is needed and not (or no longer) on file; contacts for staff only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from technopark.accounts.models import Person
+from technopark.accounts.models import ConsentPurpose, Person
+from technopark.accounts.selectors import needing_consent_without_it
 from technopark.events.models import Answer, Event, Question, Registration, TeamMember
 from technopark.network.models import Affiliation
 
@@ -17,7 +19,7 @@ from technopark.network.models import Affiliation
 def header(*, with_contacts: bool, questions: list[Question] = ()) -> list[str]:  # type: ignore[assignment]
     columns = [
         "№", _("Full name"), _("Date of birth"), _("Grade"), _("Institution"), _("District"), _("Nomination"),
-        _("Form"), _("Team"), _("Supervisors"), _("Status"), _("Registered"),
+        _("Form"), _("Team"), _("Supervisors"), _("Status"), _("Registered"), _("Consent to take part"),
     ]  # fmt: skip
     if with_contacts:
         columns += [_("Phone"), _("E-mail")]
@@ -60,9 +62,14 @@ def _school(person: Person | None) -> Affiliation | None:
 
 
 def rows(
-    registrations: QuerySet[Registration], *, with_contacts: bool, questions: Sequence[Question] = ()
+    registrations: Iterable[Registration], *, with_contacts: bool, questions: Sequence[Question] = ()
 ) -> Iterator[list[object]]:
-    """One row per participant; the answers to the event's ``questions`` last, repeated for a team's members."""
+    """One row per participant; the answers to the event's ``questions`` last, repeated for a team's members.
+    A participant for whom a guardian must consent and no consent to take part is on file (withdrawn while
+    the event was under way, or a new text version not yet agreed to) is flagged "missing"."""
+    registrations = list(registrations)
+    participants = [r.person for r in registrations] + [m.person for r in registrations for m in r.members.all()]
+    missing = needing_consent_without_it(participants, ConsentPurpose.PARTICIPATION)
     number = 0
     for registration in registrations:
         given = {answer.question_id: answer.text() for answer in registration.answers.all()}
@@ -90,6 +97,7 @@ def rows(
                 registration.get_form_display(), registration.team_name, supervisors,
                 registration.get_status_display(),
                 timezone.localtime(registration.created_at).strftime("%d.%m.%Y %H:%M"),
+                _("missing") if person is not None and person.pk in missing else "",
             ]  # fmt: skip
             if with_contacts:
                 row += [person.phone if person else "", person.email if person else ""]

@@ -18,7 +18,9 @@ from technopark.core.services import report_progress, set_job_state
 from technopark.events.access import CERTIFICATES_JOB
 from technopark.events.models import Event
 from technopark.events.services.certificates import issue_certificates
+from technopark.events.services.consent import send_release_email
 from technopark.events.services.mail import (
+    send_member_left_email,
     send_registration_email,
     send_reminder_email,
     send_results_email,
@@ -29,6 +31,12 @@ from technopark.events.services.mail import (
 def notify_registration(registration_id: int, promoted: bool, language: str) -> None:
     with translation.override(language):
         send_registration_email(registration_id, promoted=promoted)
+
+
+@task()
+def notify_member_left(registration_id: int, person_id: int, language: str) -> None:
+    with translation.override(language):
+        send_member_left_email(registration_id, person_id)
 
 
 @task()
@@ -66,3 +74,9 @@ def issue_event_certificates(job_id: int) -> None:
             raise
         else:
             set_job_state(job, BackgroundJob.Status.DONE, data={**job.data, "counts": counts})
+
+
+@task()
+def notify_consent_release(registration_id: int, person_id: int, left_team: bool, language: str) -> None:
+    with translation.override(language):
+        send_release_email(registration_id, person_id, left_team=left_team)

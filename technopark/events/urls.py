@@ -21,6 +21,11 @@ urlpatterns = [
         name="registration-cancel",
     ),
     path(
+        "events/registrations/<int:registration_id>/leave/",
+        registration.registration_leave,
+        name="registration-leave",
+    ),
+    path(
         "events/registrations/<int:registration_id>/project/",
         registration.registration_project,
         name="registration-project",

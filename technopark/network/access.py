@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from technopark.accounts.access import may_act_as
 from technopark.accounts.models import Consent, Guardianship, Person
 from technopark.accounts.roles import Role
-from technopark.accounts.selectors import giver_rule
+from technopark.accounts.selectors import GUARDIAN, SELF, giver_rule
 from technopark.core.access import deny, get_visible_or_404
 from technopark.core.models import BackgroundJob
 from technopark.network.models import Affiliation, Agreement, Institution
@@ -120,6 +120,16 @@ def visible_persons(user: Any) -> QuerySet[Person]:
         return Person.objects.none()
     if may_act_as(user, *PEOPLE_READERS):
         return Person.objects.all()
+    return persons_acted_for(user)
+
+
+def persons_acted_for(user: Any) -> QuerySet[Person]:
+    """The people ``user`` acts for in person, whatever staff role they hold: their own record, their
+    children, everyone attached to the institutions they coordinate, the students of those where they
+    teach. A lab manager reads the whole registry (`visible_persons`) to check who may use a machine, but
+    registrations, documents and answers follow this set, as for anyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Person.objects.none()
     # Each rule is an indexed lookup of ids; their UNION is small, so the database fetches the few
     # records by primary key instead of testing every person against an OR of joins.
     # (`order_by()` drops the models' default ordering, which a compound statement does not allow.)
@@ -188,38 +198,81 @@ def attachable_institutions(user: Any) -> QuerySet[Institution]:
     return Institution.objects.all() if may_manage_people(user) else coordinated_institutions(user)
 
 
+def may_confirm_birth_date(user: Any, person: Person) -> bool:
+    """Who confirms a date of birth the person typed themself (DOMAIN.md rule 10): whoever may edit the
+    record (`may_edit_person`: staff, the coordinator, the student's teacher, a guardian) but the person."""
+    if not getattr(user, "is_authenticated", False) or person.user_id == user.pk:
+        return False
+    return may_edit_person(user, person)
+
+
+def _own_record_of_age(user: Any) -> Person | None:
+    """The user's own record when they consent for themself now (from 16 by a confirmed date, or an adult
+    by grant): then they read and withdraw any consent about themself, their guardian's too."""
+    own = Person.objects.filter(user=user).first()
+    return own if own is not None and giver_rule(own) == SELF else None
+
+
 def visible_consents(user: Any) -> QuerySet[Consent]:
-    """Consents whose details (giver, scan) ``user`` may read: staff all; givers their own."""
+    """Consents whose details (giver, scan) ``user`` may read: staff all; givers their own; from 16, the
+    consents about oneself, whoever gave them."""
     if may_act_as(user, *PEOPLE_READERS):
         return Consent.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Consent.objects.none()
-    return Consent.objects.filter(giver__user=user)
+    own = _own_record_of_age(user)
+    if own is None:
+        return Consent.objects.filter(giver__user=user)
+    return Consent.objects.filter(Q(giver__user=user) | Q(subject=own))
 
 
 def access_consent(user: Any, consent_id: int, *, for_write: bool = False) -> Consent:
-    """A consent ``user`` may read; ``for_write`` (withdraw): its giver, or staff managers on a written request."""
+    """A consent ``user`` may read; ``for_write`` (withdraw): its giver, the subject from their 16th birthday
+    (any consent about themself, a guardian's earlier one too), or staff managers on a written request."""
     consent = get_visible_or_404(visible_consents(user).select_related("subject", "giver"), user=user, pk=consent_id)
-    if for_write and not (may_manage_people(user) or consent.giver.user_id == user.pk):
+    if for_write and not may_withdraw_consent(user, consent):
         deny(user, target=consent, reason="not the giver")
     return consent
 
 
+def may_withdraw_consent(user: Any, consent: Consent, *, subject_rule: str | None = None) -> bool:
+    """The rule of `access_consent(..., for_write=True)` for one consent (``subject_rule``: the subject's
+    `giver_rule` today, when the caller knows it)."""
+    if may_manage_people(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if consent.giver.user_id == user.pk:
+        return True
+    if consent.subject.user_id != user.pk:
+        return False
+    return (subject_rule or giver_rule(consent.subject)) == SELF
+
+
 def may_consent_online(user: Any, person: Person) -> bool:
-    """``user`` is the one who consents online for ``person`` now: the person themself from 16, one of
-    their guardians under 16 (`accounts.services.give_consent` enforces the same rule)."""
+    """``user`` is the one who consents online for ``person`` now: the person themself from 16 (by a confirmed
+    date, or an adult by grant), otherwise one of their guardians (`accounts.services.give_consent` enforces
+    the same rule)."""
     if not getattr(user, "is_authenticated", False):
         return False
     rule = giver_rule(person)
-    if rule == "self":
+    if rule == SELF:
         return person.user_id == user.pk
-    if rule == "guardian":
+    if rule == GUARDIAN:
         return person.guardianships.filter(guardian__user=user).exists()
     return False
 
 
 def withdrawable_consents(user: Any, consents: list[Consent]) -> set[int]:
-    """Which of ``consents`` ``user`` may withdraw: their own gifts, or any for staff managers
-    (the rule of `access_consent(..., for_write=True)`)."""
-    manager = may_manage_people(user)
-    return {c.pk for c in consents if c.withdrawn_at is None and (manager or c.giver.user_id == user.pk)}
+    """Which of ``consents`` ``user`` may withdraw (`may_withdraw_consent`), the subjects' rule read once each."""
+    rules: dict[int, str] = {}
+    allowed = set()
+    for consent in consents:
+        if consent.withdrawn_at is not None:
+            continue
+        rule = None
+        if consent.subject.user_id == getattr(user, "pk", None) and consent.giver.user_id != user.pk:
+            rule = rules.setdefault(consent.subject_id, giver_rule(consent.subject))
+        if may_withdraw_consent(user, consent, subject_rule=rule):
+            allowed.add(consent.pk)
+    return allowed

@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
 from technopark.accounts import services as account_services
-from technopark.accounts.models import ClaimCode, Consent, ConsentPurpose, ConsentText, Person
+from technopark.accounts.models import ClaimCode, Consent, ConsentPurpose, ConsentText, Guardianship, Person
 from technopark.accounts.selectors import current_consent_text
 from technopark.core.access import get_visible_or_404
 from technopark.core.bounds import MAX_SEARCH_LENGTH, CalendarDate, Id
@@ -27,6 +27,7 @@ from technopark.network.access import (
     access_institution,
     access_person,
     institutions_for_people,
+    may_confirm_birth_date,
     may_issue_claim_code,
     may_manage_network,
     may_manage_people,
@@ -219,6 +220,10 @@ class PersonOut(Schema):
     patronymic: str
     full_name: str
     birth_date: dt.date | None
+    birth_date_confirmed: bool = Field(
+        description="Set or confirmed by staff, a teacher, the coordinator or a guardian; only then does the date "
+        "count for the consent rule and age limits"
+    )
     grade: int | None
     qualification_category: str
     email: str
@@ -304,6 +309,40 @@ class MergeIn(Schema):
     duplicate: Id = Field(description="The record merged into it and deleted")
 
 
+class MergeRowOut(Schema):
+    model: str
+    id: int
+    what: str
+
+
+class MergePreviewOut(Schema):
+    moved: list[MergeRowOut] = Field(description="Rows that move to the record that stays")
+    dropped: list[MergeRowOut] = Field(description="Rows dropped because the record that stays has the same")
+    filled: list[str] = Field(description="Empty fields of the record that stays filled from the duplicate")
+    ended_consents: list[MergeRowOut] = Field(
+        description="Consents that end: their giver does not match the kept record's date of birth"
+    )
+
+    @staticmethod
+    def resolve_moved(obj: Any) -> list[dict[str, Any]]:
+        return obj.moved_rows
+
+    @staticmethod
+    def resolve_dropped(obj: Any) -> list[dict[str, Any]]:
+        return obj.dropped_rows
+
+
+class GuardianshipOut(Schema):
+    guardian_id: int
+    guardian: str
+    phone: str
+    email: str
+    linked_at: dt.datetime
+    source: Guardianship.Source | None = Field(description="How the link was made (staff only)")
+    linked_by: str | None = Field(description="The login that made the link (staff only)")
+    claim_code_issued_by: str | None = Field(description="Who issued the code it was claimed with (staff only)")
+
+
 class ConsentOut(Schema):
     id: int
     subject_id: int
@@ -314,6 +353,7 @@ class ConsentOut(Schema):
     given_at: dt.datetime
     channel: Consent.Channel
     withdrawn_at: dt.datetime | None
+    withdrawal_reason: str = Field(description="Empty while active; 'request', or why the services ended it")
     active: bool
 
     @staticmethod
@@ -397,6 +437,18 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     return account_services.update_person(person, actor=user, **payload.dict(exclude_unset=True))
 
 
+@router.post("/persons/{int:person_id}/birth-date/confirm", response=PersonOut, url_name="birth-date-confirm")
+def confirm_birth_date(request: HttpRequest, person_id: int) -> Person:
+    """Confirm a date of birth the person typed themself: whoever may edit the record but the person
+    (staff, the coordinator, the student's teacher, a guardian). Only a confirmed date counts for consent."""
+    user = _signed_in(request)
+    person = access_person(user, person_id)
+    if not may_confirm_birth_date(user, person):
+        raise PermissionDenied
+    account_services.confirm_birth_date(person, actor=user)
+    return _people(visible_persons(user)).get(pk=person.pk)
+
+
 @router.post("/persons/claim", response=PersonOut, url_name="person-claim")
 def claim_person(request: HttpRequest, payload: ClaimIn) -> Person:
     """Claim a record with the code a teacher handed out (as the student, or as a guardian)."""
@@ -421,6 +473,55 @@ def add_guardian(request: HttpRequest, person_id: int, payload: GuardianIn) -> S
     if not may_issue_claim_code(user, person):
         raise PermissionDenied
     return Status(201, account_services.add_guardian(person, actor=user, **payload.dict()))
+
+
+def _guardianship_out(link: Guardianship, *, staff: bool) -> dict[str, Any]:
+    issuer = link.claim_code.created_by if link.claim_code is not None else None
+    return {
+        "guardian_id": link.guardian_id,
+        "guardian": link.guardian.full_name,
+        "phone": link.guardian.phone,
+        "email": link.guardian.email,
+        "linked_at": link.created_at,
+        "source": link.source if staff else None,
+        "linked_by": (link.created_by.email if link.created_by else "") if staff else None,
+        "claim_code_issued_by": (issuer.email if issuer else "") if staff and link.claim_code_id else None,
+    }
+
+
+@router.get("/persons/{int:person_id}/guardians", response=list[GuardianshipOut], url_name="guardian-list")
+def list_guardians(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
+    """The child's guardians, for whoever sees the record; staff also see how each link was made (by whom,
+    or with whose code)."""
+    user = _signed_in(request)
+    person = access_person(user, person_id)
+    links = person.guardianships.select_related("guardian", "created_by", "claim_code__created_by").order_by("id")
+    staff = may_manage_people(user)
+    return [_guardianship_out(link, staff=staff) for link in links]
+
+
+@router.delete("/persons/{int:person_id}/guardians/{int:guardian_id}", response={204: None}, url_name="guardian-delete")
+def revoke_guardian(request: HttpRequest, person_id: int, guardian_id: int) -> Status[None]:
+    """Staff revoke a guardianship (audited); the consents the former guardian gave for the child end."""
+    user = _signed_in(request)
+    if not may_manage_people(user):
+        raise PermissionDenied
+    person = access_person(user, person_id)
+    link = get_object_or_404(Guardianship.objects.select_related("guardian"), child=person, guardian_id=guardian_id)
+    account_services.unlink_guardian(link, actor=user)
+    return Status(204, None)
+
+
+@router.post("/persons/merge/preview", response=MergePreviewOut, url_name="person-merge-preview")
+def preview_merge(request: HttpRequest, payload: MergeIn) -> Any:
+    """What merging ``duplicate`` into ``keep`` would move, drop and end, before staff confirm it; changes
+    nothing (the merge runs in a transaction that is rolled back)."""
+    user = _signed_in(request)
+    if not may_manage_people(user):
+        raise PermissionDenied
+    keep = access_person(user, payload.keep)
+    duplicate = access_person(user, payload.duplicate)
+    return account_services.preview_merge(keep, duplicate, actor=user)
 
 
 @router.post("/persons/merge", response=PersonOut, url_name="person-merge")

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from technopark.accounts.models import ClaimCode, ConsentPurpose, Person
+from technopark.accounts.models import EARLIEST_BIRTH_DATE, ClaimCode, ConsentPurpose, Person, validate_birth_date
 from technopark.core.bounds import MAX_SEARCH_LENGTH, validate_calendar_date
 from technopark.core.files import validate_document
 from technopark.core.forms import PhoneField
@@ -152,6 +152,15 @@ def date_field(label: Any, *, required: bool = True) -> forms.DateField:
     )
 
 
+def birth_date_field(*, required: bool = False) -> forms.DateField:
+    """A date of birth: from 1900 to today, as the services check it too."""
+    field = date_field(_("Date of birth"), required=required)
+    field.validators.append(validate_birth_date)
+    min_date = EARLIEST_BIRTH_DATE.isoformat()
+    field.widget.attrs.update({"min": min_date})
+    return field
+
+
 class PersonFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
@@ -181,7 +190,7 @@ class PersonForm(forms.Form):
     last_name = forms.CharField(label=_("Surname"), max_length=150)
     first_name = forms.CharField(label=_("Name"), max_length=150)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
-    birth_date = date_field(_("Date of birth"), required=False)
+    birth_date = birth_date_field()
     grade = forms.TypedChoiceField(
         label=_("Grade"), required=False, coerce=int, empty_value=None, choices=[("", "—"), *GRADES]
     )
@@ -191,6 +200,16 @@ class PersonForm(forms.Form):
     )  # fmt: skip
     email = forms.EmailField(label=_("E-mail"), required=False)
     phone = PhoneField(label=_("Phone"), required=False)
+
+    def __init__(self, *args: Any, birth_date_locked: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if birth_date_locked:
+            # The person's own record with a confirmed date (DOMAIN.md rule 10): shown, not editable; a
+            # changed value posted anyway is refused by the service with the same advice.
+            self.fields["birth_date"].widget.attrs["readonly"] = True
+            self.fields["birth_date"].help_text = _(
+                "Confirmed by your teacher, your guardian or the centre. If it is wrong, ask them to correct it."
+            )
 
     def service_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
@@ -233,7 +252,7 @@ class ClassRowForm(forms.Form):
     last_name = forms.CharField(label=_("Surname"), max_length=150, required=False)
     first_name = forms.CharField(label=_("Name"), max_length=150, required=False)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
-    birth_date = date_field(_("Date of birth"), required=False)
+    birth_date = birth_date_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

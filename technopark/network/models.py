@@ -188,8 +188,10 @@ class Agreement(TimeStampedModel):
 
 
 class Affiliation(TimeStampedModel):
-    """A person's place in the cluster: a student of an institution (one at a time) or a teacher at
-    one or more, with their position there."""
+    """A person's place in the cluster: a student of an institution or a teacher at one or more, with their
+    position there. A student is usually at one school (`services.set_affiliation` moves them), but may be
+    at two: a school and a centre of additional education, or two schools during a move (a merge of two
+    records keeps both, issue 12 item 15)."""
 
     class Kind(models.TextChoices):
         STUDENT = "student", _("Student")
@@ -210,10 +212,6 @@ class Affiliation(TimeStampedModel):
         ordering = ["institution__short_name", "id"]
         constraints = [
             models.UniqueConstraint(fields=["person", "institution", "kind"], name="affiliation_unique"),
-            # A student belongs to one institution at a time.
-            models.UniqueConstraint(
-                fields=["person"], condition=models.Q(kind="student"), name="affiliation_one_school"
-            ),
         ]
         indexes = [models.Index(fields=["institution", "kind"], name="affiliation_institution_kind")]
 

@@ -39,6 +39,7 @@ urlpatterns += [
     path("people/claim/", people.claim, name="claim"),
     path("people/<int:person_id>/", people.person_detail, name="person-detail"),
     path("people/<int:person_id>/edit/", people.person_edit, name="person-edit"),
+    path("people/<int:person_id>/birth-date/confirm/", people.birth_date_confirm, name="birth-date-confirm"),
     path("people/<int:person_id>/affiliations/", people.affiliation_add, name="affiliation-add"),
     path("people/affiliations/<int:affiliation_id>/remove/", people.affiliation_remove, name="affiliation-remove"),
     path("people/<int:person_id>/guardians/new/", people.guardian_add, name="guardian-add"),

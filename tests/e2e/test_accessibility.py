@@ -35,6 +35,7 @@ PUBLIC_PAGES = {
 }
 STAFF_PAGES = {
     "profile": "/accounts/profile/",
+    "API tokens": "/accounts/tokens/",
     "staff news list": "/staff/news/",
     "staff new news form": "/staff/news/new/",
     "staff news form": "/staff/news/{news}/",
@@ -69,6 +70,10 @@ def content(make_user):
 
     admin = make_user("admin.a11y@example.test", "administrator")
     person = make_user("pupil.a11y@example.test", "student", last_name="Иванова", first_name="Анна")
+    from technopark.accounts.services import issue_api_token
+
+    issue_api_token(person, actor=person, name="Скрипт расписания")  # the staff user page lists it
+    issue_api_token(admin, actor=admin, name="Интеграция", second_factor=True)  # and the admin's own page
     news = News.objects.create(
         title_ru="Открыт набор в лабораторию робототехники",
         title_be="Адкрыты набор у лабараторыю робататэхнікі",

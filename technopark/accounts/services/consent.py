@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Protocol
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import Consent, ConsentPurpose, ConsentText, Guardianship, Person
-from technopark.accounts.selectors import current_consent_text, giver_rule
+from technopark.accounts.models import (
+    Consent,
+    ConsentPurpose,
+    ConsentText,
+    Guardianship,
+    Person,
+    WithdrawalReason,
+)
+from technopark.accounts.selectors import (
+    GUARDIAN,
+    SELF,
+    current_consent_text,
+    giver_rule,
+    guardians_of,
+    is_adult_by_grant,
+    may_process,
+)
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.i18n import translated_fields
 from technopark.core.services import bump_content_revision, log_action
@@ -81,20 +99,6 @@ def publish_consent_text(text: ConsentText, *, actor: Any) -> ConsentText:
     return text
 
 
-def expected_giver_rule(subject: Person, day: dt.date) -> str:
-    """Who must consent for ``subject`` on ``day``: ``"guardian"`` under 16, ``"self"`` from the 16th birthday.
-
-    Raises `ConsentError` when the date of birth is unknown (the rule cannot be applied).
-    """
-    rule = giver_rule(subject, day)
-    if not rule:
-        raise ConsentError(
-            _("The date of birth is not known, so it is unclear who may consent. Add it to the record first."),
-            code="birth_date_unknown",
-        )
-    return rule
-
-
 @transaction.atomic
 def give_consent(
     subject: Person,
@@ -107,11 +111,13 @@ def give_consent(
     at: dt.datetime | None = None,
 ) -> Consent:
     """Record that ``giver`` consents to processing ``subject``'s data for ``purpose`` under the text in
-    force. Under 16 at that moment the giver must be one of the child's guardians; from the 16th birthday,
-    the subject themself. Online, ``actor`` is the giver's own login; on paper, staff attach the signed scan.
+    force. Who may is `selectors.giver_rule` on that day: one of the child's guardians under 16 by a
+    confirmed date of birth, and without a confirmed date unless others made the subject an adult (a teacher,
+    staff); the subject themself from the 16th birthday. Online, ``actor`` is the giver's own login; on
+    paper, staff attach the signed scan.
 
-    Raises `ConsentError` (no text in force, wrong giver, unknown date of birth, missing scan) or
-    `ConflictError` (this consent is already on file).
+    Raises `ConsentError` (no text in force, wrong giver, missing scan) or `ConflictError` (this consent is
+    already on file).
     """
     when = at or timezone.now()
     if purpose not in ConsentPurpose.values:
@@ -121,10 +127,19 @@ def give_consent(
         raise ConsentError(
             _("The centre has not published a consent text for this purpose yet."), code="no_consent_text"
         )
-    Person.objects.select_for_update().filter(pk=subject.pk).first()
-    rule = expected_giver_rule(subject, timezone.localtime(when).date())
-    if rule == "guardian":
+    subject = Person.objects.select_for_update().get(pk=subject.pk)
+    rule = giver_rule(subject, timezone.localtime(when).date())
+    if rule == GUARDIAN:
         if not Guardianship.objects.filter(child=subject, guardian=giver).exists():
+            if giver.pk == subject.pk and not subject.birth_date_confirmed:
+                raise ConsentError(
+                    _(
+                        "Your date of birth is not confirmed yet, so a guardian gives this consent. Ask your "
+                        "teacher or guardian to confirm the date of birth on your record."
+                    ),
+                    code="guardian_required",
+                    field="giver",
+                )
             raise ConsentError(
                 _("For a child under 16 the consent is given by a guardian (legal representative)."),
                 code="guardian_required",
@@ -178,21 +193,127 @@ def give_consent(
     return consent
 
 
+# --- When a consent ends -------------------------------------------------------------------------------
+
+
+class ConsentEndedHandler(Protocol):
+    def __call__(self, subject: Person, *, purpose: str, actor: Any) -> object: ...
+
+
+# Apps above accounts act when a child may no longer take part (events cancel the child's coming
+# registrations, labs their bookings). Accounts may not import them (ARCHITECTURE.md dependency direction),
+# so they register a handler here in their `AppConfig.ready` (the provider pattern of decision 0006).
+CONSENT_ENDED_HANDLERS: list[ConsentEndedHandler] = []
+
+
+def register_consent_ended_handler(handler: ConsentEndedHandler) -> None:
+    if handler not in CONSENT_ENDED_HANDLERS:
+        CONSENT_ENDED_HANDLERS.append(handler)
+
+
 @transaction.atomic
-def withdraw_consent(consent: Consent, *, actor: Any, at: dt.datetime | None = None) -> Consent:
-    """Withdraw a consent (the giver with one click, or staff on a written request). From this moment
-    `may_process` answers no for the purpose. Raises `ConflictError` when it is already withdrawn."""
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+def withdraw_consent(
+    consent: Consent, *, actor: Any, at: dt.datetime | None = None, reason: str = WithdrawalReason.REQUEST
+) -> Consent:
+    """End a consent: withdrawn by its giver (one click), by the subject from their 16th birthday, or by staff
+    on a written request (``reason`` "request"); ended by the services when the date of birth is corrected or
+    the giver's guardianship revoked (the other reasons, and then the giver, the subject and the guardians are
+    told by e-mail). From this moment `may_process` answers no for the purpose; when the subject needs a
+    guardian's consent, the handlers registered by other apps run in the same transaction (item 10 of issue
+    12: a child's coming registrations and bookings are cancelled).
+
+    Raises `ConflictError` when it is already withdrawn.
+    """
+    if reason not in WithdrawalReason.values:
+        raise ConsentError(_("Unknown reason."), code="unknown_reason")
+    consent = Consent.objects.select_for_update().select_related("subject").get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ConflictError(_("This consent is already withdrawn."), code="consent_withdrawn")
     consent.withdrawn_at = at or timezone.now()
     consent.withdrawn_by = actor if getattr(actor, "pk", None) else None
-    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    consent.withdrawal_reason = reason
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     bump_content_revision(CONSENTS_REVISION)
     log_action(
         consent.subject,
         "accounts.consent.withdrawn",
         actor=actor,
-        data={"consent": consent.pk, "purpose": consent.purpose, "giver": consent.giver_id},
+        data={"consent": consent.pk, "purpose": consent.purpose, "giver": consent.giver_id, "reason": reason},
     )
+    if reason != WithdrawalReason.REQUEST:
+        _tell_on_commit(consent)
+    subject = consent.subject
+    if giver_rule(subject) == GUARDIAN and not may_process(subject, consent.purpose):
+        for handler in CONSENT_ENDED_HANDLERS:
+            handler(subject, purpose=consent.purpose, actor=actor)
     return consent
+
+
+def _rightful_giver(consent: Consent, rule: str, guardians: set[int]) -> bool:
+    if rule == SELF:
+        return consent.giver_id == consent.subject_id
+    return consent.giver_id in guardians
+
+
+@transaction.atomic
+def end_consents_of_wrong_givers(person: Person, *, actor: Any) -> list[Consent]:
+    """After the date of birth of ``person`` is corrected or confirmed: end (reason "age corrected") every
+    active consent whose giver is not the one `selectors.giver_rule` names for the day it was given, e.g. a
+    15-year-old's own consent given while the record said 2000. Returns the consents ended."""
+    guardians = set(Guardianship.objects.filter(child=person).values_list("guardian_id", flat=True))
+    person = Person.objects.get(pk=person.pk)
+    adult = is_adult_by_grant(person)
+    ended = []
+    for consent in Consent.objects.filter(subject=person, withdrawn_at__isnull=True).order_by("given_at", "id"):
+        rule = giver_rule(person, timezone.localtime(consent.given_at).date(), adult=adult)
+        if not _rightful_giver(consent, rule, guardians):
+            ended.append(withdraw_consent(consent, actor=actor, reason=WithdrawalReason.AGE_CORRECTED))
+    return ended
+
+
+@transaction.atomic
+def end_consents_of_guardian(child: Person, guardian: Person, *, actor: Any) -> list[Consent]:
+    """When a guardianship is revoked: end (reason "guardianship revoked") every active consent the former
+    guardian gave for ``child`` — a wrong guardian's consent must not outlive the link. Returns them."""
+    consents = Consent.objects.filter(subject=child, giver=guardian, withdrawn_at__isnull=True).order_by("id")
+    return [
+        withdraw_consent(consent, actor=actor, reason=WithdrawalReason.GUARDIANSHIP_REVOKED) for consent in consents
+    ]
+
+
+def _addresses(person: Person) -> list[str]:
+    return [address for address in (person.email, person.user.email if person.user else "") if address]
+
+
+def _tell_on_commit(consent: Consent) -> None:
+    """After the commit: tell the giver, the subject and the subject's guardians that a consent ended
+    without their asking, and why."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    pk = consent.pk
+    transaction.on_commit(lambda: send_consent_ended_email(pk, language))
+
+
+def send_consent_ended_email(consent_id: int, language: str) -> None:
+    """The e-mail about a consent the services ended (`withdraw_consent` with a reason other than a
+    request), in the language of whoever caused it; handed to the mail backend, which queues it."""
+    consent = Consent.objects.select_related("subject__user", "giver__user", "text").filter(pk=consent_id).first()
+    if consent is None:
+        return
+    people = [consent.subject, consent.giver, *guardians_of(consent.subject)]
+    to = sorted({address.lower() for person in people for address in _addresses(person)})
+    if not to:
+        return
+    with translation.override(language):
+        subject = gettext("A consent is no longer in force: %(name)s") % {"name": consent.subject.short_name}
+        lines = [
+            gettext("Whose data: %(name)s") % {"name": consent.subject.full_name},
+            gettext("Purpose: %(purpose)s") % {"purpose": consent.get_purpose_display()},
+            gettext("Given by: %(name)s") % {"name": consent.giver.full_name},
+            gettext("Why: %(reason)s") % {"reason": consent.get_withdrawal_reason_display()},
+            "",
+            gettext(
+                "If the data should still be processed for this purpose, the person who may consent now gives "
+                "the consent again on the record's page."
+            ),
+        ]
+        EmailMessage(subject, "\n".join(lines), to=to).send()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import RoleAssignment, User
 from technopark.accounts.roles import Role
+from technopark.accounts.services.tokens import revoke_api_tokens
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.services import log_action
 
@@ -72,7 +73,8 @@ def revoke_role(user: User, role: str, *, actor: Any) -> None:
 
 @transaction.atomic
 def set_user_active(user: User, active: bool, *, actor: Any) -> None:
-    """Block or unblock a login. A blocked login cannot sign in and its API tokens stop working."""
+    """Block or unblock a login. A blocked login cannot sign in, and its API tokens are revoked (unblocking
+    does not bring them back: the person issues new ones)."""
     if user.is_active == active:
         return
     if not active:
@@ -86,6 +88,8 @@ def set_user_active(user: User, active: bool, *, actor: Any) -> None:
     user.is_active = active
     user.save(update_fields=["is_active"])
     log_action(user, "accounts.user.activated" if active else "accounts.user.blocked", actor=actor)
+    if not active:
+        revoke_api_tokens(user, actor=actor, reason="blocked")
 
 
 @transaction.atomic

@@ -137,12 +137,20 @@ def test_staff_record_a_paper_consent_with_its_scan(
     assert may_process(family["child"], PARTICIPATION)
 
 
-def test_consent_needs_a_known_date_of_birth(consent_texts: Any, make_user: Any) -> None:
-    login = make_user("t@example.test", "teacher")
-    person = services.ensure_own_person(login)
+def test_without_a_confirmed_date_of_birth_only_an_adult_by_grant_consents_for_themself(
+    consent_texts: Any, make_user: Any
+) -> None:
+    teacher = make_user("t@example.test", "teacher")
+    adult = services.ensure_own_person(teacher)
+    assert adult.birth_date is None
+    services.give_consent(adult, purpose=PARTICIPATION, giver=adult, actor=teacher)
+    # A student's login without a date of birth is not "an adult": a guardian consents.
+    student = make_user("s@example.test", "student")
+    child = services.ensure_own_person(student)
     with pytest.raises(services.ConsentError) as refused:
-        services.give_consent(person, purpose=PARTICIPATION, giver=person, actor=login)
-    assert refused.value.code == "birth_date_unknown"
+        services.give_consent(child, purpose=PARTICIPATION, giver=child, actor=student)
+    assert refused.value.code == "guardian_required"
+    assert not may_process(child, PARTICIPATION)
 
 
 def test_without_a_text_in_force_nothing_may_be_processed(db: Any) -> None:

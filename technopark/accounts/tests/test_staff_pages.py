@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import time
+
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.urls import reverse
 
+from conftest import PASSWORD, TOTP_SECRET
 from technopark.accounts.models import User
 from technopark.accounts.roles import Role
 from technopark.core.models import AuditLog
@@ -17,21 +21,49 @@ def test_staff_without_an_authenticator_are_sent_to_set_one_up(make_user, client
     assert response["Location"] == reverse("mfa_activate_totp")
 
 
+def _code(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.mark.django_db(transaction=True)  # allauth announces the new app after commit, inside the request
+def test_setting_up_the_authenticator_app_counts_as_using_it_in_that_session(make_user, client):
+    client.force_login(make_user("staff@example.test", Role.METHODOLOGIST, mfa=False))
+    assert client.get(reverse("portal:news-manage"))["Location"] == reverse("mfa_activate_totp")
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})  # allauth asks before the change
+    client.get(reverse("mfa_activate_totp"))
+    activated = client.post(reverse("mfa_activate_totp"), {"code": _code(client.session["mfa.totp.secret"])})
+    assert activated.status_code == 302
+    assert client.get(reverse("portal:news-manage")).status_code == 200
+
+
+def test_staff_signed_in_without_their_code_enter_it_and_come_back(make_user, client, sign_in_without_second_factor):
+    sign_in_without_second_factor(client, make_user("staff@example.test", Role.METHODOLOGIST))
+    sent = client.get(reverse("portal:news-manage"))
+    assert sent["Location"] == f"{reverse('mfa_reauthenticate')}?next=%2Fstaff%2Fnews%2F"
+    back = client.post(sent["Location"], {"code": _code(TOTP_SECRET)})
+    assert back["Location"] == reverse("portal:news-manage")
+    assert client.get(reverse("portal:news-manage")).status_code == 200
+
+
 def test_the_mfa_rule_can_be_switched_off_for_the_demo(make_user, client, settings):
     settings.MFA_REQUIRED_FOR_STAFF = False
     client.force_login(make_user("staff@example.test", Role.METHODOLOGIST, mfa=False))
     assert client.get(reverse("portal:news-manage")).status_code == 200
 
 
-def test_the_profile_asks_staff_without_an_authenticator_to_add_one(make_user, client):
+def test_every_page_asks_staff_without_an_authenticator_to_add_one(make_user, client):
     client.force_login(make_user("staff@example.test", Role.LAB_MANAGER, mfa=False))
-    response = client.get(reverse("accounts:profile"))
-    assert response.context["needs_mfa"] is True
+    for url in (reverse("accounts:profile"), reverse("labs:lab-list")):
+        response = client.get(url)
+        assert response.context["second_factor_step"] == "enrol"
+        assert reverse("mfa_activate_totp") in response.content.decode()
 
 
 def test_non_staff_are_not_asked_for_an_authenticator(make_user, client):
     client.force_login(make_user("teacher@example.test", Role.TEACHER, mfa=False))
-    assert client.get(reverse("accounts:profile")).context["needs_mfa"] is False
+    response = client.get(reverse("accounts:profile"))
+    assert not response.context["second_factor_step"]
+    assert "second-factor-notice" not in response.content.decode()
 
 
 def test_back_office_sends_staff_without_an_authenticator_to_set_one_up(make_user, client):
@@ -121,3 +153,14 @@ def test_a_person_edits_their_own_name_and_the_change_is_audited(make_user, clie
     assert User.objects.get(pk=user.pk).get_full_name() == "Климович Максим"
     record = AuditLog.objects.get(action="accounts.user.profile_changed")
     assert record.data["changed"]["last_name"] == ["", "Климович"]
+
+
+def test_an_administrator_awaiting_the_second_factor_has_no_back_office_permissions(
+    make_user, client, sign_in_without_second_factor
+):
+    sign_in_without_second_factor(client, make_user("admin@example.test", Role.ADMINISTRATOR))
+    user = client.get(reverse("accounts:profile")).wsgi_request.user
+    assert user.awaiting_second_factor
+    assert not user.has_perm("accounts.view_user")
+    assert not user.has_module_perms("accounts")
+    assert user.held_roles == {Role.ADMINISTRATOR} and not user.roles

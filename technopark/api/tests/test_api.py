@@ -9,8 +9,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from technopark.api.models import ApiToken
-from technopark.api.services import issue_api_token, revoke_api_token
+from technopark.accounts.models import ApiToken
+from technopark.accounts.services import revoke_api_token
 from technopark.core.models import AuditLog
 from technopark.portal import services as portal_services
 from technopark.portal.models import News
@@ -18,6 +18,13 @@ from technopark.portal.models import News
 
 def _bearer(token: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def issue_api_token(user):
+    """A token as the editor's token page issues it after a sign-in with the second factor."""
+    from technopark.accounts.services import issue_api_token
+
+    return issue_api_token(user, actor=user, second_factor=True)
 
 
 @pytest.fixture

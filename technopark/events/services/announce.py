@@ -17,6 +17,7 @@ from technopark.core.i18n import translated_fields
 from technopark.core.services import bump_content_revision, log_action
 from technopark.core.text import search_key
 from technopark.events.models import Direction, Event, EventDocument, EventSession, Nomination
+from technopark.events.services.registrations import lock_event, places_held, promote_waitlist
 
 # The revision key of the public calendar and event pages (cached for anonymous visitors).
 PUBLIC_EVENTS = "events"
@@ -106,25 +107,52 @@ def create_event(*, actor: Any, co_organisers: list[Any] | None = None, **values
     return event
 
 
+def _check_capacity(event: Event, capacity: int | None, nomination: Nomination | None = None) -> None:
+    """Refuse a capacity below the places confirmed. The caller holds the event's row lock
+    (`registrations.lock_event`), so no registration is confirmed between this count and the write."""
+    if capacity is None:
+        return
+    held = places_held(event, nomination)
+    if capacity < held:
+        raise ConflictError(
+            _(
+                "The number of places cannot be lower than the places already confirmed (%(count)s). "
+                "Cancel registrations first if fewer places are needed."
+            )
+            % {"count": held},
+            code="capacity_below_confirmed",
+            field="capacity",
+        )
+
+
 @transaction.atomic
 def update_event(event: Event, *, actor: Any, co_organisers: list[Any] | None = None, **values: Any) -> Event:
-    """Change an event's announcement; the audit record names the changed fields."""
+    """Change an event's announcement (event managers; the caller checks `events.access.access_event`).
+
+    Only the fields in ``values`` that differ from the row as it is now are written (DOMAIN.md rule 12):
+    the row is locked and read afresh, so a life-cycle step, new dates or registrations made since ``event``
+    was loaded are never written back from it. Lowering the capacity below the places confirmed raises
+    `ConflictError` (``capacity_below_confirmed``); raising it promotes the waiting list. The audit record
+    names the changed fields. Returns the event as saved.
+    """
+    event = lock_event(event)
     old_image = event.image.name if event.image else ""
     changed = _apply(event, values)
     _check(event)
+    if "capacity" in changed:
+        _check_capacity(event, event.capacity)
     _reindex(event)
     event.full_clean()
-    event.save()
+    if changed:
+        event.save(update_fields=[*changed, "search_text", "updated_at"])
     if co_organisers is not None:
         before = set(event.co_organisers.values_list("pk", flat=True))
         event.co_organisers.set(co_organisers)
         if before != {i.pk for i in co_organisers}:
             changed.append("co_organisers")
     if "capacity" in changed:
-        # More places (or none limited): the waiting list moves up at once.
-        from technopark.events.services.registrations import lock_event, promote_waitlist
-
-        promote_waitlist(lock_event(event), actor=actor)
+        # More places (or none limited): the waiting list moves up at once, under the same lock.
+        promote_waitlist(event, actor=actor)
     if "image" in changed and old_image:
         storage = event.image.storage
         transaction.on_commit(lambda: storage.delete(old_image))
@@ -177,25 +205,45 @@ def set_sessions(event: Event, sessions: list[dict[str, Any]], *, actor: Any) ->
 
 @transaction.atomic
 def save_nomination(event: Event, *, actor: Any, nomination: Nomination | None = None, **values: Any) -> Nomination:
-    """Add a nomination to ``event`` or change one of its nominations."""
+    """Add a nomination to ``event`` or change one of its nominations (event managers).
+
+    A change writes only the fields that differ from the nomination as it is now, read under the event's
+    row lock. Lowering its capacity below the places confirmed in it raises `ConflictError`
+    (``capacity_below_confirmed``); raising it promotes the waiting list.
+    """
     unknown = set(values) - NOMINATION_FIELDS
     if unknown:
         raise EventError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))}, code="unknown_field")
+    event = lock_event(event)
     created = nomination is None
-    nomination = nomination or Nomination(event=event)
+    if nomination is None:
+        nomination = Nomination(event=event)
+    else:
+        nomination = Nomination.objects.get(pk=nomination.pk, event=event)
+    changed = []
     for name, value in values.items():
-        setattr(nomination, name, value.strip() if isinstance(value, str) else value)
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(nomination, name) != value:
+            setattr(nomination, name, value)
+            changed.append(name)
     for low, high in (("min_age", "max_age"), ("min_grade", "max_grade")):
         a, b = getattr(nomination, low), getattr(nomination, high)
         if a is not None and b is not None and a > b:
             raise EventError(_("The lower limit is above the upper one."), code="range_order", field=high)
+    if not created and "capacity" in changed:
+        _check_capacity(event, nomination.capacity, nomination)
     nomination.full_clean()
-    nomination.save()
+    if created:
+        nomination.save()
+    elif changed:
+        nomination.save(update_fields=changed)
+    if not created and "capacity" in changed:
+        promote_waitlist(event, actor=actor)
     log_action(
         event,
         "events.nomination.added" if created else "events.nomination.changed",
         actor=actor,
-        data={"nomination": nomination.pk, "title": nomination.title_ru},
+        data={"nomination": nomination.pk, "title": nomination.title_ru, "fields": sorted(changed)},
     )
     if event.is_public:
         bump_content_revision(PUBLIC_EVENTS)

@@ -17,8 +17,6 @@ from technopark.events.models import Attendance, Event, EventSession, Registrati
 from technopark.events.services.registrations import RegistrationError, lock_event
 
 
-# A switch for the negative control of the concurrency test (tests/…/test_registration_race.py): with the
-# lock off, simultaneous registrations overbook, which proves the test can see a race. Never off in use.
 def current_session(event: Event, *, now: dt.datetime | None = None) -> EventSession | None:
     """The session check-in is for: the one going on now, else today's next or last one, else the first."""
     now = now or timezone.now()

@@ -18,8 +18,6 @@ from technopark.accounts.models import Person
 from technopark.events.models import Event, EventSession, Registration
 
 
-# A switch for the negative control of the concurrency test (tests/…/test_registration_race.py): with the
-# lock off, simultaneous registrations overbook, which proves the test can see a race. Never off in use.
 def _recipients(registration: Registration) -> list[str]:
     """Who hears about a registration: the person who made it, the participant and their guardians."""
     addresses = []
@@ -64,11 +62,59 @@ def send_registration_email(registration_id: int, *, promoted: bool = False) -> 
         "",
         url,
     ]
+    link = online_link(reg)
+    if link:
+        lines[3:3] = [gettext("Online: %(url)s") % {"url": link}]
     message = EmailMessage(subject % {"event": reg.event.title}, "\n".join(lines), to=to)
     if reg.status == Registration.Status.CONFIRMED:
         message.body += "\n\n" + gettext("Show the attached QR code at the entrance.")
         message.attach("qr.png", check_in_qr(reg, kind="png"), "image/png")
     message.send()
+
+
+def online_link(registration: Registration) -> str:
+    """The event's online link for the e-mails about a confirmed registration of an online or mixed event
+    (they go to whoever registered, the participants and their guardians: all of whom the link is for,
+    `events.access.online_link_registrations`); empty otherwise."""
+    event = registration.event
+    if registration.status != Registration.Status.CONFIRMED or event.format == Event.Format.IN_PERSON:
+        return ""
+    return event.online_url
+
+
+def send_member_left_email(registration_id: int, person_id: int) -> None:
+    """Tell whoever registered a team and its supervising teachers that a member left it (`leave_team`)."""
+    reg = (
+        Registration.objects.select_related("event", "registered_by")
+        .prefetch_related("supervisors__user", "members__person")
+        .filter(pk=registration_id)
+        .first()
+    )
+    person = Person.objects.filter(pk=person_id).first()
+    if reg is None or person is None:
+        return
+    addresses = [reg.registered_by.email] if reg.registered_by else []
+    for supervisor in reg.supervisors.all():
+        addresses.append(supervisor.email or (supervisor.user.email if supervisor.user else ""))
+    to = list(dict.fromkeys(a.lower() for a in addresses if a))
+    if not to:
+        return
+    values = {"name": person.full_name, "team": reg.team_name, "event": reg.event.title}
+    lines = [
+        gettext("%(name)s has left the team “%(team)s” for “%(event)s”.") % values,
+        "",
+    ]
+    if reg.status == Registration.Status.CANCELLED:
+        lines.append(gettext("Nobody is left in the team, so its registration is cancelled."))
+    else:
+        members = ", ".join(member.person.short_name for member in reg.members.all())
+        lines += [
+            gettext("The team now: %(members)s") % {"members": members},
+            gettext("Status: %(status)s") % {"status": reg.get_status_display()},
+        ]
+    lines += ["", settings.SITE_URL.rstrip("/") + reverse("events:my-registrations")]
+    subject = gettext("A member left the team “%(team)s”: “%(event)s”") % values
+    EmailMessage(subject, "\n".join(lines), to=to).send()
 
 
 def check_in_url(registration: Registration) -> str:

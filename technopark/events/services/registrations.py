@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import ConsentPurpose, Person
-from technopark.accounts.selectors import may_process
+from technopark.accounts.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.services import log_action
 from technopark.events.models import Event, Nomination, Registration, TeamMember
@@ -60,23 +60,25 @@ def free_places(event: Event, nomination: Nomination | None = None) -> int | Non
     return max(0, min(limits)) if limits else None
 
 
-def _age_on(person: Person, day: dt.date) -> int | None:
-    return person.age_on(day)
-
-
 def check_person(event: Event, nomination: Nomination | None, person: Person, *, today: dt.date) -> None:
-    """Refuse ``person`` when a limit of the event or nomination excludes them, or when a child under 16 has
-    no guardian's consent to take part on file. Messages say why, in the user's language."""
+    """Refuse ``person`` when a limit of the event or nomination excludes them, or when a guardian must consent
+    for them (`accounts.selectors.giver_rule`: under 16, or without a confirmed date of birth) and no consent
+    to take part is on file. Age limits read a confirmed date of birth only (`counted_age_on`): a date the
+    child typed themself meets no age group. Messages say why, in the user's language."""
     name = person.short_name
     day = timezone.localtime(event.starts_at).date() if event.starts_at else today
     for holder in (event, nomination):
         if holder is None:
             continue
         if holder.min_age is not None or holder.max_age is not None:
-            age = _age_on(person, day)
+            age = counted_age_on(person, day)
             if age is None:
                 raise RegistrationError(
-                    _("%(name)s: the date of birth is needed to check the age limits.") % {"name": name},
+                    _(
+                        "%(name)s: a date of birth confirmed by a teacher, a guardian or the centre is needed to "
+                        "check the age limits."
+                    )
+                    % {"name": name},
                     code="birth_date_unknown",
                 )
             if holder.min_age is not None and age < holder.min_age:
@@ -99,12 +101,17 @@ def check_person(event: Event, nomination: Nomination | None, person: Person, *,
                     _("%(name)s: the event is for grades %(low)s–%(high)s.") % {"name": name, "low": low, "high": high},
                     code="grade_limit",
                 )
-    if person.needs_guardian_on(today) and not may_process(person, ConsentPurpose.PARTICIPATION):
-        raise RegistrationError(
-            _("%(name)s is under 16: a guardian's consent to take part is needed first (on the record's page).")
-            % {"name": name},
-            code="consent_required",
-        )
+    if giver_rule(person, today) == GUARDIAN and not may_process(person, ConsentPurpose.PARTICIPATION):
+        if person.birth_date_confirmed:
+            message = _(
+                "%(name)s is under 16: a guardian's consent to take part is needed first (on the record's page)."
+            )
+        else:
+            message = _(
+                "%(name)s: the date of birth is not confirmed, so a guardian's consent to take part is needed "
+                "first (on the record's page)."
+            )
+        raise RegistrationError(message % {"name": name}, code="consent_required")
 
 
 def _check_window(event: Event, now: dt.datetime) -> None:
@@ -171,8 +178,11 @@ def register(
     event = lock_event(event)
     _check_window(event, now)
     _check_audience(event, form)
-    if nomination is not None and nomination.event_id != event.pk:
-        raise RegistrationError(_("This nomination belongs to another event."), code="nomination_invalid")
+    if nomination is not None:
+        # Read again under the lock: its capacity may have changed since the caller loaded it.
+        nomination = Nomination.objects.filter(pk=nomination.pk, event=event).first()
+        if nomination is None:
+            raise RegistrationError(_("This nomination belongs to another event."), code="nomination_invalid")
     if nomination is None and event.nominations.exists():
         raise RegistrationError(_("Choose a nomination."), code="nomination_required", field="nomination")
     today = timezone.localdate()
@@ -244,13 +254,9 @@ def register(
     return registration
 
 
-@transaction.atomic
-def cancel_registration(registration: Registration, *, actor: Any, after_deadline: bool = False) -> Registration:
-    """Cancel a registration: until the registration deadline (or the start, when there is none), or at any
-    time with ``after_deadline`` (event managers; `events.access.may_cancel_late`). Places it held go to the
-    waiting list, in order. Raises `ConflictError` if already ended, `RegistrationError` after the deadline."""
-    event = lock_event(registration.event)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+def _check_still_changeable(registration: Registration, event: Event, *, after_deadline: bool) -> None:
+    """A registration is cancelled, or a member leaves its team, while it is active, the event is not held
+    yet, and (but for ``after_deadline``) until the registration deadline or the start."""
     if registration.status not in Registration.ACTIVE:
         raise ConflictError(_("This registration is already cancelled."), code="registration_ended")
     if event.status not in Event.UPCOMING:
@@ -261,6 +267,17 @@ def cancel_registration(registration: Registration, *, actor: Any, after_deadlin
         raise RegistrationError(
             _("The deadline for cancelling has passed; ask the organisers."), code="cancellation_closed"
         )
+
+
+@transaction.atomic
+def cancel_registration(registration: Registration, *, actor: Any, after_deadline: bool = False) -> Registration:
+    """Cancel a registration: until the registration deadline (or the start, when there is none), or at any
+    time with ``after_deadline`` (event managers; `events.access.may_cancel_late`). Places it held go to the
+    waiting list, in order. Who may cancel is `events.access.cancellable_registrations`. Raises
+    `ConflictError` if already ended, `RegistrationError` after the deadline."""
+    event = lock_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    _check_still_changeable(registration, event, after_deadline=after_deadline)
     held = registration.status == Registration.Status.CONFIRMED
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = timezone.now()
@@ -268,6 +285,53 @@ def cancel_registration(registration: Registration, *, actor: Any, after_deadlin
     log_action(event, "events.registration.cancelled", actor=actor, data={"registration": registration.pk})
     if held:
         promote_waitlist(event, actor=actor)
+    return registration
+
+
+@transaction.atomic
+def leave_team(registration: Registration, person: Person, *, actor: Any, after_deadline: bool = False) -> Registration:
+    """Take ``person`` out of a team's registration: the member leaves, or their guardian withdraws them
+    (`events.access.access_team_member` decides who may). The team stays registered with one place fewer,
+    and the place goes to the waiting list; when the last member leaves, the registration is cancelled
+    (that member stays on it as the record of who was in it). Whoever registered the team and its
+    supervising teachers are told by e-mail after the commit. The deadline is the cancellation's.
+
+    Raises `RegistrationError` (not a team, not a member, past the deadline) or `ConflictError` (the
+    registration has ended, the event is over).
+    """
+    event = lock_event(registration.event)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.form != Registration.Form.TEAM:
+        raise RegistrationError(
+            _("This is not a team's registration: cancel it instead of leaving."), code="not_a_team"
+        )
+    _check_still_changeable(registration, event, after_deadline=after_deadline)
+    members = list(registration.members.all())
+    leaving = next((m for m in members if m.person_id == person.pk), None)
+    if leaving is None:
+        raise RegistrationError(
+            _("%(name)s is not a member of this team.") % {"name": person.short_name}, code="not_a_member"
+        )
+    if len(members) == 1:
+        registration.status = Registration.Status.CANCELLED
+        registration.cancelled_at = timezone.now()
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
+        log_action(
+            event, "events.registration.cancelled", actor=actor,
+            data={"registration": registration.pk, "last_member_left": person.pk},
+        )  # fmt: skip
+    else:
+        leaving.delete()
+        registration.places = len(members) - 1
+        registration.save(update_fields=["places", "updated_at"])
+        log_action(
+            event, "events.registration.member_left", actor=actor,
+            data={"registration": registration.pk, "person": person.pk, "places": registration.places},
+        )  # fmt: skip
+    # A freed place, or a smaller team that now fits: the waiting list moves up.
+    promote_waitlist(event, actor=actor)
+    registration.refresh_from_db(fields=["status"])
+    _notify_member_left_on_commit(registration, person)
     return registration
 
 
@@ -288,6 +352,15 @@ def promote_waitlist(event: Event, *, actor: Any) -> list[Registration]:
         _notify_on_commit(registration, promoted=True)
         promoted.append(registration)
     return promoted
+
+
+def _notify_member_left_on_commit(registration: Registration, person: Person) -> None:
+    """After the commit, tell whoever registered the team and its supervisors (`events.tasks`)."""
+    from technopark.events.tasks import notify_member_left  # the task module imports this one
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    pk, person_pk = registration.pk, person.pk
+    transaction.on_commit(lambda: notify_member_left.enqueue(pk, person_pk, language))
 
 
 def _notify_on_commit(registration: Registration, *, promoted: bool = False) -> None:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import staff_required
+from technopark.accounts.models import ConsentPurpose
+from technopark.accounts.selectors import needing_consent_without_it
 from technopark.core import spreadsheets
 from technopark.core.bounds import query_int, query_text
 from technopark.core.errors import DomainError
@@ -40,18 +42,22 @@ from technopark.events.models import (
 def event_registrations(request: HttpRequest, event_id: int) -> HttpResponse:
     """Staff: everyone registered, the places held and the waiting list, with approval."""
     event = access_event(request.user, event_id, for_write=True)
-    registrations = (
+    registrations = list(
         event.registrations.select_related("person", "nomination", "institution", "registered_by")
         .prefetch_related("members__person", Prefetch("answers", queryset=Answer.objects.select_related("question")))
         .annotate(sessions_attended=Count("attendance", distinct=True), hours=Sum("attendance__session__hours"))
         .order_by("created_at", "id")
     )
+    # Flag who may no longer take part: a guardian must consent and no consent is on file (issue 12, item 10).
+    people = [r.person for r in registrations if r.status in Registration.ACTIVE]
+    people += [m.person for r in registrations if r.status in Registration.ACTIVE for m in r.members.all()]
     return render(
         request,
         "events/staff/event_registrations.html",
         {
             "event": event,
             "registrations": registrations,
+            "without_consent": needing_consent_without_it(people, ConsentPurpose.PARTICIPATION),
             "held": services.places_held(event),
             "free": services.free_places(event),
         },
@@ -199,7 +205,7 @@ def _export(event: Event, file_format: str, *, institution_id: int | None, with_
             header,
             data,
             sheet_title=_("Participants"),
-            widths=[5, 36, 12, 7, 30, 24, 28, 16, 20, 28, 18, 16, 18, 28] + [24] * len(questions),
+            widths=[5, 36, 12, 7, 30, 24, 28, 16, 20, 28, 18, 16, 14, 18, 28] + [24] * len(questions),
         )
         response = HttpResponse(body, content_type=content_type_for("x.xlsx"))
     else:

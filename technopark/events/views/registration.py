@@ -23,11 +23,17 @@ from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
 from technopark.events import ical, services
 from technopark.events.access import (
+    LeaveTheTeamInstead,
     access_event,
     access_registration,
+    access_registration_to_cancel,
+    access_team_member,
+    cancellable_registrations,
     may_cancel_late,
     may_manage_events,
     may_register_for,
+    members_user_may_withdraw,
+    online_link_registrations,
     own_registrations,
     registration_candidates,
     supervisor_candidates,
@@ -108,10 +114,31 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(registrations, PAGE_SIZE).get_page(request.GET.get("page"))
     _attach_project_choices(page.object_list)
+    _attach_rights(request.user, page.object_list)
     feed = request.build_absolute_uri(
         reverse("events:personal-feed", kwargs={"token": personal_feed_token(signed_in_user(request))})
     )
     return render(request, "events/my_registrations.html", {"page_obj": page, "feed_url": feed})
+
+
+def _attach_rights(user: Any, registrations: Any) -> None:
+    """What the user may do with each row (three queries for the page): cancel it and name its project
+    (``may_cancel``), take themself or their child out of its team (``leavable``), read the online link
+    (``online_link``, `access.may_see_online_link`'s rule)."""
+    ids = [r.pk for r in registrations]
+    cancellable = set(cancellable_registrations(user).filter(pk__in=ids).values_list("pk", flat=True))
+    leavable = members_user_may_withdraw(user, registrations)
+    with_link = set(
+        online_link_registrations(user)
+        .filter(event_id__in={r.event_id for r in registrations})
+        .values_list("event_id", flat=True)
+    )
+    for registration in registrations:
+        registration.may_cancel = registration.pk in cancellable
+        registration.leavable = leavable.get(registration.pk, [])
+        event = registration.event
+        shown = registration.status == Registration.Status.CONFIRMED and event.format != Event.Format.IN_PERSON
+        registration.online_link = event.online_url if shown and event.pk in with_link else ""
 
 
 def _attach_project_choices(registrations: Any) -> None:
@@ -160,7 +187,11 @@ def registration_project(request: HttpRequest, registration_id: int) -> HttpResp
 @login_required
 @require_POST
 def registration_cancel(request: HttpRequest, registration_id: int) -> HttpResponse:
-    registration = access_registration(request.user, registration_id, for_write=True)
+    try:
+        registration = access_registration_to_cancel(request.user, registration_id)
+    except LeaveTheTeamInstead as refusal:
+        messages.error(request, refusal.message)
+        return redirect("events:my-registrations")
     try:
         services.cancel_registration(registration, actor=request.user, after_deadline=may_cancel_late(request.user))
     except DomainError as error:
@@ -169,6 +200,25 @@ def registration_cancel(request: HttpRequest, registration_id: int) -> HttpRespo
         messages.success(request, _("The registration is cancelled."))
     if request.POST.get("next") == "staff" and may_manage_events(request.user):
         return redirect("events:event-registrations", event_id=registration.event_id)
+    return redirect("events:my-registrations")
+
+
+@login_required
+@require_POST
+def registration_leave(request: HttpRequest, registration_id: int) -> HttpResponse:
+    """A member leaves a team's registration, or their guardian withdraws them; the team stays registered."""
+    raw = request.POST.get("person", "")
+    if not raw.isdigit():
+        raise Http404
+    registration, person = access_team_member(request.user, registration_id, int(raw))
+    try:
+        services.leave_team(registration, person, actor=request.user, after_deadline=may_cancel_late(request.user))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s has left the team “%(team)s”.") % {
+            "name": person.short_name, "team": registration.team_name,
+        })  # fmt: skip
     return redirect("events:my-registrations")
 
 

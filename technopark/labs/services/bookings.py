@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import ConsentPurpose, Person
-from technopark.accounts.selectors import may_process
+from technopark.accounts.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 from technopark.core.bounds import LATEST_DATE
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.services import bump_content_revision, log_action
@@ -104,7 +104,8 @@ def check_rules(
     if person is None:
         return
     day = timezone.localtime(starts_at).date()
-    age = person.age_on(day) if person.birth_date else None
+    # A confirmed date of birth only: a child's own typing never meets a machine's minimum age.
+    age = counted_age_on(person, day) if equipment.min_age is not None else None
     if equipment.min_age is not None and (age is None or age < equipment.min_age):
         raise BookingError(
             _("%(name)s may be used from the age of %(age)s.") % {"name": equipment.name, "age": equipment.min_age},
@@ -118,11 +119,17 @@ def check_rules(
         )
     if (
         equipment.requires_authorisation
-        and person.needs_guardian_on(day)
+        and giver_rule(person, day) == GUARDIAN
         and not may_process(person, ConsentPurpose.PARTICIPATION)
     ):
         raise BookingError(
             _("%(person)s is under 16: a guardian's consent is needed to use this equipment.")
+            % {"person": person.short_name}
+            if person.birth_date_confirmed
+            else _(
+                "%(person)s: the date of birth is not confirmed, so a guardian's consent is needed to use this "
+                "equipment."
+            )
             % {"person": person.short_name},
             code="consent_required",
         )
@@ -650,6 +657,9 @@ def send_booking_email(booking_id: int, what: str, note: str = "") -> None:
         "approved": gettext("Booking approved: %(equipment)s, %(when)s"),
         "rejected": gettext("Booking not approved: %(equipment)s, %(when)s"),
         "displaced": gettext("Booking cancelled for maintenance: %(equipment)s, %(when)s"),
+        "consent_withdrawn": gettext(
+            "Booking cancelled, the consent to take part was withdrawn: %(equipment)s, %(when)s"
+        ),
     }
     to = [booking.booked_by.email if booking.booked_by else "", booking.person.email if booking.person else ""]
     waiting = what == "created" and booking.status == Booking.Status.PENDING_APPROVAL

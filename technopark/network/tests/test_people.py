@@ -255,15 +255,25 @@ def test_staff_merge_duplicates_on_the_page(make_user: Any, school: Any, other_s
     client = _client(staff)
     duplicates = client.get("/staff/people/duplicates/").content.decode()
     assert f"/staff/people/merge/{first.pk}/{second.pk}/" in duplicates
-    assert client.get(f"/staff/people/merge/{first.pk}/{second.pk}/").status_code == 200
+    preview = client.get(f"/staff/people/merge/{first.pk}/{second.pk}/")
+    assert preview.status_code == 200
+    # Before confirming, staff read what moves: the other school and the guardian, and nothing is dropped.
+    shown = preview.context["summary"]
+    assert {row["what"] for row in shown.moved_rows} >= {
+        "Иваанов Иван Иванович — Лицей № 2 (Учащийся)",
+        "Иванова Анна → Иваанов Иван Иванович",
+    }
+    assert shown.dropped_rows == [] and "Лицей № 2" in preview.content.decode()
+    assert Person.objects.filter(pk=second.pk).exists(), "the preview changes nothing"
     assert client.post(f"/staff/people/merge/{first.pk}/{second.pk}/").status_code == 302
     assert not Person.objects.filter(pk=second.pk).exists()
     first.refresh_from_db()
     assert first.phone == "+375 29 765-43-21"
     assert Guardianship.objects.get(child=first).guardian == parent
-    # The student belongs to one school at a time: the duplicate's school link is dropped, not doubled.
-    assert list(first.affiliations.values_list("institution", flat=True)) == [school.pk]
-    assert AuditLog.objects.filter(action="accounts.person.merged", actor=staff).exists()
+    # Students of two schools stay at both (neither school's teacher loses the student); staff detach one.
+    assert set(first.affiliations.values_list("institution", flat=True)) == {school.pk, other_school.pk}
+    record = AuditLog.objects.get(action="accounts.person.merged", actor=staff)
+    assert "Иваанов Иван Иванович — Лицей № 2 (Учащийся)" in {row["what"] for row in record.data["moved_rows"]}
     assert "Иваанов" not in client.get("/staff/people/duplicates/").content.decode()
 
 

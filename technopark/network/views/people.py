@@ -36,6 +36,7 @@ from technopark.network.access import (
     access_person,
     attachable_institutions,
     institutions_for_people,
+    may_confirm_birth_date,
     may_consent_online,
     may_edit_person,
     may_issue_claim_code,
@@ -96,13 +97,16 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     readable = set(visible_consents(user).filter(subject=person).values_list("pk", flat=True))
     # Teachers are attached by staff or by the coordinator of the institution, never by themselves.
     attach_to = attachable_institutions(user)
+    manager = may_manage_people(user)
+    guardianships = person.guardianships.select_related("guardian", "created_by", "claim_code__created_by")
     return render(
         request,
         "network/people/person_detail.html",
         {
             "person": person,
             "affiliations": person.affiliations.select_related("institution"),
-            "guardians": account_selectors.guardians_of(person),
+            "guardianships": list(guardianships.order_by("id")),
+            "may_confirm_birth_date": not person.birth_date_confirmed and may_confirm_birth_date(user, person),
             "wards": [link.child for link in person.wards.select_related("child").order_by("child__last_name")],
             "consents": consents,
             "history": history,
@@ -110,7 +114,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             "withdrawable": withdrawable_consents(user, history),
             "may_edit": may_edit_person(user, person),
             "may_issue_code": may_issue_claim_code(user, person),
-            "may_manage": may_manage_people(user),
+            "may_manage": manager,
             "attach_form": AffiliationForm(institutions=attach_to) if attach_to.exists() else None,
             "giver_rule": account_selectors.giver_rule(person),
             "may_consent_online": may_consent_online(user, person),
@@ -123,7 +127,9 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = access_person(request.user, person_id, for_write=True)
     initial = {name: getattr(person, name) for name in PersonForm.base_fields}
-    form = PersonForm(request.POST or None, initial=initial)
+    # A person does not change their own confirmed date of birth (DOMAIN.md rule 10).
+    locked = person.user_id == request.user.pk and person.birth_date_confirmed
+    form = PersonForm(request.POST or None, initial=initial, birth_date_locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
             account_services.update_person(person, actor=request.user, **form.service_fields())
@@ -134,6 +140,22 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
             return redirect("network:person-detail", person_id=person.pk)
     status = 400 if form.errors else 200
     return render(request, "network/people/person_form.html", {"form": form, "person": person}, status=status)
+
+
+@login_required
+@require_POST
+def birth_date_confirm(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Whoever may edit the record but the person confirms a date of birth the person typed themself."""
+    person = access_person(request.user, person_id)
+    if not may_confirm_birth_date(request.user, person):
+        raise PermissionDenied
+    try:
+        account_services.confirm_birth_date(person, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The date of birth is confirmed."))
+    return redirect("network:person-detail", person_id=person.pk)
 
 
 def _require_institutions(request: HttpRequest):  # type: ignore[no-untyped-def]
@@ -426,11 +448,26 @@ def person_merge(request: HttpRequest, keep_id: int, other_id: int) -> HttpRespo
             return redirect("network:person-detail", person_id=merged.pk)
     sides = [(person, person.affiliations.select_related("institution"), account_selectors.guardians_of(person))
              for person in (keep, other)]  # fmt: skip
+    summary = None
+    if not error:
+        # What will move and what will be dropped, before staff confirm (the same merge, rolled back).
+        try:
+            summary = account_services.preview_merge(keep, other, actor=request.user)
+        except DomainError as refusal:
+            error = str(refusal.message)
+    students_at = {link.institution_id for _p, links, _g in sides for link in links if link.kind == "student"}
     return render(
         request,
         "network/people/person_merge.html",
-        {"keep": keep, "other": other, "sides": sides, "error": error},
-        status=400 if error else 200,
+        {
+            "keep": keep,
+            "other": other,
+            "sides": sides,
+            "error": error,
+            "summary": summary,
+            "several_schools": len(students_at) > 1,
+        },
+        status=400 if error and request.method == "POST" else 200,
     )
 
 

@@ -692,7 +692,9 @@ class Command(BaseCommand):
             return Registered(
                 user_id=user.pk if user else None, last_name=last, first_name=first, patronymic=patronymic,
                 email=user.email if user else f"person.{next(counter)}@{EMAIL_DOMAIN}",
-                search_text=search_key(last, first, patronymic), created_at=created, updated_at=created, **fields,
+                search_text=search_key(last, first, patronymic), created_at=created, updated_at=created,
+                # Dates come with the class lists teachers add: confirmed (DOMAIN.md rule 10).
+                birth_date_confirmed_at=created if fields.get("birth_date") else None, **fields,
             )  # fmt: skip
 
         # Teachers and coordinators: adults, at the institution they coordinate or at a school.

@@ -1,0 +1,39 @@
+"""When a child may no longer take part (issue 12, item 10; docs/permissions.md, "Consent").
+
+Equipment that needs an authorisation needs a guardian's consent to take part as well (`bookings.check_rules`).
+When that consent of a child ends, the child's bookings of such equipment that have not started are
+cancelled, their units freed at once, and whoever booked is told by e-mail; bookings already started or
+over stay as the record of use. Accounts may not import labs, so `LabsConfig.ready` registers
+`release_bookings_without_consent` with `accounts.services.register_consent_ended_handler`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from technopark.accounts.models import ConsentPurpose, Person
+from technopark.labs.models import Booking
+from technopark.labs.services.bookings import _notify_on_commit, cancel_booking
+
+# Why the booking was cancelled, in the audit record and the e-mail's subject.
+WHY = "consent_withdrawn"
+
+
+def release_bookings_without_consent(subject: Person, *, purpose: str, actor: Any) -> list[Booking]:
+    """Cancel ``subject``'s coming bookings of equipment that needs an authorisation, once their consent to take
+    part has ended. Called by `accounts.services.withdraw_consent` inside its transaction. Returns them."""
+    if purpose != ConsentPurpose.PARTICIPATION:
+        return []
+    coming = Booking.objects.filter(
+        person=subject,
+        status__in=Booking.HOLDING,
+        starts_at__gt=timezone.now(),
+        equipment__requires_authorisation=True,
+    ).order_by("starts_at", "id")
+    cancelled = []
+    for booking in coming:
+        cancelled.append(cancel_booking(booking, actor=actor, any_time=True, reason=WHY))
+        _notify_on_commit(booking, WHY)
+    return cancelled
