@@ -359,7 +359,7 @@ class LeaveIn(Schema):
 
 
 @router.post("/registrations/{int:registration_id}/leave", response=RegistrationOut, url_name="registration-leave")
-def leave_team(request: HttpRequest, registration_id: int, payload: LeaveIn) -> Registration:
+def leave_team(request: HttpRequest, registration_id: Id, payload: LeaveIn) -> Registration:
     """A member leaves a team's registration, or their guardian withdraws them (event managers anyone). The
     team keeps its registration with one place fewer, the place goes to the waiting list, and whoever
     registered the team and its supervisors are told; when the last member leaves, the registration is

@@ -149,7 +149,7 @@ def list_institutions(request: HttpRequest, filters: Query[InstitutionFilters]) 
 
 
 @router.get("/institutions/{institution_id}", response=InstitutionOut, url_name="institution-detail")
-def get_institution(request: HttpRequest, institution_id: int) -> Institution:
+def get_institution(request: HttpRequest, institution_id: Id) -> Institution:
     return access_institution(request.auth, institution_id)  # type: ignore[attr-defined]
 
 
@@ -165,7 +165,7 @@ def create_institution(request: HttpRequest, payload: InstitutionIn) -> Status[I
 
 
 @router.patch("/institutions/{institution_id}", response=InstitutionOut, url_name="institution-update")
-def update_institution(request: HttpRequest, institution_id: int, payload: InstitutionPatch) -> Institution:
+def update_institution(request: HttpRequest, institution_id: Id, payload: InstitutionPatch) -> Institution:
     user = request.auth  # type: ignore[attr-defined]
     institution = access_institution(user, institution_id, for_write=True)
     values = payload.dict(exclude_unset=True, exclude_none=True)
@@ -187,12 +187,12 @@ def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]) -> A
 
 
 @router.get("/agreements/{agreement_id}", response=AgreementOut, url_name="agreement-detail")
-def get_agreement(request: HttpRequest, agreement_id: int) -> Agreement:
+def get_agreement(request: HttpRequest, agreement_id: Id) -> Agreement:
     return access_agreement(request.auth, agreement_id)  # type: ignore[attr-defined]
 
 
 @router.post("/institutions/{institution_id}/agreements", response={201: AgreementOut}, url_name="agreement-create")
-def create_agreement(request: HttpRequest, institution_id: int, payload: AgreementIn) -> Status[Agreement]:
+def create_agreement(request: HttpRequest, institution_id: Id, payload: AgreementIn) -> Status[Agreement]:
     user = request.auth  # type: ignore[attr-defined]
     institution = access_institution(user, institution_id, for_write=True)
     return Status(201, services.create_agreement(institution, actor=user, **payload.dict()))
@@ -412,7 +412,7 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> Any:
 
 
 @router.get("/persons/{int:person_id}", response=PersonOut, url_name="person-detail")
-def get_person(request: HttpRequest, person_id: int) -> Person:
+def get_person(request: HttpRequest, person_id: Id) -> Person:
     """404 both for a record that does not exist and for one the caller may not see."""
     user = _signed_in(request)
     return _people(visible_persons(user)).get(pk=access_person(user, person_id).pk)
@@ -431,14 +431,14 @@ def create_student(request: HttpRequest, payload: StudentIn) -> Status[Person]:
 
 
 @router.patch("/persons/{int:person_id}", response=PersonOut, url_name="person-update")
-def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) -> Person:
+def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> Person:
     user = _signed_in(request)
     person = access_person(user, person_id, for_write=True)
     return account_services.update_person(person, actor=user, **payload.dict(exclude_unset=True))
 
 
 @router.post("/persons/{int:person_id}/birth-date/confirm", response=PersonOut, url_name="birth-date-confirm")
-def confirm_birth_date(request: HttpRequest, person_id: int) -> Person:
+def confirm_birth_date(request: HttpRequest, person_id: Id) -> Person:
     """Confirm a date of birth the person typed themself: whoever may edit the record but the person
     (staff, the coordinator, the student's teacher, a guardian). Only a confirmed date counts for consent."""
     user = _signed_in(request)
@@ -456,7 +456,7 @@ def claim_person(request: HttpRequest, payload: ClaimIn) -> Person:
 
 
 @router.post("/persons/{int:person_id}/claim-codes", response={201: ClaimCodeOut}, url_name="claim-code-create")
-def create_claim_code(request: HttpRequest, person_id: int, payload: ClaimCodeIn) -> Status[dict[str, Any]]:
+def create_claim_code(request: HttpRequest, person_id: Id, payload: ClaimCodeIn) -> Status[dict[str, Any]]:
     user = _signed_in(request)
     person = access_person(user, person_id)
     if not may_issue_claim_code(user, person):
@@ -466,7 +466,7 @@ def create_claim_code(request: HttpRequest, person_id: int, payload: ClaimCodeIn
 
 
 @router.post("/persons/{int:person_id}/guardians", response={201: PersonOut}, url_name="guardian-create")
-def add_guardian(request: HttpRequest, person_id: int, payload: GuardianIn) -> Status[Person]:
+def add_guardian(request: HttpRequest, person_id: Id, payload: GuardianIn) -> Status[Person]:
     """A guardian without a login, linked to the child (staff, the coordinator, the student's teacher)."""
     user = _signed_in(request)
     person = access_person(user, person_id)
@@ -490,7 +490,7 @@ def _guardianship_out(link: Guardianship, *, staff: bool) -> dict[str, Any]:
 
 
 @router.get("/persons/{int:person_id}/guardians", response=list[GuardianshipOut], url_name="guardian-list")
-def list_guardians(request: HttpRequest, person_id: int) -> list[dict[str, Any]]:
+def list_guardians(request: HttpRequest, person_id: Id) -> list[dict[str, Any]]:
     """The child's guardians, for whoever sees the record; staff also see how each link was made (by whom,
     or with whose code)."""
     user = _signed_in(request)
@@ -501,7 +501,7 @@ def list_guardians(request: HttpRequest, person_id: int) -> list[dict[str, Any]]
 
 
 @router.delete("/persons/{int:person_id}/guardians/{int:guardian_id}", response={204: None}, url_name="guardian-delete")
-def revoke_guardian(request: HttpRequest, person_id: int, guardian_id: int) -> Status[None]:
+def revoke_guardian(request: HttpRequest, person_id: Id, guardian_id: Id) -> Status[None]:
     """Staff revoke a guardianship (audited); the consents the former guardian gave for the child end."""
     user = _signed_in(request)
     if not may_manage_people(user):
@@ -536,7 +536,7 @@ def merge_persons(request: HttpRequest, payload: MergeIn) -> Person:
 
 
 @router.get("/persons/{int:person_id}/consents", response=list[ConsentOut], url_name="person-consents")
-def list_person_consents(request: HttpRequest, person_id: int) -> Any:
+def list_person_consents(request: HttpRequest, person_id: Id) -> Any:
     """A person's consents and their history: staff see all, a giver the ones they gave."""
     user = _signed_in(request)
     person = access_person(user, person_id)
@@ -544,7 +544,7 @@ def list_person_consents(request: HttpRequest, person_id: int) -> Any:
 
 
 @router.post("/persons/{int:person_id}/consents", response={201: ConsentOut}, url_name="consent-create")
-def give_consent(request: HttpRequest, person_id: int, payload: ConsentIn) -> Status[Consent]:
+def give_consent(request: HttpRequest, person_id: Id, payload: ConsentIn) -> Status[Consent]:
     """The caller consents online: for their child under 16 as a guardian, or for themself from 16."""
     user = _signed_in(request)
     person = access_person(user, person_id)
@@ -555,7 +555,7 @@ def give_consent(request: HttpRequest, person_id: int, payload: ConsentIn) -> St
 
 
 @router.post("/consents/{consent_id}/withdraw", response=ConsentOut, url_name="consent-withdraw")
-def withdraw_consent(request: HttpRequest, consent_id: int) -> Consent:
+def withdraw_consent(request: HttpRequest, consent_id: Id) -> Consent:
     """One call, as easy as giving: the giver (or staff on a written request)."""
     user = _signed_in(request)
     consent = access_consent(user, consent_id, for_write=True)
