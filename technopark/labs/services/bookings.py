@@ -204,6 +204,24 @@ def _needs_approval(actor: Any, purpose: str, person: Person | None) -> bool:
     return purpose == Booking.Purpose.PROJECT and not may_book_without_approval(actor)
 
 
+def supervisor_not_allowed() -> BookingError:
+    """The refusal of an approver who may not approve the student's work, whoever they are (or if nobody)."""
+    return BookingError(
+        _("Only a teacher of the student's school or the labs' staff can approve this booking; choose one of "
+          "them."),
+        code="supervisor_not_allowed", field="supervisor",
+    )  # fmt: skip
+
+
+def _check_supervisor(supervisor: Person | None, person: Person | None) -> None:
+    """A named approver must be one who may approve ``person``'s work (`labs.access.may_supervise`): the page
+    offers only them, and the API is held to the same rule."""
+    from technopark.labs.access import may_supervise
+
+    if supervisor is not None and not may_supervise(supervisor, person):
+        raise supervisor_not_allowed()
+
+
 def _new_booking(
     equipment: Equipment, *, actor: Any, starts_at: dt.datetime, ends_at: dt.datetime, units: int, purpose: str,
     person: Person | None, supervisor: Person | None, note: str, series: uuid.UUID | None,
@@ -213,6 +231,7 @@ def _new_booking(
             _("Choose the supervising teacher who approves the booking."), code="supervisor_required",
             field="supervisor",
         )  # fmt: skip
+    _check_supervisor(supervisor, person)
     booking = Booking(
         equipment=equipment, units=units, starts_at=starts_at, ends_at=ends_at, purpose=purpose, person=person,
         supervisor=supervisor, note=note.strip()[:300], series=series,
@@ -510,8 +529,19 @@ def cancel_booking(booking: Booking, *, actor: Any, any_time: bool = False, reas
 
 @transaction.atomic
 def decide_booking(booking: Booking, *, actor: Any, approve: bool) -> Booking:
-    """The supervising teacher approves a student's booking (it was holding its place) or rejects it."""
+    """The supervising teacher approves a student's booking (it was holding its place) or rejects it; a lab
+    manager may too. Raises `BookingError` (``not_the_approver``) for anyone else, including a person named
+    as the approver who may not approve the student's work (`labs.access.may_decide`), and `ConflictError`
+    when the booking no longer awaits approval."""
+    from technopark.labs.access import may_decide
+
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if not may_decide(actor, booking):
+        raise BookingError(
+            _("Only the supervising teacher of the student's school or the labs' staff can decide on this "
+              "booking."),
+            code="not_the_approver",
+        )  # fmt: skip
     if booking.status != Booking.Status.PENDING_APPROVAL:
         raise ConflictError(_("This booking is not awaiting approval."), code="not_pending")
     if approve:
