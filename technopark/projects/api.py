@@ -226,8 +226,8 @@ def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch)
     """Change a passport's fields (its team, supervisors and staff)."""
     user = _signed_in(request)
     project = access_project(user, project_id, for_write=True)
-    services.update_project(project, actor=user, **_values(request, payload, project))
-    return _detail(request, project)
+    saved = services.update_project(project, actor=user, **_values(request, payload, project))
+    return _detail(request, saved)
 
 
 @router.post("/projects/{int:project_id}/steps", response={201: ProjectOut}, url_name="project-step-create")
@@ -247,7 +247,7 @@ def set_publication(request: HttpRequest, project_id: int, payload: PublishIn) -
     if not may_publish_project(user, project):
         raise PermissionDenied
     if payload.published:
-        services.publish_project(project, actor=user)
+        saved = services.publish_project(project, actor=user)
     else:
-        services.unpublish_project(project, actor=user)
-    return _detail(request, project)
+        saved = services.unpublish_project(project, actor=user)
+    return _detail(request, saved)
