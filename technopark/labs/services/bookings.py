@@ -603,7 +603,9 @@ def record_use(
     booking: Booking, *, actor: Any, used_from: dt.datetime | None, used_until: dt.datetime | None,
     consumables: str = "", no_show: bool = False,
 ) -> Booking:  # fmt: skip
-    """Staff record what happened: the actual start and end and the consumables, or that nobody came."""
+    """Staff record what happened: the actual start and end and the consumables, or that nobody came. On the
+    booking's row as it is now (locked): one cancelled meanwhile is refused, and only the use is written."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != Booking.Status.CONFIRMED:
         raise ConflictError(_("Only a confirmed booking is used."), code="not_confirmed")
     if used_from and used_until and used_until <= used_from:
@@ -618,8 +620,12 @@ def record_use(
 
 @transaction.atomic
 def set_equipment_status(equipment: Equipment, *, actor: Any, status: str, note: str = "") -> Equipment:
+    """Lab managers change a machine's status, with its history. Only the status of the locked row is
+    written: an edit of the machine at the same moment neither loses it nor is lost. Returns the equipment
+    as saved."""
     if status not in Equipment.Status.values:
         raise BookingError(_("Unknown status."), code="status_invalid", field="status")
+    equipment = lock_equipment(equipment)
     equipment.status = status
     equipment.save(update_fields=["status", "updated_at"])
     bump_content_revision(PUBLIC_LABS)
