@@ -6,14 +6,20 @@ checks access first.
 
 from __future__ import annotations
 
+import logging
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 # Pillow format → the extension the stored file gets.
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
@@ -98,3 +104,22 @@ def validate_document(upload: UploadedFile) -> UploadedFile:
         return validate_image(upload)
     except ValidationError as exc:
         raise ValidationError(_("Upload a PDF or an image (JPEG, PNG, WebP)."), code="not_document") from exc
+
+
+def open_stored_file(stored: FieldFile, *, owner: Any) -> FieldFile:
+    """The file behind ``stored``, opened for reading, for a view that streams it after its access check.
+
+    No file on the row answers 404. A row that names a file the storage no longer has (lost in a restore, a
+    disk failure, deleted by hand) answers 404 too instead of a server error, and is logged as an error
+    naming the object (``owner``), so that staff learn of it.
+    """
+    if not stored:
+        raise Http404
+    try:
+        return stored.open("rb")
+    except FileNotFoundError:
+        logger.error(
+            "Stored file missing: %s %s, field %s, file %s",
+            owner._meta.label, owner.pk, stored.field.name, stored.name,
+        )  # fmt: skip
+        raise Http404 from None

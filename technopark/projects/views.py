@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from technopark.accounts.access import signed_in_user
 from technopark.accounts.models import Person
 from technopark.accounts.services.consent import CONSENTS_REVISION
 from technopark.core.errors import DomainError
-from technopark.core.files import content_type_for
+from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.forms import show_service_error
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.labs.models import Booking
@@ -89,10 +89,7 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 
 def step_image(request: HttpRequest, image_id: int) -> FileResponse:
     image = access_step_image(request.user, image_id)
-    try:
-        handle = image.image.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    handle = open_stored_file(image.image, owner=image)
     response = FileResponse(handle, content_type=content_type_for(image.image.name))
     response["Cache-Control"] = "private, max-age=600"
     return response
@@ -101,10 +98,7 @@ def step_image(request: HttpRequest, image_id: int) -> FileResponse:
 def file_download(request: HttpRequest, file_id: int) -> FileResponse:
     """Always a download (never shown inline: an SVG or HTML file must not run in the site's pages)."""
     project_file = access_project_file(request.user, file_id)
-    try:
-        handle = project_file.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    handle = open_stored_file(project_file.file, owner=project_file)
     response = FileResponse(handle, as_attachment=True, filename=project_file.name)
     response["Content-Type"] = "application/octet-stream"
     response["Cache-Control"] = "private, no-store"
