@@ -91,7 +91,9 @@ def step_image(request: HttpRequest, image_id: int) -> FileResponse:
     image = access_step_image(request.user, image_id)
     handle = open_stored_file(image.image, owner=image)
     response = FileResponse(handle, content_type=content_type_for(image.image.name))
-    response["Cache-Control"] = "private, max-age=600"
+    # A photo of children is shown only while their consents allow it, so no browser or proxy keeps a copy
+    # that would outlive a withdrawal (decision 0006, point 3).
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
