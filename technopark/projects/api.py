@@ -21,6 +21,7 @@ from technopark.projects.access import (
     access_project,
     may_edit_project,
     may_publish_project,
+    own_people,
     team_candidates,
     visible_projects,
 )
@@ -133,9 +134,10 @@ def _signed_in(request: HttpRequest) -> Any:
 def _detail(request: HttpRequest, project: Project) -> dict[str, Any]:
     """A passport as the caller may see it: owners everything, others the public view (consents applied)."""
     editor = may_edit_project(request.auth, project)  # type: ignore[attr-defined]
-    public = selectors.public_team(project)
+    own = set() if editor else own_people(request.auth)  # type: ignore[attr-defined]
+    public = selectors.public_team(project, seen_anyway=own)
     steps = list(project.steps.prefetch_related("images"))
-    hidden = selectors.hidden_image_ids(image.pk for step in steps for image in step.images.all())
+    hidden = selectors.hidden_image_ids((image.pk for step in steps for image in step.images.all()), seen_anyway=own)
     return {
         "id": project.pk,
         "title": project.title,

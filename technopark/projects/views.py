@@ -34,6 +34,7 @@ from technopark.projects.access import (
     access_step_image,
     may_edit_project,
     may_publish_project,
+    own_people,
     own_projects,
     supervisor_candidates,
     team_candidates,
@@ -65,15 +66,16 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     children who have no publication consent left out."""
     project = access_project(request.user, project_id)
     editor = may_edit_project(request.user, project)
+    own = set() if editor else own_people(request.user)  # a guardian sees their child, consent or not
     steps = list(project.steps.prefetch_related("images"))
     images = [image.pk for step in steps for image in step.images.all()]
-    hidden = selectors.hidden_image_ids(images)
+    hidden = selectors.hidden_image_ids(images, seen_anyway=own)
     journal = [(step, [image for image in step.images.all() if editor or image.pk not in hidden]) for step in steps]
     context = {
         "project": project,
         "editor": editor,
         "may_publish": may_publish_project(request.user, project),
-        "public": selectors.public_team(project),
+        "public": selectors.public_team(project, seen_anyway=own),
         "team": list(project.team.all()) if editor else [],
         "journal": journal,
         "hidden_images": hidden if editor else set(),

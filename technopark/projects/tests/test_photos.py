@@ -16,7 +16,7 @@ from technopark.accounts import services as account_services
 from technopark.core import pagecache
 from technopark.projects import services
 from technopark.projects.models import StepImage
-from technopark.projects.tests.conftest import png
+from technopark.projects.tests.conftest import make_student, png
 
 
 @pytest.fixture(autouse=True)
@@ -90,3 +90,44 @@ def test_a_journal_photo_is_never_kept_by_a_browser_or_a_proxy(student: Any, tea
         response = client.get(f"/projects/photos/{image.pk}/")
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"] and "max-age" not in response["Cache-Control"]
+
+
+def test_a_guardian_sees_the_photos_of_their_child_in_a_draft_but_not_of_other_children(
+    school: Any, teacher: Any, publication_text: Any, make_user: Any
+) -> None:
+    child = make_student(school, "Сыночкин", years=12)
+    other = make_student(school, "Чужаков", years=12)
+    consenting = make_student(school, "Согласнов", years=17, user=make_user("agrees@example.test", "student"))
+    account_services.give_consent(consenting, purpose="publication", giver=consenting, actor=consenting.user)
+    parent_login = make_user("parent.photos@example.test", "guardian")
+    account_services.link_guardian(child, account_services.ensure_own_person(parent_login), actor=None)
+    draft = services.create_project(
+        actor=teacher.user, title="Скворечник", direction="engineering", summary="Для скворцов",
+        team=[child, other, consenting],
+        supervisors=[teacher],
+    )  # fmt: skip
+    step = services.add_step(
+        draft, actor=teacher.user, text="Собрали скворечник",
+        images=[(png("a.png"), "Сын с молотком", [child]), (png("b.png"), "Сын и товарищ", [child, consenting]),
+                (png("c.png"), "Вся команда", [child, other]), (png("d.png"), "Скворечник", [])],
+    )  # fmt: skip
+    own, with_consenting, with_other, nobody = step.images.order_by("pk")
+    parent = _client(parent_login)
+    html = parent.get(f"/projects/{draft.pk}/").content.decode()
+    assert "Сын с молотком" in html and "Сын и товарищ" in html and "Скворечник" in html
+    assert "Вся команда" not in html  # another child without a consent: not the parent's to see
+    assert "Сыночкин Иван" in html and "Чужаков" not in html
+    for image in (own, with_consenting, nobody):
+        assert parent.get(f"/projects/photos/{image.pk}/").status_code == 200
+    assert parent.get(f"/projects/photos/{with_other.pk}/").status_code == 404
+    api = parent.get(f"/api/v1/projects/{draft.pk}").json()
+    assert [image["alt"] for image in api["steps"][0]["images"]] == ["Сын с молотком", "Сын и товарищ", "Скворечник"]
+    assert "Сыночкин Иван" in api["team"] and api["team_hidden"] == 1
+    # Nobody else gains anything: a stranger does not see the draft, the public not the child.
+    assert (
+        _client(make_user("stranger.photos@example.test", "guardian")).get(f"/projects/photos/{own.pk}/").status_code
+        == 404
+    )
+    services.publish_project(draft, actor=teacher.user)
+    assert Client().get(f"/projects/photos/{own.pk}/").status_code == 404
+    assert Client().get(f"/projects/photos/{nobody.pk}/").status_code == 200
