@@ -8,6 +8,11 @@ revision is read from the database at most once a second per process, so a publi
 reaches every worker within about a second; nothing stale survives a revision change, and the
 database stays the only source of truth. Signed-in users (who may see drafts and their own menu)
 and requests carrying messages always get a freshly rendered page.
+
+Pages that show children's names and photos by consent depend on the ``consents`` revision as well
+(``also=``). That one is read from the database on every request, never through the per-process second:
+a withdrawn consent hides the name on the very next anonymous request, whichever process answers it
+(one indexed query a request; issue 12, item 17).
 """
 
 from __future__ import annotations
@@ -45,6 +50,14 @@ def current_revision(key: str) -> int:
     return number
 
 
+def fresh_revisions(keys: tuple[str, ...]) -> tuple[int, ...]:
+    """The revisions of ``keys`` as the database has them now, in one query (0 for one never raised)."""
+    if not keys:
+        return ()
+    numbers = dict(ContentRevision.objects.filter(key__in=keys).values_list("key", "number"))
+    return tuple(numbers.get(key, 0) for key in keys)
+
+
 def clear() -> None:
     """Forget every cached page and revision (tests)."""
     with _lock:
@@ -69,7 +82,8 @@ def cache_anonymous_page(
 
     ``daily``: also until the date in Minsk changes, for pages that depend on today (what is upcoming).
     ``minutes``: also at most that long, for pages that depend on the time of day (what is free now).
-    ``also``: further revisions the page depends on (``"consents"`` for pages that show names by consent).
+    ``also``: further revisions the page depends on (``"consents"`` for pages that show names by consent),
+    read fresh on every request (`fresh_revisions`): what may be shown about a child changes at once.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -82,7 +96,7 @@ def cache_anonymous_page(
                 request.get_full_path(),
                 get_language() or "",
                 current_revision(revision_key),
-                *(current_revision(other) for other in also),
+                *fresh_revisions(also),
             )
             if daily:
                 key += (timezone.localdate().isoformat(),)

@@ -16,7 +16,7 @@ from technopark.accounts.selectors import find_persons
 from technopark.core.access import get_visible_or_404
 from technopark.core.text import search_key
 from technopark.labs.models import Authorisation, Booking
-from technopark.network.access import institutions_for_people, may_edit_person, visible_persons
+from technopark.network.access import institutions_for_people, may_edit_person, teaching_institutions, visible_persons
 from technopark.network.models import Affiliation
 
 LAB_MANAGERS = (Role.LAB_MANAGER,)
@@ -72,11 +72,34 @@ def access_booking(user: Any, booking_id: int, *, for_write: bool = False) -> Bo
     return booking
 
 
+def may_supervise(supervisor: Person | None, person: Person | None) -> bool:
+    """Whether ``supervisor`` may approve the project work of ``person``: a teacher (the teacher role and a
+    teacher's attachment, made by staff or the coordinator) at an institution ``person`` belongs to, or a lab
+    manager; always through an active login, and never ``person`` themself (DOMAIN.md: an adult approves)."""
+    login = supervisor.user if supervisor is not None else None
+    if supervisor is None or login is None or not login.is_active:
+        return False
+    if person is not None and (supervisor.pk == person.pk or person.user_id == login.pk):
+        return False
+    if may_manage_labs(login):
+        return True
+    if person is None:
+        return False
+    schools = Affiliation.objects.filter(person=person).values("institution_id")
+    return teaching_institutions(login).filter(pk__in=schools).exists()
+
+
 def may_decide(user: Any, booking: Booking) -> bool:
-    """The supervising teacher named on the booking (or a lab manager) approves or rejects it."""
+    """A lab manager, or the supervising teacher named on the booking while they may approve its person's
+    work (`may_supervise`): a booking that names someone else (the student themself) waits for staff."""
     if may_manage_labs(user):
         return True
-    return booking.supervisor is not None and booking.supervisor.user_id == getattr(user, "pk", None)
+    supervisor = booking.supervisor
+    return (
+        supervisor is not None
+        and supervisor.user_id == getattr(user, "pk", None)
+        and may_supervise(supervisor, booking.person)
+    )
 
 
 def own_authorisations(user: Any) -> QuerySet[Authorisation]:
@@ -137,10 +160,15 @@ def find_booking_candidates(user: Any, query: str, *, limit: int = 20) -> list[P
 
 
 def approving_teachers(user: Any) -> QuerySet[Person]:
-    """Teachers who may approve: those of the user's (or their children's) institutions, with a login."""
+    """Teachers who may approve: those of the user's (or their children's) active institutions, with an
+    active login holding the teacher role (as `may_supervise` asks), never the user's own record."""
     own = Person.objects.filter(user=user).order_by().values_list("pk", flat=True)
     children = Person.objects.filter(guardianships__guardian__user=user).order_by().values_list("pk", flat=True)
     mine = list(own.union(children))  # a few ids: the user's own record and their children's
-    schools = Affiliation.objects.filter(person__in=mine).values("institution_id")
+    schools = Affiliation.objects.filter(person__in=mine, institution__is_active=True).values("institution_id")
     teachers = Affiliation.objects.filter(kind="teacher", institution__in=schools).values("person_id")
-    return Person.objects.filter(pk__in=teachers, user__isnull=False).order_by("last_name", "first_name")
+    return (
+        Person.objects.filter(pk__in=teachers, user__is_active=True, user__role_assignments__role=Role.TEACHER)
+        .exclude(user=user)
+        .order_by("last_name", "first_name")
+    )

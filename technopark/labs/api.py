@@ -194,6 +194,18 @@ def _person(user: Any, person_id: int | None) -> Person | None:
     return person
 
 
+def _supervisor(person_id: int | None) -> Person | None:
+    """The approver named by id. Not looked up among the records the caller sees (a student sees only their
+    own): the service accepts only a teacher of the student's school or lab staff (`may_supervise`), and any
+    other id, existing or not, is refused alike."""
+    if person_id is None:
+        return None
+    found = Person.objects.select_related("user").filter(pk=person_id).first()
+    if found is None:
+        raise services.supervisor_not_allowed()
+    return found
+
+
 @router.post("/bookings", response={201: BookingOut}, url_name="booking-create")
 def create_booking(request: HttpRequest, payload: BookingIn) -> Status[Any]:
     """Book: ``confirmed`` at once for teachers and staff, ``pending_approval`` for a student's project
@@ -219,7 +231,7 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[Any]:
         raise services.BookingError(
             _("Your login has no record in the registry yet; ask your teacher for a code."), code="no_own_record"
         )
-    supervisor = access_person(user, payload.supervisor) if payload.supervisor else None
+    supervisor = _supervisor(payload.supervisor)
     common = {"actor": user, "starts_at": payload.starts_at, "ends_at": payload.ends_at, "units": payload.units,
               "purpose": payload.purpose, "person": person, "note": payload.note}  # fmt: skip
     if payload.weekly_until:

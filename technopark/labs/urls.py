@@ -17,6 +17,7 @@ urlpatterns = [
     path("labs/bookings/<int:booking_id>/decide/", booking.booking_decide, name="booking-decide"),
     path("labs/<slug:code>/", public.lab_detail, name="lab-detail"),
     path("labs/<slug:code>/week/", public.lab_week, name="lab-week"),
+    path("labs/<slug:code>/photo/", public.lab_photo, name="lab-photo"),
     path("labs/<slug:code>/book/", booking.lab_book, name="lab-book"),
     path("staff/labs/", staff.staff_overview, name="staff"),
     path("staff/labs/equipment/<int:equipment_id>/", staff.staff_equipment, name="staff-equipment"),

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from technopark.accounts.access import staff_required
 from technopark.accounts.roles import Role
 from technopark.core.errors import DomainError
-from technopark.core.files import content_type_for
+from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.portal import selectors, services
 from technopark.portal.access import access_home_block, access_news, may_edit_content, visible_news
@@ -57,12 +57,7 @@ def news_detail(request: HttpRequest, news_id: int) -> HttpResponse:
 def news_image(request: HttpRequest, news_id: int) -> FileResponse:
     """The news item's image, for whoever may read the item (DOMAIN.md rule 8)."""
     news = access_news(request.user, news_id)
-    if not news.image:
-        raise Http404
-    try:
-        handle = news.image.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    handle = open_stored_file(news.image, owner=news)
     response = FileResponse(handle, content_type=content_type_for(news.image.name))
     response["Cache-Control"] = "public, max-age=3600" if news.is_published else "private, no-store"
     return response

@@ -109,9 +109,19 @@ def access_contest_entry(user: Any, entry_id: int) -> ContestEntry:
     return entry
 
 
+def own_people(user: Any) -> set[int]:
+    """Whom ``user`` sees on a passport whatever the publication consent: their own record and their children
+    (a guardian sees their child's photo in the draft they read, issue 12 item 20). Empty for anonymous
+    visitors, so the public pages are the same for all of them."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(Person.objects.filter(Q(user=user) | Q(guardianships__guardian__user=user)).values_list("pk", flat=True))
+
+
 def access_step_image(user: Any, image_id: int) -> StepImage:
-    """A photo the user may see: any photo of a project they may edit; on a published project only a photo
-    whose recognisable people all have a publication consent (DOMAIN.md rules 4 and 9)."""
+    """A photo the user may see, of a passport they see: any photo of a project they may edit; otherwise only
+    a photo whose recognisable people all have a publication consent or are the user or their children
+    (`own_people`; DOMAIN.md rules 4 and 9). 404 otherwise, audited."""
     from technopark.projects.selectors import hidden_image_ids
 
     image = get_visible_or_404(
@@ -119,7 +129,9 @@ def access_step_image(user: Any, image_id: int) -> StepImage:
         user=user,
         pk=image_id,
     )
-    if not may_edit_project(user, image.step.project) and image.pk in hidden_image_ids([image.pk]):
+    if not may_edit_project(user, image.step.project) and image.pk in hidden_image_ids(
+        [image.pk], seen_anyway=own_people(user)
+    ):
         deny(user, target=image, reason="no publication consent")
     return image
 

@@ -22,6 +22,7 @@ from technopark.projects.access import (
     access_project,
     may_edit_project,
     may_publish_project,
+    own_people,
     team_candidates,
     visible_projects,
 )
@@ -139,9 +140,10 @@ def _signed_in(request: HttpRequest) -> Any:
 def _detail(request: HttpRequest, project: Project) -> dict[str, Any]:
     """A passport as the caller may see it: owners everything, others the public view (consents applied)."""
     editor = may_edit_project(request.auth, project)  # type: ignore[attr-defined]
-    public = selectors.public_team(project)
+    own = set() if editor else own_people(request.auth)  # type: ignore[attr-defined]
+    public = selectors.public_team(project, seen_anyway=own)
     steps = list(project.steps.prefetch_related("images"))
-    hidden = selectors.hidden_image_ids(image.pk for step in steps for image in step.images.all())
+    hidden = selectors.hidden_image_ids((image.pk for step in steps for image in step.images.all()), seen_anyway=own)
     return {
         "id": project.pk,
         "title": project.title,
@@ -232,8 +234,8 @@ def update_project(request: HttpRequest, project_id: Id, payload: ProjectPatch) 
     """Change a passport's fields (its team, supervisors and staff)."""
     user = _signed_in(request)
     project = access_project(user, project_id, for_write=True)
-    services.update_project(project, actor=user, **_values(request, payload, project))
-    return _detail(request, project)
+    saved = services.update_project(project, actor=user, **_values(request, payload, project))
+    return _detail(request, saved)
 
 
 @router.post("/projects/{int:project_id}/steps", response={201: ProjectOut}, url_name="project-step-create")
@@ -253,7 +255,7 @@ def set_publication(request: HttpRequest, project_id: Id, payload: PublishIn) ->
     if not may_publish_project(user, project):
         raise PermissionDenied
     if payload.published:
-        services.publish_project(project, actor=user)
+        saved = services.publish_project(project, actor=user)
     else:
-        services.unpublish_project(project, actor=user)
-    return _detail(request, project)
+        saved = services.unpublish_project(project, actor=user)
+    return _detail(request, saved)

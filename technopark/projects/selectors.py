@@ -59,14 +59,17 @@ def _consented(people: Iterable[int]) -> set[int]:
     return set(allowed.values_list("pk", flat=True))
 
 
-def hidden_image_ids(image_ids: Iterable[int]) -> set[int]:
-    """Of ``image_ids``, the photos that show somebody without a publication consent (hidden publicly)."""
+def hidden_image_ids(image_ids: Iterable[int], *, seen_anyway: Iterable[int] = ()) -> set[int]:
+    """Of ``image_ids``, the photos that show somebody without a publication consent (hidden publicly).
+    ``seen_anyway``: the people the viewer sees whatever the consent, themself and their children
+    (`projects.access.own_people`): a photo showing only them, or them and people who consented, is not
+    hidden from that viewer."""
     pairs = list(
         StepImage.people.through.objects.filter(stepimage_id__in=list(image_ids)).values_list(
             "stepimage_id", "person_id"
         )
     )
-    allowed = _consented(person for _image, person in pairs)
+    allowed = _consented(person for _image, person in pairs) | set(seen_anyway)
     return {image for image, person in pairs if person not in allowed}
 
 
@@ -77,11 +80,12 @@ class PublicTeam:
     supervisors: list[str]
 
 
-def public_team(project: Project) -> PublicTeam:
+def public_team(project: Project, *, seen_anyway: Iterable[int] = ()) -> PublicTeam:
     """What a public page may say about the people of ``project``: names of the team members who consented
-    to publication, how many others there are, and the supervising teachers (adults, named as such)."""
+    to publication (and of ``seen_anyway``, as in `hidden_image_ids`), how many others there are, and the
+    supervising teachers (adults, named as such)."""
     team = list(project.team.all())
-    allowed = _consented(person.pk for person in team)
+    allowed = _consented(person.pk for person in team) | set(seen_anyway)
     names = [person.full_name for person in team if person.pk in allowed]
     supervisors = [person.full_name for person in project.supervisors.all()]
     return PublicTeam(names=names, hidden=len(team) - len(names), supervisors=supervisors)

@@ -100,14 +100,18 @@ def update_project(
     bookings: Iterable[Booking] | None = None,
     **values: Any,
 ) -> Project:
-    """Change the passport's fields and, when given, its team, supervisors, equipment and bookings."""
+    """Change the passport's fields and, when given, its team, supervisors, equipment and bookings. Only the
+    fields given are written, on the row as it is now (locked): an edit sent from a page read before the
+    passport was published or taken back never restores the old status (DOMAIN.md rule 12). Returns the
+    passport as saved."""
     unknown = set(values) - PROJECT_FIELDS
     if unknown:
         raise ProjectError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
+    project = _lock(project)
     for name, value in values.items():
         setattr(project, name, value.strip() if isinstance(value, str) else value)
     project.full_clean()
-    project.save()
+    project.save(update_fields=[*sorted(values), "updated_at"])
     changed = sorted(values) + _set_people(
         project, team=team, supervisors=supervisors, equipment=equipment, bookings=bookings
     )
@@ -118,10 +122,18 @@ def update_project(
     return project
 
 
+def _lock(project: Project) -> Project:
+    """The passport's row as it is now, locked until the transaction ends: an edit and a change of its
+    publication queue behind each other, and each starts from what the other wrote."""
+    return Project.objects.select_for_update().get(pk=project.pk)
+
+
 @transaction.atomic
 def publish_project(project: Project, *, actor: Any) -> Project:
     """Put the passport in the public gallery. It needs a team and a summary; names and photos of children
-    without a publication consent stay hidden on public pages whatever is published."""
+    without a publication consent stay hidden on public pages whatever is published. Writes only the
+    publication fields of the locked row; returns the passport as saved."""
+    project = _lock(project)
     if not project.team.exists():
         raise ProjectError(_("Add at least one team member before publishing."), code="team_empty")
     if not project.summary.strip():
@@ -136,7 +148,9 @@ def publish_project(project: Project, *, actor: Any) -> Project:
 
 @transaction.atomic
 def unpublish_project(project: Project, *, actor: Any, reason: str = "") -> Project:
-    """Take the passport back to a draft (it leaves the gallery at once)."""
+    """Take the passport back to a draft (it leaves the gallery at once). Writes only the status of the
+    locked row; returns the passport as saved."""
+    project = _lock(project)
     project.status = Project.Status.DRAFT
     project.save(update_fields=["status", "updated_at"])
     bump_content_revision(PUBLIC_PROJECTS)

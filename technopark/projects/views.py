@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from technopark.accounts.access import signed_in_user
 from technopark.accounts.models import Person
 from technopark.accounts.services.consent import CONSENTS_REVISION
 from technopark.core.errors import DomainError
-from technopark.core.files import content_type_for
+from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.forms import show_service_error
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.labs.models import Booking
@@ -34,6 +34,7 @@ from technopark.projects.access import (
     access_step_image,
     may_edit_project,
     may_publish_project,
+    own_people,
     own_projects,
     supervisor_candidates,
     team_candidates,
@@ -65,15 +66,16 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     children who have no publication consent left out."""
     project = access_project(request.user, project_id)
     editor = may_edit_project(request.user, project)
+    own = set() if editor else own_people(request.user)  # a guardian sees their child, consent or not
     steps = list(project.steps.prefetch_related("images"))
     images = [image.pk for step in steps for image in step.images.all()]
-    hidden = selectors.hidden_image_ids(images)
+    hidden = selectors.hidden_image_ids(images, seen_anyway=own)
     journal = [(step, [image for image in step.images.all() if editor or image.pk not in hidden]) for step in steps]
     context = {
         "project": project,
         "editor": editor,
         "may_publish": may_publish_project(request.user, project),
-        "public": selectors.public_team(project),
+        "public": selectors.public_team(project, seen_anyway=own),
         "team": list(project.team.all()) if editor else [],
         "journal": journal,
         "hidden_images": hidden if editor else set(),
@@ -89,22 +91,18 @@ def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
 
 def step_image(request: HttpRequest, image_id: int) -> FileResponse:
     image = access_step_image(request.user, image_id)
-    try:
-        handle = image.image.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    handle = open_stored_file(image.image, owner=image)
     response = FileResponse(handle, content_type=content_type_for(image.image.name))
-    response["Cache-Control"] = "private, max-age=600"
+    # A photo of children is shown only while their consents allow it, so no browser or proxy keeps a copy
+    # that would outlive a withdrawal (decision 0006, point 3).
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
 def file_download(request: HttpRequest, file_id: int) -> FileResponse:
     """Always a download (never shown inline: an SVG or HTML file must not run in the site's pages)."""
     project_file = access_project_file(request.user, file_id)
-    try:
-        handle = project_file.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    handle = open_stored_file(project_file.file, owner=project_file)
     response = FileResponse(handle, as_attachment=True, filename=project_file.name)
     response["Content-Type"] = "application/octet-stream"
     response["Cache-Control"] = "private, no-store"

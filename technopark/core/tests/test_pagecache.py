@@ -69,3 +69,13 @@ def test_a_change_to_an_institution_reaches_the_cached_registry(page_cache, clie
     )  # fmt: skip
     monkeypatch.setattr(pagecache, "REVISION_TTL_SECONDS", 0)
     assert "Лицей № 7" in client.get("/network/").content.decode()
+
+
+def test_a_page_that_names_children_by_consent_reads_the_consents_revision_on_every_request(
+    page_cache, client, db, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(pagecache, "REVISION_TTL_SECONDS", 3600)
+    first = client.get("/projects/")
+    with django_assert_num_queries(1):  # the consents revision, by its unique key; the page from memory
+        second = client.get("/projects/")
+    assert second.content == first.content

@@ -18,7 +18,7 @@ from technopark.accounts.selectors import needing_consent_without_it
 from technopark.core import spreadsheets
 from technopark.core.bounds import query_int, query_text
 from technopark.core.errors import DomainError
-from technopark.core.files import content_type_for
+from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.text import search_key
 from technopark.events import exports, services
 from technopark.events.access import (
@@ -90,7 +90,8 @@ def answer_file(request: HttpRequest, answer_id: int) -> FileResponse:
     if answer is None:
         raise Http404
     access_registration(request.user, answer.registration_id)
-    response = FileResponse(answer.file.open("rb"), content_type=content_type_for(answer.file.name))
+    handle = open_stored_file(answer.file, owner=answer)
+    response = FileResponse(handle, content_type=content_type_for(answer.file.name))
     response["Content-Disposition"] = f'attachment; filename="answer-{answer.pk}.{answer.file.name.rsplit(".", 1)[-1]}"'
     response["Cache-Control"] = "private, no-store"
     return response

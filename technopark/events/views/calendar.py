@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from technopark.core.bounds import EARLIEST_DATE, LATEST_DATE, query_int
-from technopark.core.files import content_type_for
+from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.events import ical, selectors, services
 from technopark.events.access import (
@@ -94,12 +94,7 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
 
 def event_image(request: HttpRequest, event_id: int) -> FileResponse:
     event = access_event(request.user, event_id)
-    if not event.image:
-        raise Http404
-    try:
-        handle = event.image.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    handle = open_stored_file(event.image, owner=event)
     response = FileResponse(handle, content_type=content_type_for(event.image.name))
     response["Cache-Control"] = "public, max-age=3600" if event.is_public else "private, no-store"
     return response
@@ -108,10 +103,7 @@ def event_image(request: HttpRequest, event_id: int) -> FileResponse:
 def document_file(request: HttpRequest, document_id: int) -> FileResponse:
     """An event's document (regulations…), for whoever sees the event (DOMAIN.md rule 8)."""
     document = access_document(request.user, document_id)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    handle = open_stored_file(document.file, owner=document)
     ext = document.file.name.rsplit(".", 1)[-1]
     response = FileResponse(handle, content_type=content_type_for(document.file.name))
     response["Content-Disposition"] = f'inline; filename="event-{document.event_id}-{document.pk}.{ext}"'

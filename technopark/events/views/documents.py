@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import staff_required
 from technopark.core.errors import DomainError
+from technopark.core.files import open_stored_file
 from technopark.core.models import BackgroundJob
 from technopark.core.services import start_job
 from technopark.events import pdf, selectors, services
@@ -106,9 +107,8 @@ def certificates_progress(request: HttpRequest, job_id: int) -> HttpResponse:
 def certificate_file(request: HttpRequest, certificate_id: int) -> FileResponse:
     """One document as PDF, for its holder, their guardians and teachers, and event managers."""
     certificate = access_certificate(request.user, certificate_id)
-    response = FileResponse(
-        certificate.file.open("rb"), content_type="application/pdf", filename=file_name(certificate), as_attachment=True
-    )
+    handle = open_stored_file(certificate.file, owner=certificate)
+    response = FileResponse(handle, content_type="application/pdf", filename=file_name(certificate), as_attachment=True)
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -19,6 +19,7 @@ from technopark.labs.services.bookings import (
     maintenance_conflicts,
     record_use,
     set_equipment_status,
+    supervisor_not_allowed,
 )
 from technopark.labs.services.setup import (
     SetupError,
@@ -71,5 +72,6 @@ __all__ = [
     "send_expiry_reminders",
     "set_equipment_status",
     "set_opening_hours",
+    "supervisor_not_allowed",
     "update_lab",
 ]

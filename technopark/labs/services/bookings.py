@@ -214,6 +214,24 @@ def _needs_approval(actor: Any, purpose: str, person: Person | None) -> bool:
     return purpose == Booking.Purpose.PROJECT and not may_book_without_approval(actor)
 
 
+def supervisor_not_allowed() -> BookingError:
+    """The refusal of an approver who may not approve the student's work, whoever they are (or if nobody)."""
+    return BookingError(
+        _("Only a teacher of the student's school or the labs' staff can approve this booking; choose one of "
+          "them."),
+        code="supervisor_not_allowed", field="supervisor",
+    )  # fmt: skip
+
+
+def _check_supervisor(supervisor: Person | None, person: Person | None) -> None:
+    """A named approver must be one who may approve ``person``'s work (`labs.access.may_supervise`): the page
+    offers only them, and the API is held to the same rule."""
+    from technopark.labs.access import may_supervise
+
+    if supervisor is not None and not may_supervise(supervisor, person):
+        raise supervisor_not_allowed()
+
+
 def _new_booking(
     equipment: Equipment, *, actor: Any, starts_at: dt.datetime, ends_at: dt.datetime, units: int, purpose: str,
     person: Person | None, supervisor: Person | None, note: str, series: uuid.UUID | None,
@@ -223,6 +241,7 @@ def _new_booking(
             _("Choose the supervising teacher who approves the booking."), code="supervisor_required",
             field="supervisor",
         )  # fmt: skip
+    _check_supervisor(supervisor, person)
     booking = Booking(
         equipment=equipment, units=units, starts_at=starts_at, ends_at=ends_at, purpose=purpose, person=person,
         supervisor=supervisor, note=note.strip()[:300], series=series,
@@ -538,8 +557,19 @@ def cancel_booking(booking: Booking, *, actor: Any, any_time: bool = False, reas
 
 @transaction.atomic
 def decide_booking(booking: Booking, *, actor: Any, approve: bool) -> Booking:
-    """The supervising teacher approves a student's booking (it was holding its place) or rejects it."""
+    """The supervising teacher approves a student's booking (it was holding its place) or rejects it; a lab
+    manager may too. Raises `BookingError` (``not_the_approver``) for anyone else, including a person named
+    as the approver who may not approve the student's work (`labs.access.may_decide`), and `ConflictError`
+    when the booking no longer awaits approval."""
+    from technopark.labs.access import may_decide
+
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    if not may_decide(actor, booking):
+        raise BookingError(
+            _("Only the supervising teacher of the student's school or the labs' staff can decide on this "
+              "booking."),
+            code="not_the_approver",
+        )  # fmt: skip
     if booking.status != Booking.Status.PENDING_APPROVAL:
         raise ConflictError(_("This booking is not awaiting approval."), code="not_pending")
     if approve:
@@ -601,7 +631,9 @@ def record_use(
     booking: Booking, *, actor: Any, used_from: dt.datetime | None, used_until: dt.datetime | None,
     consumables: str = "", no_show: bool = False,
 ) -> Booking:  # fmt: skip
-    """Staff record what happened: the actual start and end and the consumables, or that nobody came."""
+    """Staff record what happened: the actual start and end and the consumables, or that nobody came. On the
+    booking's row as it is now (locked): one cancelled meanwhile is refused, and only the use is written."""
+    booking = Booking.objects.select_for_update().get(pk=booking.pk)
     if booking.status != Booking.Status.CONFIRMED:
         raise ConflictError(_("Only a confirmed booking is used."), code="not_confirmed")
     if used_from and used_until and used_until <= used_from:
@@ -616,8 +648,12 @@ def record_use(
 
 @transaction.atomic
 def set_equipment_status(equipment: Equipment, *, actor: Any, status: str, note: str = "") -> Equipment:
+    """Lab managers change a machine's status, with its history. Only the status of the locked row is
+    written: an edit of the machine at the same moment neither loses it nor is lost. Returns the equipment
+    as saved."""
     if status not in Equipment.Status.values:
         raise BookingError(_("Unknown status."), code="status_invalid", field="status")
+    equipment = lock_equipment(equipment)
     equipment.status = status
     equipment.save(update_fields=["status", "updated_at"])
     bump_content_revision(PUBLIC_LABS)

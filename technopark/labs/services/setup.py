@@ -24,7 +24,7 @@ from technopark.labs.models import (
     Lab,
     OpeningHours,
 )
-from technopark.labs.services.bookings import local_moment, lock_labs
+from technopark.labs.services.bookings import local_moment, lock_equipment, lock_labs
 
 LAB_FIELDS = {"name_ru", "name_be", "name_en", "description_ru", "description_be", "description_en", "room",
               "photo", "photo_alt", "staff"}  # fmt: skip
@@ -102,13 +102,16 @@ def delete_closed_day(day: ClosedDay, *, actor: Any) -> None:
 @transaction.atomic
 def save_equipment(equipment: Equipment | None, *, actor: Any, **values: Any) -> Equipment:
     """Add equipment or change it. A pool may not shrink below the units its coming bookings hold; the
-    lab's coming whole-lab lessons follow what the lab has (`_follow_lab_lessons`)."""
+    lab's coming whole-lab lessons follow what the lab has (`_follow_lab_lessons`). A change writes only
+    the fields given, on the machine's row as it is now (locked): its status, changed by staff meanwhile, is
+    never restored by an edit read before (DOMAIN.md rule 12). Returns the equipment as saved."""
     unknown = set(values) - EQUIPMENT_FIELDS
     if unknown:
         raise SetupError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    created = equipment is None
-    equipment = equipment or Equipment()
-    before = None if created else Equipment.objects.get(pk=equipment.pk)
+    before = None if equipment is None else _lock_for_change(equipment, values.get("lab"))
+    created = before is None
+    # The row read under the lock is kept as it was (`before`); the change is made on a copy of it.
+    equipment = Equipment() if before is None else Equipment.objects.get(pk=before.pk)
     for name, value in values.items():
         setattr(equipment, name, value.strip() if isinstance(value, str) else value)
     if before is not None and equipment.units < before.units:
@@ -126,8 +129,11 @@ def save_equipment(equipment: Equipment | None, *, actor: Any, **values: Any) ->
                 code="units_in_use", field="units",
             )  # fmt: skip
     equipment.full_clean()
-    lock_labs({equipment.lab_id} | ({before.lab_id} if before else set()))  # before writing: no deadlock
-    equipment.save()
+    if before is None:
+        lock_labs({equipment.lab_id})  # before writing: no deadlock
+        equipment.save()
+    else:
+        equipment.save(update_fields=[*sorted(values), "updated_at"])
     _follow_lab_lessons(equipment, before)
     bump_content_revision(PUBLIC_LABS)
     if created:
@@ -140,6 +146,19 @@ def save_equipment(equipment: Equipment | None, *, actor: Any, **values: Any) ->
         data={"inventory_number": equipment.inventory_number},
     )  # fmt: skip
     return equipment
+
+
+def _lock_for_change(equipment: Equipment, new_lab: Lab | None) -> Equipment:
+    """The machine's row as it is now, locked, after the rows of the labs it leaves and joins (`lock_labs`,
+    in id order, as `book_lab` takes them: no deadlock). If it moved meanwhile, the lab it is in now is
+    locked too before going on."""
+    current_lab = Equipment.objects.filter(pk=equipment.pk).values_list("lab_id", flat=True).get()
+    locked_labs = {current_lab} | ({new_lab.pk} if new_lab is not None else set())
+    lock_labs(locked_labs)
+    row = lock_equipment(equipment)
+    if row.lab_id not in locked_labs:
+        lock_labs({row.lab_id})
+    return row
 
 
 def _follow_lab_lessons(equipment: Equipment, before: Equipment | None) -> None:

@@ -18,11 +18,23 @@ from technopark.labs import selectors, services
 from technopark.labs.models import Booking, BookingUnit, ClosedDay, Equipment
 from technopark.labs.services.bookings import last_series_day
 from technopark.labs.tests.conftest import at
+from technopark.network import services as network_services
+from technopark.network.models import District
 
 
 def _person(name: str, *, years: int = 15, user: Any = None) -> Any:
     born = timezone.localdate() - dt.timedelta(days=years * 366)
     return account_services.create_person(actor=None, user=user, last_name=name, first_name="Иван", birth_date=born)
+
+
+def _same_school(student: Any, teacher: Any) -> None:
+    """The student and the teacher who approves their project work at one school (`labs.access.may_supervise`)."""
+    school = network_services.create_institution(
+        actor=None, full_name=f"ГУО «Школа {student.pk}»", short_name=f"Школа {student.pk}", kind="school",
+        district=District.objects.get(code="frunzensky"), cluster_role="base",
+    )  # fmt: skip
+    network_services.set_affiliation(student, school, kind="student", actor=None)
+    network_services.set_affiliation(teacher, school, kind="teacher", actor=None)
 
 
 def _consent_for(child: Any, make_user: Any) -> None:
@@ -99,6 +111,7 @@ def test_a_student_needs_an_authorisation_the_age_and_a_guardians_consent(
     login = make_user("maker@example.test", "student")
     student = _person("Самоделкин", years=14, user=login)
     teacher = _person("Наставник", years=35, user=make_user("mentor@example.test", "teacher"))
+    _same_school(student, teacher)
 
     def attempt() -> Booking:
         return services.book(
@@ -139,6 +152,7 @@ def test_the_supervisor_approves_and_a_rejection_frees_the_time(
     teacher = _person("Учитель", years=35, user=make_user("teacher.labs@example.test", "teacher"))
     teacher.email = "teacher.labs@example.test"
     teacher.save()
+    _same_school(student, teacher)
     services.grant_authorisation(student, actor=lab_manager, kind="laser_cutter", months=12)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

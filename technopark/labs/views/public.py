@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.labs import selectors
 from technopark.labs.access import (
@@ -42,6 +43,15 @@ def lab_detail(request: HttpRequest, code: str) -> HttpResponse:
     form = LabBookingForm(initial={"day": timezone.localdate() + dt.timedelta(days=1)})
     context = lab_context(lab, form=form if may_book_labs(request.user) else None)
     return render(request, "labs/lab_detail.html", context)
+
+
+def lab_photo(request: HttpRequest, code: str) -> FileResponse:
+    """The lab's photo, for everybody (DOMAIN.md rule 8: an upload is served by a view, never from the media
+    folder)."""
+    lab = get_object_or_404(Lab, code=code)
+    response = FileResponse(open_stored_file(lab.photo, owner=lab), content_type=content_type_for(lab.photo.name))
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 @cache_anonymous_page(PUBLIC_LABS)

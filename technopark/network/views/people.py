@@ -26,7 +26,7 @@ from technopark.accounts import services as account_services
 from technopark.accounts.access import may_act_as, signed_in_user, staff_required
 from technopark.accounts.models import Consent, ConsentPurpose, Guardianship, Person
 from technopark.core.errors import DomainError
-from technopark.core.files import content_type_for
+from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.forms import show_service_error
 from technopark.network import selectors, services
 from technopark.network.access import (
@@ -413,9 +413,8 @@ def consent_paper(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 def consent_scan(request: HttpRequest, consent_id: int) -> FileResponse:
     consent = access_consent(request.user, consent_id)
-    if not consent.scan:
-        raise Http404
-    response = FileResponse(consent.scan.open("rb"), content_type=content_type_for(consent.scan.name))
+    handle = open_stored_file(consent.scan, owner=consent)
+    response = FileResponse(handle, content_type=content_type_for(consent.scan.name))
     response["Content-Disposition"] = f'inline; filename="consent-{consent.pk}.{consent.scan.name.rsplit(".", 1)[-1]}"'
     response["Cache-Control"] = "private, no-store"
     return response

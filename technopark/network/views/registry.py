@@ -17,7 +17,7 @@ from technopark.accounts.roles import Role
 from technopark.accounts.selectors import active_user_with_email
 from technopark.core.access import get_visible_or_404
 from technopark.core.errors import DomainError
-from technopark.core.files import content_type_for
+from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.forms import show_service_error
 from technopark.core.models import BackgroundJob
 from technopark.core.pagecache import cache_anonymous_page
@@ -301,12 +301,7 @@ def agreement_delete(request: HttpRequest, agreement_id: int) -> HttpResponse:
 def agreement_scan(request: HttpRequest, agreement_id: int) -> FileResponse:
     """The signed scan, for those who may see the agreement (DOMAIN.md rule 8)."""
     agreement = access_agreement(request.user, agreement_id)
-    if not agreement.scan:
-        raise Http404
-    try:
-        handle = agreement.scan.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    handle = open_stored_file(agreement.scan, owner=agreement)
     response = FileResponse(handle, content_type=content_type_for(agreement.scan.name))
     response["Cache-Control"] = "private, no-store"
     return response
