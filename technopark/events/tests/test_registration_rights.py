@@ -186,7 +186,7 @@ def test_a_team_member_cannot_cancel_the_team_through_the_api_and_is_told_to_lea
 def test_a_team_member_cannot_cancel_the_team_through_the_page(team: dict[str, Any]) -> None:
     registration = team["registration"]
     client = _client(team["member_login"])
-    page = client.get("/events/my/").content.decode()
+    page = client.get("/en/events/my/").content.decode()
     assert "Leave the team" in page
     assert f"/events/registrations/{registration.pk}/cancel/" not in page
     response = client.post(f"/events/registrations/{registration.pk}/cancel/", follow=True)
