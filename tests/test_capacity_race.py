@@ -37,7 +37,7 @@ def _world(make_user: Any) -> tuple[Any, list[Any], str]:
     from django.apps import apps
     from django.utils import timezone
 
-    from technopark.api.services import issue_api_token
+    from technopark.accounts.services import issue_api_token
     from technopark.events import services
     from technopark.network import services as network_services
     from technopark.network.models import District
@@ -65,7 +65,7 @@ def _world(make_user: Any) -> tuple[Any, list[Any], str]:
     )  # fmt: skip
     services.change_status(event, "published", actor=staff)
     services.change_status(event, "registration_open", actor=staff)
-    _token, raw = issue_api_token(staff, name="capacity race")
+    _token, raw = issue_api_token(staff, actor=None, name="capacity race", second_factor=True)
     return event, people, raw
 
 
