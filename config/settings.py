@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "technopark.core.middleware.ApiLanguageMiddleware",
     "technopark.core.middleware.RefuseNulCharactersMiddleware",
     "technopark.core.middleware.BadQueryValueMiddleware",
+    "technopark.core.middleware.WriteCollisionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,6 +114,9 @@ TEMPLATES = [
 # --- Database ---------------------------------------------------------------------------------
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", "sqlite:///var/db.sqlite3"), base_dir=BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Seconds a write waits for rows another write has locked (PostgreSQL's lock_timeout, set by
+# `core.locking`) before it is refused with "try again" instead of queueing on.
+DATABASE_LOCK_TIMEOUT = env_int("DATABASE_LOCK_TIMEOUT", 5)
 
 # --- Cache ------------------------------------------------------------------------------------
 # Login rate limits live in the cache, so it must be shared by every worker process: the database

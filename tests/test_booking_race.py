@@ -100,6 +100,13 @@ def _overlaps() -> int:
         return int(cursor.fetchone()[0])
 
 
+def _without_row_locks(monkeypatch: Any) -> None:
+    """The lock off for the negative controls: `core.locking` reads the rows without locking them."""
+    from technopark.core import locking
+
+    monkeypatch.setattr(locking, "for_update", lambda rows: rows)
+
+
 def _slow_reads(monkeypatch: Any) -> None:
     from technopark.labs import selectors
 
@@ -138,9 +145,7 @@ def test_the_exclusion_constraint_alone_still_refuses_overlaps(
 ) -> None:
     """With the lock off and the reads slowed, PostgreSQL's constraint catches what the code lets through,
     and the API answers 409, never 500."""
-    from technopark.labs.services import bookings as services
-
-    monkeypatch.setattr(services, "LOCK_EQUIPMENT_ROW", False)
+    _without_row_locks(monkeypatch)
     _slow_reads(monkeypatch)
     machine, token, start = _world(make_user, units=1)
     statuses = _burst(f"{live_server.url}/api/v1/bookings", token, _payloads(machine, start, 1))
@@ -152,9 +157,7 @@ def test_without_the_lock_and_the_constraint_the_same_burst_double_books(
     live_server: Any, make_user: Any, monkeypatch: Any
 ) -> None:
     """The negative control: the tests above would notice if both defences were missing."""
-    from technopark.labs.services import bookings as services
-
-    monkeypatch.setattr(services, "LOCK_EQUIPMENT_ROW", False)
+    _without_row_locks(monkeypatch)
     _slow_reads(monkeypatch)
     machine, token, start = _world(make_user, units=1)
     with connection.cursor() as cursor:
@@ -182,10 +185,9 @@ def test_lessons_in_the_whole_lab_and_bookings_of_its_machines_never_overlap(
     machine booking beside it. Without the lock, PostgreSQL's constraint alone keeps the rule."""
     from technopark.labs import selectors
     from technopark.labs.models import Booking, Equipment
-    from technopark.labs.services import bookings as services
 
     if not locked:
-        monkeypatch.setattr(services, "LOCK_EQUIPMENT_ROW", False)
+        _without_row_locks(monkeypatch)
         _slow_reads(monkeypatch)
         original = selectors.holdings
         monkeypatch.setattr(selectors, "holdings", lambda *a, **k: (original(*a, **k), time.sleep(0.2))[0])
@@ -220,7 +222,7 @@ def test_a_lesson_booked_while_a_machine_is_added_holds_it(make_user: Any, monke
     from technopark.labs.services.setup import save_equipment
 
     if not locked:
-        monkeypatch.setattr(services, "LOCK_EQUIPMENT_ROW", False)
+        _without_row_locks(monkeypatch)
     machine, _token, start = _world(make_user, units=2)
     teacher = make_user("race.teacher@example.test", "teacher")
     added, release = threading.Event(), threading.Event()
@@ -260,3 +262,56 @@ def test_a_lesson_booked_while_a_machine_is_added_holds_it(make_user: Any, monke
     new = Equipment.objects.get(inventory_number="RACE-NEW")
     assert len(lessons) == 1
     assert selectors.free_units(new, start, start + dt.timedelta(hours=1)) == (0 if locked else 1)
+
+
+def test_two_bookings_that_deadlock_on_the_held_units_are_refused_as_an_overlap(
+    make_user: Any, monkeypatch: Any
+) -> None:
+    """Two bookings of both units of a pool, written at once with the lock off, each holding its units in the
+    other's order, one unit per statement: each waits for the other's exclusion check, and PostgreSQL breaks the
+    deadlock by aborting one. That one is refused as the overlap it is (409 in the API), never a 500; the other
+    is booked. (The burst above met the same deadlock now and then, when two inserts of one unit interleaved.)"""
+    from django.db import connections
+
+    from technopark.core.errors import ConflictError
+    from technopark.labs.models import BookingUnit
+    from technopark.labs.services import bookings as services
+
+    _without_row_locks(monkeypatch)
+    pool, _token, start = _world(make_user, units=2)
+    staff = make_user("race.deadlock@example.test", "lab_manager")
+    both_hold_one = threading.Barrier(2, timeout=10)
+
+    def hold_one_by_one(equipment: Any, booking: Any) -> None:
+        units = [1, 2] if booking.note == "up" else [2, 1]
+        for number, unit in enumerate(units):
+            BookingUnit.objects.create(
+                booking=booking, equipment=equipment, unit=unit, starts_at=booking.starts_at, ends_at=booking.ends_at
+            )
+            if number == 0:
+                both_hold_one.wait()
+
+    monkeypatch.setattr(services, "_hold", hold_one_by_one)
+    outcomes: list[str] = []
+
+    def book(note: str) -> None:
+        try:
+            services.book(
+                pool, actor=staff, starts_at=start, ends_at=start + dt.timedelta(hours=1), purpose="lesson",
+                units=2, note=note,
+            )  # fmt: skip
+            outcomes.append("booked")
+        except ConflictError as refusal:
+            outcomes.append(refusal.code)
+        except Exception as error:
+            outcomes.append(repr(error))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=book, args=(note,)) for note in ("up", "down")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert sorted(outcomes) == ["booked", "overlap"], outcomes
+    assert _overlaps() == 0

@@ -1,7 +1,8 @@
 """Rule 1 of DOMAIN.md when the capacity changes: simultaneous registrations and a decrease of the capacity,
 through the real HTTP stack (a threaded live server, one database connection per request), never leave more
 places confirmed than the capacity. The capacity change locks the event's row before it counts the places
-confirmed, as registrations do. The negative control patches that lock off (and, like the test with the
+confirmed, as registrations do. The negative control patches that lock off (`core.locking.for_update`, so
+that rows are read unlocked) (and, like the test with the
 lock, holds the decrease open between counting and writing): then the same burst overbooks.
 
 PostgreSQL only: SQLite serialises writers by its IMMEDIATE transactions whatever the code does.
@@ -144,10 +145,10 @@ def test_registrations_and_a_capacity_decrease_at_once_never_leave_more_confirme
 
 def test_without_the_lock_the_same_burst_overbooks(live_server: Any, make_user: Any, monkeypatch: Any) -> None:
     """The negative control: the test above would notice a capacity change that does not lock the row."""
-    from technopark.events.services import registrations
+    from technopark.core import locking
 
     _hold_the_count_open(monkeypatch)
-    monkeypatch.setattr(registrations, "LOCK_EVENT_ROW", False)
+    monkeypatch.setattr(locking, "for_update", lambda rows: rows)
     event, people, token = _world(make_user)
     _statuses, lowered = _burst(live_server.url, event, token, people)
     event.refresh_from_db()

@@ -1,7 +1,8 @@
 """Rule 1 of DOMAIN.md under concurrency: many simultaneous registrations for the last place, through the
 real HTTP stack (a threaded live server, one database connection per request), never confirm more places
 than the capacity. The negative control turns the lock off and widens the gap between counting and
-inserting: then the same burst overbooks, which shows the test would see a race.
+inserting: then the same burst overbooks, which shows the test would see a race. The lock is switched off by
+patching `core.locking.for_update` (no setting does it).
 
 PostgreSQL only: SQLite serialises writers by its IMMEDIATE transactions whatever the code does.
 """
@@ -102,6 +103,7 @@ def test_simultaneous_registrations_never_exceed_the_last_place(live_server: Any
 
 def test_without_the_lock_the_same_burst_overbooks(live_server: Any, make_user: Any, monkeypatch: Any) -> None:
     """The negative control: the test above would notice a missing lock."""
+    from technopark.core import locking
     from technopark.events.models import Registration
     from technopark.events.services import registrations
 
@@ -112,7 +114,7 @@ def test_without_the_lock_the_same_burst_overbooks(live_server: Any, make_user: 
         time.sleep(0.2)  # everyone counts before anyone inserts
         return free
 
-    monkeypatch.setattr(registrations, "LOCK_EVENT_ROW", False)
+    monkeypatch.setattr(locking, "for_update", lambda rows: rows)
     monkeypatch.setattr(registrations, "free_places", slow_free_places)
     event, people, token = _world(make_user, capacity=1)
     _burst(f"{live_server.url}/api/v1/events/{event.pk}/registrations", token, people)

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import ProhibitNullCharactersValidator
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from technopark.accounts.api import router as accounts_router
 from technopark.api.auth import PUBLIC
 from technopark.api.parser import NulCharacterError, TextParser
 from technopark.core.errors import DomainError
+from technopark.core.locking import RowsBusy, is_collision
 from technopark.events.api import router as events_router
 from technopark.labs.api import router as labs_router
 from technopark.network.api import router as network_router
@@ -129,7 +131,19 @@ def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(DomainError)
 def _on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     extra = {"field": exc.field} if exc.field else {}
-    return _error(request, exc.status, exc.code, str(exc.message), **extra)
+    response = _error(request, exc.status, exc.code, str(exc.message), **extra)
+    if exc.status == 503:  # busy for a moment (`core.locking.RowsBusy`): the same request may be sent again
+        response["Retry-After"] = "1"
+    return response
+
+
+@api.exception_handler(DatabaseError)
+def _on_database_error(request: HttpRequest, exc: DatabaseError) -> HttpResponse:
+    # A write that met another at the same moment and lost is refused like rows kept busy, never a 500.
+    if is_collision(exc):
+        logger.warning("A write collided with another on %s %s: %s", request.method, request.path, exc)
+        return _on_domain_error(request, RowsBusy())
+    return _on_unexpected(request, exc)
 
 
 @api.exception_handler(Exception)

@@ -16,6 +16,8 @@ from typing import Any
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 
+from technopark.core.tasks import deliver_email
+
 
 def _serialise(message: EmailMessage) -> dict[str, Any]:
     attachments = []
@@ -41,8 +43,6 @@ def _serialise(message: EmailMessage) -> dict[str, Any]:
 
 class TaskEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
-        from technopark.core.tasks import deliver_email
-
         for message in email_messages:
             deliver_email.enqueue(_serialise(message))
         return len(email_messages)

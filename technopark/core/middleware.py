@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import translation
@@ -10,7 +12,10 @@ from django.utils.translation import gettext
 
 from technopark.core.bounds import QueryValueError
 from technopark.core.context import RequestInfo, client_ip, reset_request_info, set_request_info
+from technopark.core.locking import RowsBusy, is_collision
 from technopark.core.services import log_action
+
+logger = logging.getLogger(__name__)
 
 
 class ApiLanguageMiddleware:
@@ -82,6 +87,37 @@ class BadQueryValueMiddleware:
             "retry_label": gettext("Open the page without it"),
         }
         return render(request, "core/error.html", context, status=400)
+
+
+class WriteCollisionMiddleware:
+    """A write that met another one at the same moment and lost answers 503 in the user's language with a
+    link to try again, never a 500: rows another write kept locked beyond the lock timeout (`RowsBusy`, when
+    the view did not show it on its form already), a deadlock the database broke, a serialisation failure,
+    SQLite's busy timeout (`core.locking.is_collision`). Nothing was saved: the transaction was rolled back.
+    The API answers the same in its own format (`api.api`). Runs after LocaleMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DatabaseError) and is_collision(exception):
+            logger.warning("A write collided with another on %s %s: %s", request.method, request.path, exception)
+        elif not isinstance(exception, RowsBusy):
+            return None
+        context = {
+            "status": 503,
+            "title": gettext("Try again"),
+            "text": RowsBusy().message,
+            "retry_url": request.get_full_path(),
+            "retry_label": gettext("Open the page again"),
+        }
+        response = render(request, "core/error.html", context, status=503)
+        response["Retry-After"] = "1"
+        return response
 
 
 class RequestContextMiddleware:

@@ -1,10 +1,6 @@
-"""Background work of events: the e-mails about registrations (with the QR code for the entrance), the
-reminders of the day before, and issuing an event's documents.
-
-Composing an e-mail (recipients, texts, a QR image) takes longer than the registration itself, so the
-request only enqueues this task after its transaction commits and answers at once. Issuing documents for
-a whole event takes minutes; the staff page follows its progress (`core.BackgroundJob`).
-"""
+"""Background jobs of events that the staff pages start: issuing an event's documents, which takes minutes;
+the page follows its progress (`core.BackgroundJob`). The e-mails the services enqueue after a commit are
+tasks of `services.mail` (decision 0009: services never import this module, which runs services)."""
 
 from __future__ import annotations
 
@@ -18,37 +14,6 @@ from technopark.core.services import report_progress, set_job_state
 from technopark.events.access import CERTIFICATES_JOB
 from technopark.events.models import Event
 from technopark.events.services.certificates import issue_certificates
-from technopark.events.services.consent import send_release_email
-from technopark.events.services.mail import (
-    send_member_left_email,
-    send_registration_email,
-    send_reminder_email,
-    send_results_email,
-)
-
-
-@task()
-def notify_registration(registration_id: int, promoted: bool, language: str) -> None:
-    with translation.override(language):
-        send_registration_email(registration_id, promoted=promoted)
-
-
-@task()
-def notify_member_left(registration_id: int, person_id: int, language: str) -> None:
-    with translation.override(language):
-        send_member_left_email(registration_id, person_id)
-
-
-@task()
-def notify_results(event_id: int, language: str) -> None:
-    with translation.override(language):
-        send_results_email(event_id)
-
-
-@task()
-def remind_registration(registration_id: int, session_id: int, language: str) -> None:
-    with translation.override(language):
-        send_reminder_email(registration_id, session_id)
 
 
 @task()
@@ -74,9 +39,3 @@ def issue_event_certificates(job_id: int) -> None:
             raise
         else:
             set_job_state(job, BackgroundJob.Status.DONE, data={**job.data, "counts": counts})
-
-
-@task()
-def notify_consent_release(registration_id: int, person_id: int, left_team: bool, language: str) -> None:
-    with translation.override(language):
-        send_release_email(registration_id, person_id, left_team=left_team)

@@ -59,10 +59,11 @@ def may_see_contacts(user: Any, institution: Institution) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and institution.coordinators.filter(pk=user.pk).exists()
 
 
+IMPORT_KIND = "network.import_institutions"  # the BackgroundJob kind of the `tasks` checking and running an import
+
+
 def visible_import_jobs(user: Any) -> QuerySet[BackgroundJob]:
     """Imports are seen by whoever started them, and by administrators (for support)."""
-    from technopark.network.tasks import IMPORT_KIND
-
     jobs = BackgroundJob.objects.filter(kind=IMPORT_KIND)
     if may_act_as(user):
         return jobs

@@ -17,6 +17,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from technopark.core.locking import lock_rows
 from technopark.core.services import log_action
 from technopark.core.text import normalize_phone, search_key
 from technopark.network import services
@@ -182,11 +183,16 @@ def apply_plan(plan: ImportPlan, *, actor: Any, source: str = "") -> dict[str, i
     if plan.problems:
         raise services.NetworkError(_("The file has errors; nothing was imported."), code="import_has_errors")
     districts = {district.pk: district for district in District.objects.all()}
+    # The rows to update as they are now, all locked at once (`core.locking`), not one by one in the file's order.
+    updated = [row.institution_id for row in plan.rows if row.action == "update" and row.institution_id]
+    locked = {institution.pk: institution for institution in lock_rows(Institution.objects.filter(pk__in=updated))}
     for row in plan.rows:
         values = dict(row.values)
         values["district"] = districts[values["district"]]
         if row.action == "update":
-            institution = Institution.objects.select_for_update().get(pk=row.institution_id or 0)
+            institution = locked.get(row.institution_id or 0)
+            if institution is None:
+                raise Institution.DoesNotExist(f"institution {row.institution_id} no longer exists")
             services.update_institution(institution, actor=actor, **values)
         else:
             services.create_institution(actor=actor, **values)

@@ -9,10 +9,9 @@ from django_tasks import task
 from technopark.core.errors import DomainError
 from technopark.core.models import BackgroundJob
 from technopark.core.services import report_progress, set_job_state
+from technopark.network.access import IMPORT_KIND
 from technopark.network.imports import ImportPlan, apply_plan, check_rows
 from technopark.network.tabular import TableError, read_table
-
-IMPORT_KIND = "network.import_institutions"
 
 
 def _read(job: BackgroundJob) -> list[tuple[int, dict[str, str]]]:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from technopark.accounts.models import Person
 from technopark.core.errors import DomainError
 from technopark.core.files import validate_image
+from technopark.core.locking import lock_row
 from technopark.core.services import bump_content_revision, log_action
 from technopark.labs.models import Booking, Equipment
 from technopark.projects.files import check_project_file
@@ -125,7 +126,7 @@ def update_project(
 def _lock(project: Project) -> Project:
     """The passport's row as it is now, locked until the transaction ends: an edit and a change of its
     publication queue behind each other, and each starts from what the other wrote."""
-    return Project.objects.select_for_update().get(pk=project.pk)
+    return lock_row(Project, project.pk)
 
 
 @transaction.atomic

@@ -5,13 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Protocol
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import (
@@ -27,13 +24,15 @@ from technopark.accounts.selectors import (
     SELF,
     current_consent_text,
     giver_rule,
-    guardians_of,
     is_adult_by_grant,
     may_process,
 )
+from technopark.accounts.services.mail import notify_consent_ended
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.i18n import translated_fields
+from technopark.core.locking import lock_row, lock_rows
 from technopark.core.services import bump_content_revision, log_action
+from technopark.core.transactions import email_after_commit
 
 # Public pages that show names or photos only with a publication consent are cached under this revision too
 # (`core.pagecache`, ``also=``): giving or withdrawing a consent takes effect on them at once.
@@ -87,7 +86,7 @@ def update_consent_text(text: ConsentText, *, actor: Any, **texts: str) -> Conse
 @transaction.atomic
 def publish_consent_text(text: ConsentText, *, actor: Any) -> ConsentText:
     """Put a draft in force. From now on consents to earlier versions no longer count: people are asked again."""
-    text = ConsentText.objects.select_for_update().get(pk=text.pk)
+    text = lock_row(ConsentText, text.pk)
     if text.published_at is not None:
         raise ConflictError(_("This version is already in force."), code="text_published")
     text.published_at = timezone.now()
@@ -127,7 +126,7 @@ def give_consent(
         raise ConsentError(
             _("The centre has not published a consent text for this purpose yet."), code="no_consent_text"
         )
-    subject = Person.objects.select_for_update().get(pk=subject.pk)
+    subject = lock_row(Person, subject.pk)
     rule = giver_rule(subject, timezone.localtime(when).date())
     if rule == GUARDIAN:
         if not Guardianship.objects.filter(child=subject, guardian=giver).exists():
@@ -226,7 +225,7 @@ def withdraw_consent(
     """
     if reason not in WithdrawalReason.values:
         raise ConsentError(_("Unknown reason."), code="unknown_reason")
-    consent = Consent.objects.select_for_update().select_related("subject").get(pk=consent.pk)
+    consent = lock_row(Consent.objects.select_related("subject"), consent.pk)
     if consent.withdrawn_at is not None:
         raise ConflictError(_("This consent is already withdrawn."), code="consent_withdrawn")
     consent.withdrawn_at = at or timezone.now()
@@ -241,7 +240,8 @@ def withdraw_consent(
         data={"consent": consent.pk, "purpose": consent.purpose, "giver": consent.giver_id, "reason": reason},
     )
     if reason != WithdrawalReason.REQUEST:
-        _tell_on_commit(consent)
+        # The giver, the subject and the subject's guardians are told after the commit, and why.
+        email_after_commit(notify_consent_ended, consent.pk)
     subject = consent.subject
     if giver_rule(subject) == GUARDIAN and not may_process(subject, consent.purpose):
         for handler in CONSENT_ENDED_HANDLERS:
@@ -264,7 +264,9 @@ def end_consents_of_wrong_givers(person: Person, *, actor: Any) -> list[Consent]
     person = Person.objects.get(pk=person.pk)
     adult = is_adult_by_grant(person)
     ended = []
-    for consent in Consent.objects.filter(subject=person, withdrawn_at__isnull=True).order_by("given_at", "id"):
+    # Every active consent at once, before what ends with each (`core.locking.LOCK_ORDER`).
+    active = lock_rows(Consent.objects.filter(subject=person, withdrawn_at__isnull=True))
+    for consent in sorted(active, key=lambda c: (c.given_at, c.pk)):
         rule = giver_rule(person, timezone.localtime(consent.given_at).date(), adult=adult)
         if not _rightful_giver(consent, rule, guardians):
             ended.append(withdraw_consent(consent, actor=actor, reason=WithdrawalReason.AGE_CORRECTED))
@@ -275,45 +277,7 @@ def end_consents_of_wrong_givers(person: Person, *, actor: Any) -> list[Consent]
 def end_consents_of_guardian(child: Person, guardian: Person, *, actor: Any) -> list[Consent]:
     """When a guardianship is revoked: end (reason "guardianship revoked") every active consent the former
     guardian gave for ``child`` — a wrong guardian's consent must not outlive the link. Returns them."""
-    consents = Consent.objects.filter(subject=child, giver=guardian, withdrawn_at__isnull=True).order_by("id")
+    consents = lock_rows(Consent.objects.filter(subject=child, giver=guardian, withdrawn_at__isnull=True))
     return [
         withdraw_consent(consent, actor=actor, reason=WithdrawalReason.GUARDIANSHIP_REVOKED) for consent in consents
     ]
-
-
-def _addresses(person: Person) -> list[str]:
-    return [address for address in (person.email, person.user.email if person.user else "") if address]
-
-
-def _tell_on_commit(consent: Consent) -> None:
-    """After the commit: tell the giver, the subject and the subject's guardians that a consent ended
-    without their asking, and why."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    pk = consent.pk
-    transaction.on_commit(lambda: send_consent_ended_email(pk, language))
-
-
-def send_consent_ended_email(consent_id: int, language: str) -> None:
-    """The e-mail about a consent the services ended (`withdraw_consent` with a reason other than a
-    request), in the language of whoever caused it; handed to the mail backend, which queues it."""
-    consent = Consent.objects.select_related("subject__user", "giver__user", "text").filter(pk=consent_id).first()
-    if consent is None:
-        return
-    people = [consent.subject, consent.giver, *guardians_of(consent.subject)]
-    to = sorted({address.lower() for person in people for address in _addresses(person)})
-    if not to:
-        return
-    with translation.override(language):
-        subject = gettext("A consent is no longer in force: %(name)s") % {"name": consent.subject.short_name}
-        lines = [
-            gettext("Whose data: %(name)s") % {"name": consent.subject.full_name},
-            gettext("Purpose: %(purpose)s") % {"purpose": consent.get_purpose_display()},
-            gettext("Given by: %(name)s") % {"name": consent.giver.full_name},
-            gettext("Why: %(reason)s") % {"reason": consent.get_withdrawal_reason_display()},
-            "",
-            gettext(
-                "If the data should still be processed for this purpose, the person who may consent now gives "
-                "the consent again on the record's page."
-            ),
-        ]
-        EmailMessage(subject, "\n".join(lines), to=to).send()

@@ -11,6 +11,7 @@ from technopark.accounts.models import RoleAssignment, User
 from technopark.accounts.roles import Role
 from technopark.accounts.services.tokens import revoke_api_tokens
 from technopark.core.errors import ConflictError, DomainError
+from technopark.core.locking import lock_rows
 from technopark.core.services import log_action
 
 
@@ -53,18 +54,19 @@ def revoke_role(user: User, role: str, *, actor: Any) -> None:
     Refuses to remove the last active administrator, so the platform always has someone who can
     grant roles. Raises `AccountError` when the role is not held.
     """
-    assignment = RoleAssignment.objects.select_for_update().filter(user=user, role=role).first()
+    admins: list[int] = []
+    if role == Role.ADMINISTRATOR:
+        # Every administrator's row, in one go and before the row to delete: two simultaneous revocations
+        # queue (rather than each holding its own row and waiting for the other's) and cannot both pass the check.
+        admins = [
+            admin.user_id
+            for admin in lock_rows(RoleAssignment.objects.filter(role=Role.ADMINISTRATOR, user__is_active=True))
+        ]
+    assignment = next(iter(lock_rows(RoleAssignment.objects.filter(user=user, role=role))), None)
     if assignment is None:
         raise AccountError(_("This user does not have the role."), code="role_not_held", field="role")
-    if role == Role.ADMINISTRATOR:
-        # Lock every administrator row so two simultaneous revocations cannot both pass the check.
-        admins = list(
-            RoleAssignment.objects.select_for_update()
-            .filter(role=Role.ADMINISTRATOR, user__is_active=True)
-            .values_list("user_id", flat=True)
-        )
-        if admins == [user.pk]:
-            raise AccountError(_("The last administrator cannot lose the role."), code="last_administrator")
+    if role == Role.ADMINISTRATOR and admins == [user.pk]:
+        raise AccountError(_("The last administrator cannot lose the role."), code="last_administrator")
     assignment.delete()
     _sync_admin_flags(user)
     user.__dict__.pop("roles", None)

@@ -26,6 +26,7 @@ from technopark.accounts.models import (
 from technopark.accounts.roles import Role
 from technopark.accounts.services.consent import end_consents_of_guardian, end_consents_of_wrong_givers
 from technopark.core.errors import ConflictError, DomainError
+from technopark.core.locking import lock_row, lock_rows
 from technopark.core.services import log_action
 from technopark.core.text import normalize_phone, search_key
 
@@ -140,7 +141,7 @@ def update_person(person: Person, *, actor: Any, **fields: Any) -> Person:
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = lock_row(Person, person.pk)
     before = _snapshot(person)
     cleaned = _clean_fields(fields)
     new_date = "birth_date" in cleaned and cleaned["birth_date"] != person.birth_date
@@ -184,7 +185,7 @@ def confirm_birth_date(person: Person, *, actor: Any) -> Person:
     Raises `PersonError` when there is no date of birth, or when ``actor`` is the person themself;
     `ConflictError` when it is confirmed already.
     """
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = lock_row(Person, person.pk)
     if person.birth_date is None:
         raise PersonError(
             _("There is no date of birth to confirm. Enter it first."), code="birth_date_missing", field="birth_date"
@@ -208,7 +209,7 @@ def confirm_birth_date(person: Person, *, actor: Any) -> Person:
 @transaction.atomic
 def ensure_own_person(user: User, *, actor: Any = None) -> Person:
     """The registry record of a login, created from its name when it has none yet."""
-    person = Person.objects.select_for_update().filter(user=user).first()
+    person = next(iter(lock_rows(Person.objects.filter(user=user))), None)
     if person is not None:
         return person
     return create_person(
@@ -230,7 +231,7 @@ def link_guardian(child: Person, guardian: Person, *, actor: Any, claim_code: Cl
     two records are the same person.
     """
     # Lock the child so two simultaneous links cannot both see one free place.
-    Person.objects.select_for_update().filter(pk=child.pk).first()
+    lock_rows(Person.objects.filter(pk=child.pk))
     if guardian.pk == child.pk:
         raise PersonError(_("A person cannot be their own guardian."), code="guardian_self")
     if Guardianship.objects.filter(child=child, guardian=guardian).exists():
@@ -370,10 +371,10 @@ def _claim(code: str, *, user: User) -> Person:
         code="claim_code_invalid",
         field="code",
     )
-    claim = ClaimCode.objects.select_for_update().filter(code_hash=_hash_code(code)).select_related("person").first()
+    claim = next(iter(lock_rows(ClaimCode.objects.filter(code_hash=_hash_code(code)).select_related("person"))), None)
     if claim is None or claim.used_at is not None or claim.expires_at <= timezone.now():
         raise invalid
-    person = Person.objects.select_for_update().get(pk=claim.person_id)
+    person = lock_row(Person, claim.person_id)
     if claim.claimant == ClaimCode.Claimant.SELF:
         if person.user_id:
             raise invalid
@@ -494,7 +495,7 @@ def _row(model: type[models.Model], row: models.Model) -> dict[str, Any]:
 def _merge(keep: Person, duplicate: Person, *, actor: Any) -> tuple[Person, dict[str, Any], MergeSummary]:
     if keep.pk == duplicate.pk:
         raise PersonError(_("Choose two different records."), code="same_person")
-    locked = {p.pk: p for p in Person.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])}
+    locked = {p.pk: p for p in lock_rows(Person.objects.filter(pk__in=[keep.pk, duplicate.pk]))}
     if len(locked) != 2:
         raise ConflictError(_("One of the records no longer exists."), code="person_gone")
     keep, duplicate = locked[keep.pk], locked[duplicate.pk]

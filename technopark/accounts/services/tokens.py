@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from technopark.accounts.access import SecondFactorRequired, may_issue_api_token
 from technopark.accounts.models import ApiToken, User
 from technopark.core.errors import DomainError
+from technopark.core.locking import lock_row, lock_rows
 from technopark.core.services import log_action
 
 TOKEN_PREFIX = "tp_"  # noqa: S105 (a marker, not a secret)
@@ -74,7 +75,7 @@ def issue_api_token(
 @transaction.atomic
 def revoke_api_token(token: ApiToken, *, actor: Any, reason: str = "revoked") -> None:
     """Stop ``token`` working. Its owner or an administrator (checked by the caller's access rule)."""
-    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    locked = lock_row(ApiToken, token.pk)
     if locked.revoked_at is not None:
         token.revoked_at = locked.revoked_at
         return
@@ -87,7 +88,7 @@ def revoke_api_token(token: ApiToken, *, actor: Any, reason: str = "revoked") ->
 def revoke_api_tokens(user: User, *, actor: Any, reason: str) -> int:
     """Stop every token of ``user`` working: the password was changed or reset, or the login was blocked.
     Returns how many were in force; each revocation is audited."""
-    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    tokens = lock_rows(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
     for token in tokens:
         revoke_api_token(token, actor=actor, reason=reason)
     return len(tokens)

@@ -16,7 +16,9 @@ from technopark.core.errors import ConflictError, DomainError
 from technopark.core.i18n import translated_fields
 from technopark.core.services import bump_content_revision, log_action
 from technopark.core.text import search_key
+from technopark.core.transactions import email_after_commit
 from technopark.events.models import Direction, Event, EventDocument, EventSession, Nomination
+from technopark.events.services.mail import notify_results
 from technopark.events.services.registrations import lock_event, places_held, promote_waitlist
 
 # The revision key of the public calendar and event pages (cached for anonymous visitors).
@@ -293,7 +295,7 @@ def change_status(event: Event, status: str, *, actor: Any) -> Event:
     Publishing needs at least one session; opening registration needs the registration window to be
     open or to open later. Raises `ConflictError` for a step the life cycle does not allow.
     """
-    event = Event.objects.select_for_update().get(pk=event.pk)
+    event = lock_event(event)
     if status not in TRANSITIONS.get(event.status, set()):
         raise ConflictError(
             _("An event cannot go from “%(old)s” to “%(new)s”.")
@@ -313,9 +315,7 @@ def change_status(event: Event, status: str, *, actor: Any) -> Event:
     event.save(update_fields=["status", "updated_at"])
     log_action(event, "events.event.status_changed", actor=actor, data={"from": old, "to": status})
     if status == Event.Status.RESULTS_PUBLISHED:
-        from technopark.events.services.attendance import results_on_publish
-
-        results_on_publish(event)
+        email_after_commit(notify_results, event.pk)  # the e-mails go out from the worker
     bump_content_revision(PUBLIC_EVENTS)
     return event
 

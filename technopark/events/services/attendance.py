@@ -4,16 +4,16 @@ the day before, and the results per nomination."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.core.services import log_action
+from technopark.core.transactions import email_after_commit
 from technopark.events.models import Attendance, Event, EventSession, Registration, Result
+from technopark.events.services.mail import remind_registration
 from technopark.events.services.registrations import RegistrationError, lock_event
 
 
@@ -100,27 +100,15 @@ def set_results(event: Event, results: dict[int, tuple[str, int | None]], *, act
     return changed
 
 
-def results_on_publish(event: Event) -> None:
-    """Called when results are published: the e-mails go out from the worker after the commit."""
-    from technopark.events.tasks import notify_results  # the task module imports this one
-
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    pk = event.pk
-    transaction.on_commit(lambda: notify_results.enqueue(pk, language))
-
-
 def send_reminders(*, now: dt.datetime | None = None) -> int:
     """The reminders of the day before: for each session that starts tomorrow (Minsk time), every confirmed
     registration gets an e-mail, once (the session keeps when they went). Run it from cron, hourly or daily
     (``manage.py send_event_reminders``); returns how many e-mails were queued."""
-    from technopark.events.tasks import remind_registration  # the task module imports this one
-
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
     start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
     end = start + dt.timedelta(days=1)
     queued = 0
-    language = translation.get_language() or settings.LANGUAGE_CODE
     sessions = EventSession.objects.filter(
         starts_at__gte=start, starts_at__lt=end, reminders_sent_at__isnull=True,
         event__status__in=[Event.Status.REGISTRATION_OPEN, Event.Status.REGISTRATION_CLOSED],
@@ -139,7 +127,7 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
                 ).values_list("pk", flat=True)
             )
             for registration_id in ids:
-                transaction.on_commit(partial(remind_registration.enqueue, registration_id, session.pk, language))
+                email_after_commit(remind_registration, registration_id, session.pk)
             queued += len(ids)
             log_action(
                 session.event, "events.reminders.sent", actor=None, data={"session": session.pk, "count": len(ids)}

@@ -16,18 +16,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 
 from technopark.accounts.models import ConsentPurpose, Person
+from technopark.core.locking import lock_rows
 from technopark.core.services import log_action
+from technopark.core.transactions import email_after_commit
 from technopark.events.models import Event, Registration, TeamMember
-from technopark.events.services.registrations import lock_event, promote_waitlist
+from technopark.events.services.mail import notify_consent_release
+from technopark.events.services.registrations import promote_waitlist
 
 # Why the registration changed, in the audit record.
 WHY = "consent_withdrawn"
@@ -50,23 +48,33 @@ def release_without_consent(subject: Person, *, purpose: str, actor: Any) -> lis
     the registrations changed."""
     if purpose != ConsentPurpose.PARTICIPATION:
         return []
-    changed = []
     own = Registration.objects.filter(_coming(), person=subject).order_by("event_id", "id")
-    for registration_id in list(own.values_list("pk", flat=True)):
-        if (registration := _release(registration_id, subject, actor=actor)) is not None:
-            changed.append(registration)
     teams = TeamMember.objects.filter(_coming("registration__"), person=subject).order_by("registration_id")
-    for registration_id in list(teams.values_list("registration_id", flat=True)):
-        if (registration := _release(registration_id, subject, actor=actor)) is not None:
+    ids = list(dict.fromkeys([*own.values_list("pk", flat=True), *teams.values_list("registration_id", flat=True)]))
+    if not ids:
+        return []
+    # Every event first, then every registration, each in the global order (`core.locking.LOCK_ORDER`): two
+    # children's consents ending at once, both in the same two events, queue instead of deadlocking.
+    events = {
+        event.pk: event
+        for event in lock_rows(Event.objects.filter(pk__in=Registration.objects.filter(pk__in=ids).values("event_id")))
+    }
+    registrations = {
+        registration.pk: registration for registration in lock_rows(Registration.objects.filter(pk__in=ids))
+    }
+    changed = []
+    for registration_id in ids:
+        registration = registrations[registration_id]
+        if _release(registration, events[registration.event_id], subject, actor=actor):
             changed.append(registration)
     return changed
 
 
-def _release(registration_id: int, subject: Person, *, actor: Any) -> Registration | None:
-    event = lock_event(Registration.objects.select_related("event").get(pk=registration_id).event)
-    registration = Registration.objects.select_for_update().get(pk=registration_id)
+def _release(registration: Registration, event: Event, subject: Person, *, actor: Any) -> bool:
+    """Cancel ``registration`` or take ``subject`` out of its team; both rows are locked. False if it ended
+    meanwhile."""
     if registration.status not in Registration.ACTIVE:
-        return None
+        return False
     held = registration.status == Registration.Status.CONFIRMED
     members = list(registration.members.values_list("person_id", flat=True))
     if registration.form == Registration.Form.TEAM and set(members) - {subject.pk}:
@@ -93,59 +101,5 @@ def _release(registration_id: int, subject: Person, *, actor: Any) -> Registrati
         left_team = False
     if held:
         promote_waitlist(event, actor=actor)
-    _notify_on_commit(registration, subject, left_team=left_team)
-    return registration
-
-
-def _notify_on_commit(registration: Registration, subject: Person, *, left_team: bool) -> None:
-    from technopark.events.tasks import notify_consent_release  # the task module imports this one
-
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    registration_id, person_id = registration.pk, subject.pk
-    transaction.on_commit(lambda: notify_consent_release.enqueue(registration_id, person_id, left_team, language))
-
-
-def send_release_email(registration_id: int, person_id: int, *, left_team: bool) -> None:
-    """Tell whoever registered, the child (if they have an address), the child's guardians and the event's
-    organiser that the child no longer takes part. Runs in the worker, in the language of whoever caused it."""
-    registration = (
-        Registration.objects.select_related("event__created_by", "registered_by").filter(pk=registration_id).first()
-    )
-    person = Person.objects.select_related("user").filter(pk=person_id).first()
-    if registration is None or person is None:
-        return
-    event = registration.event
-    addresses = [
-        registration.registered_by.email if registration.registered_by else "",
-        event.created_by.email if event.created_by else "",
-        person.email,
-        person.user.email if person.user else "",
-    ]
-    for link in person.guardianships.select_related("guardian__user"):
-        addresses += [link.guardian.email, link.guardian.user.email if link.guardian.user else ""]
-    to = sorted({address.lower() for address in addresses if address})
-    if not to:
-        return
-    if left_team:
-        subject = gettext("%(name)s no longer takes part in “%(event)s” with the team “%(team)s”")
-    else:
-        subject = gettext("Registration cancelled: %(name)s, “%(event)s”")
-    values = {"name": person.short_name, "event": event.title, "team": registration.team_name}
-    url = settings.SITE_URL.rstrip("/") + reverse("events:event-detail", kwargs={"event_id": event.pk})
-    lines = [
-        gettext("Event: %(event)s") % values,
-        gettext("Who: %(name)s") % values,
-        gettext(
-            "The consent for %(name)s to take part in the centre's activities is no longer in force, so the "
-            "registration for events that have not started is cancelled."
-        )
-        % values,
-    ]
-    if left_team:
-        lines.append(gettext("The team stays registered without %(name)s.") % values)
-    lines += [
-        gettext("A guardian can give the consent again on the child's page; then register again if places are left."),
-        "",
-        url,
-    ]
-    EmailMessage(subject % values, "\n".join(lines), to=to).send()
+    email_after_commit(notify_consent_release, registration.pk, subject.pk, left_team)
+    return True

@@ -1,7 +1,10 @@
-"""The e-mails of events: about a registration (with the QR code for the entrance), the reminder of the day
-before, and the news that results are published. They run in the background worker (`events.tasks`), in the
-language of whoever caused them; the QR code and its check-in address live here too, as the e-mails and the
-pages both show them."""
+"""The e-mails of events: about a registration (with the QR code for the entrance), a member who left a team,
+the reminder of the day before, the news that results are published, and a child who no longer takes part
+because a consent ended. Each is a task the services enqueue after their transaction commits
+(`core.transactions.email_after_commit`): composing an e-mail (recipients, texts, a QR image) takes longer than
+the registration itself, so the request answers at once and the worker writes the e-mail later, in the language
+of whoever caused it. The QR code and its check-in address live here too, as the e-mails and the pages both
+show them."""
 
 from __future__ import annotations
 
@@ -11,11 +14,42 @@ import segno
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django_tasks import task
 
 from technopark.accounts.models import Person
 from technopark.events.models import Event, EventSession, Registration
+
+
+@task()
+def notify_registration(registration_id: int, promoted: bool = False, *, language: str) -> None:
+    with translation.override(language):
+        send_registration_email(registration_id, promoted=promoted)
+
+
+@task()
+def notify_member_left(registration_id: int, person_id: int, *, language: str) -> None:
+    with translation.override(language):
+        send_member_left_email(registration_id, person_id)
+
+
+@task()
+def notify_results(event_id: int, *, language: str) -> None:
+    with translation.override(language):
+        send_results_email(event_id)
+
+
+@task()
+def remind_registration(registration_id: int, session_id: int, *, language: str) -> None:
+    with translation.override(language):
+        send_reminder_email(registration_id, session_id)
+
+
+@task()
+def notify_consent_release(registration_id: int, person_id: int, left_team: bool, *, language: str) -> None:
+    with translation.override(language):
+        send_release_email(registration_id, person_id, left_team=left_team)
 
 
 def _recipients(registration: Registration) -> list[str]:
@@ -175,3 +209,49 @@ def send_reminder_email(registration_id: int, session_id: int) -> None:
     )
     message.attach("qr.png", check_in_qr(reg, kind="png"), "image/png")
     message.send()
+
+
+def send_release_email(registration_id: int, person_id: int, *, left_team: bool) -> None:
+    """Tell whoever registered, the child (if they have an address), the child's guardians and the event's
+    organiser that the child no longer takes part. Runs in the worker, in the language of whoever caused it."""
+    registration = (
+        Registration.objects.select_related("event__created_by", "registered_by").filter(pk=registration_id).first()
+    )
+    person = Person.objects.select_related("user").filter(pk=person_id).first()
+    if registration is None or person is None:
+        return
+    event = registration.event
+    addresses = [
+        registration.registered_by.email if registration.registered_by else "",
+        event.created_by.email if event.created_by else "",
+        person.email,
+        person.user.email if person.user else "",
+    ]
+    for link in person.guardianships.select_related("guardian__user"):
+        addresses += [link.guardian.email, link.guardian.user.email if link.guardian.user else ""]
+    to = sorted({address.lower() for address in addresses if address})
+    if not to:
+        return
+    if left_team:
+        subject = gettext("%(name)s no longer takes part in “%(event)s” with the team “%(team)s”")
+    else:
+        subject = gettext("Registration cancelled: %(name)s, “%(event)s”")
+    values = {"name": person.short_name, "event": event.title, "team": registration.team_name}
+    url = settings.SITE_URL.rstrip("/") + reverse("events:event-detail", kwargs={"event_id": event.pk})
+    lines = [
+        gettext("Event: %(event)s") % values,
+        gettext("Who: %(name)s") % values,
+        gettext(
+            "The consent for %(name)s to take part in the centre's activities is no longer in force, so the "
+            "registration for events that have not started is cancelled."
+        )
+        % values,
+    ]
+    if left_team:
+        lines.append(gettext("The team stays registered without %(name)s.") % values)
+    lines += [
+        gettext("A guardian can give the consent again on the child's page; then register again if places are left."),
+        "",
+        url,
+    ]
+    EmailMessage(subject % values, "\n".join(lines), to=to).send()

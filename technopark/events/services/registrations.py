@@ -1,9 +1,11 @@
 """Registration for events: eligibility, capacity, the waiting list, approval and cancellation.
 
 Rule 1 of DOMAIN.md: confirmed registrations never exceed capacity, whatever the concurrency. Every
-write that takes or frees places locks the event's row first (``SELECT … FOR UPDATE`` on PostgreSQL;
-on SQLite the IMMEDIATE transaction already makes writers queue), then counts the places held and
-decides. The lock is taken before the count, inside the same transaction as the insert.
+write that takes or frees places locks the event's row first (`lock_event`, by `core.locking`: a row lock
+on PostgreSQL; on SQLite the IMMEDIATE transaction already makes writers queue), then the registration's
+row if it changes one (events before registrations, `core.locking.LOCK_ORDER`), then counts the places held
+and decides. The lock is taken before the count, inside the same transaction as the insert. Nominations are
+not locked: every change of their capacity locks their event (`announce.save_nomination`).
 """
 
 from __future__ import annotations
@@ -12,23 +14,21 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import ConsentPurpose, Person
 from technopark.accounts.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 from technopark.core.errors import ConflictError, DomainError
+from technopark.core.locking import lock_row
 from technopark.core.services import log_action
+from technopark.core.transactions import email_after_commit
 from technopark.events.models import Event, Nomination, Registration, TeamMember
+from technopark.events.services.mail import notify_member_left, notify_registration
 from technopark.events.services.questions import check_answers, save_answers
 from technopark.projects.models import Project
-
-# A switch for the negative control of the concurrency test (tests/…/test_registration_race.py): with the
-# lock off, simultaneous registrations overbook, which proves the test can see a race. Never off in use.
-LOCK_EVENT_ROW = True
 
 
 class RegistrationError(DomainError):
@@ -36,10 +36,14 @@ class RegistrationError(DomainError):
 
 
 def lock_event(event: Event) -> Event:
-    """The event row, locked until the transaction ends: take it before counting places (module docstring)."""
-    if LOCK_EVENT_ROW:
-        return Event.objects.select_for_update().get(pk=event.pk)
-    return Event.objects.get(pk=event.pk)
+    """The event's row as it is now, locked until the transaction ends: take it before counting places
+    (module docstring)."""
+    return lock_row(Event, event.pk)
+
+
+def lock_registration(registration: Registration) -> tuple[Event, Registration]:
+    """The registration's event and then the registration itself, as they are now, locked in that order."""
+    return lock_row(Event, registration.event_id), lock_row(Registration, registration.pk)
 
 
 def places_held(event: Event, nomination: Nomination | None = None) -> int:
@@ -250,7 +254,7 @@ def register(
         actor=actor,
         data={"registration": registration.pk, "form": form, "places": places, "status": status},
     )
-    _notify_on_commit(registration)
+    email_after_commit(notify_registration, registration.pk)
     return registration
 
 
@@ -275,8 +279,7 @@ def cancel_registration(registration: Registration, *, actor: Any, after_deadlin
     time with ``after_deadline`` (event managers; `events.access.may_cancel_late`). Places it held go to the
     waiting list, in order. Who may cancel is `events.access.cancellable_registrations`. Raises
     `ConflictError` if already ended, `RegistrationError` after the deadline."""
-    event = lock_event(registration.event)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    event, registration = lock_registration(registration)
     _check_still_changeable(registration, event, after_deadline=after_deadline)
     held = registration.status == Registration.Status.CONFIRMED
     registration.status = Registration.Status.CANCELLED
@@ -299,8 +302,7 @@ def leave_team(registration: Registration, person: Person, *, actor: Any, after_
     Raises `RegistrationError` (not a team, not a member, past the deadline) or `ConflictError` (the
     registration has ended, the event is over).
     """
-    event = lock_event(registration.event)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    event, registration = lock_registration(registration)
     if registration.form != Registration.Form.TEAM:
         raise RegistrationError(
             _("This is not a team's registration: cancel it instead of leaving."), code="not_a_team"
@@ -331,7 +333,8 @@ def leave_team(registration: Registration, person: Person, *, actor: Any, after_
     # A freed place, or a smaller team that now fits: the waiting list moves up.
     promote_waitlist(event, actor=actor)
     registration.refresh_from_db(fields=["status"])
-    _notify_member_left_on_commit(registration, person)
+    # Whoever registered the team and its supervisors are told after the commit.
+    email_after_commit(notify_member_left, registration.pk, person.pk)
     return registration
 
 
@@ -349,34 +352,15 @@ def promote_waitlist(event: Event, *, actor: Any) -> list[Registration]:
         registration.status = Registration.Status.CONFIRMED
         registration.save(update_fields=["status", "updated_at"])
         log_action(event, "events.registration.promoted", actor=actor, data={"registration": registration.pk})
-        _notify_on_commit(registration, promoted=True)
+        email_after_commit(notify_registration, registration.pk, True)
         promoted.append(registration)
     return promoted
-
-
-def _notify_member_left_on_commit(registration: Registration, person: Person) -> None:
-    """After the commit, tell whoever registered the team and its supervisors (`events.tasks`)."""
-    from technopark.events.tasks import notify_member_left  # the task module imports this one
-
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    pk, person_pk = registration.pk, person.pk
-    transaction.on_commit(lambda: notify_member_left.enqueue(pk, person_pk, language))
-
-
-def _notify_on_commit(registration: Registration, *, promoted: bool = False) -> None:
-    """After the commit, hand the e-mail to the background worker (`events.tasks.notify_registration`)."""
-    from technopark.events.tasks import notify_registration  # the task module imports this one
-
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    pk = registration.pk
-    transaction.on_commit(lambda: notify_registration.enqueue(pk, promoted, language))
 
 
 @transaction.atomic
 def approve_registration(registration: Registration, *, actor: Any) -> Registration:
     """Staff approve a registration that awaits it: confirmed while places last, else the waiting list."""
-    event = lock_event(registration.event)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    event, registration = lock_registration(registration)
     if registration.status != Registration.Status.PENDING_APPROVAL:
         raise ConflictError(_("This registration does not await approval."), code="not_pending")
     free = free_places(event, registration.nomination)
@@ -390,15 +374,14 @@ def approve_registration(registration: Registration, *, actor: Any) -> Registrat
         actor=actor,
         data={"registration": registration.pk, "status": registration.status},
     )
-    _notify_on_commit(registration)
+    email_after_commit(notify_registration, registration.pk)
     return registration
 
 
 @transaction.atomic
 def reject_registration(registration: Registration, *, actor: Any) -> Registration:
     """Staff turn down a registration that awaits approval or waits for a place."""
-    lock_event(registration.event)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    _event, registration = lock_registration(registration)
     if registration.status not in (Registration.Status.PENDING_APPROVAL, Registration.Status.WAITLISTED):
         raise ConflictError(_("Only a registration awaiting approval or a place can be rejected."), code="not_pending")
     registration.status = Registration.Status.REJECTED

@@ -2,22 +2,24 @@
 status, and the e-mails about bookings.
 
 Rule 2 of DOMAIN.md (no overlap of one unit; never more units than a pool owns): `book` locks the
-equipment's row first (``SELECT … FOR UPDATE`` on PostgreSQL; on SQLite the IMMEDIATE transaction makes
-writers queue), reads which units are held in the span, and holds free ones (`BookingUnit`). On PostgreSQL
-an exclusion constraint on the held units refuses an overlap even if that order were broken.
+equipment's row first (`core.locking`: a row lock on PostgreSQL; on SQLite the IMMEDIATE transaction makes
+writers queue), reads which units are held in the span, and holds free ones (`BookingUnit`). A whole-lab
+booking locks the lab's row, then its equipment's (`core.locking.LOCK_ORDER`). On PostgreSQL an exclusion
+constraint on the held units refuses an overlap even if that order were broken; a write it refuses, or a
+deadlock between two such writes, is answered as the overlap it is (`_refusing_overlaps`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,12 +27,14 @@ from technopark.accounts.models import ConsentPurpose, Person
 from technopark.accounts.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 from technopark.core.bounds import LATEST_DATE
 from technopark.core.errors import ConflictError, DomainError
+from technopark.core.locking import is_deadlock, lock_row, lock_rows
 from technopark.core.services import bump_content_revision, log_action
+from technopark.core.transactions import email_after_commit
 from technopark.labs import selectors
+from technopark.labs.access import may_book_labs, may_book_without_approval, may_decide, may_supervise
 from technopark.labs.models import PUBLIC_LABS, Booking, BookingUnit, Equipment, EquipmentStatusChange, Lab
+from technopark.labs.services.mail import local_moment, notify_booking
 
-# A switch for the negative control of the concurrency test (tests/test_booking_race.py). Never off in use.
-LOCK_EQUIPMENT_ROW = True
 # How far ahead people may book.
 HORIZON_DAYS = 120
 # The most weeks one weekly booking holds (maintenance, which has no horizon, included).
@@ -42,39 +46,44 @@ class BookingError(DomainError):
 
 
 def lock_equipment(equipment: Equipment) -> Equipment:
-    """The equipment's row, locked until the transaction ends: take it before reading the held units.
-    Only the equipment's row (``of=self``), not its lab's: bookings of other machines of the lab do not
-    queue behind it, and a whole-lab booking, which locks the lab's equipment rows in id order, cannot
-    deadlock with it."""
-    if LOCK_EQUIPMENT_ROW:
-        return Equipment.objects.select_for_update(of=("self",)).select_related("lab").get(pk=equipment.pk)
-    return Equipment.objects.select_related("lab").get(pk=equipment.pk)
+    """The equipment's row as it is now (with its lab), locked until the transaction ends: take it before
+    reading the held units. Only the equipment's row, not its lab's: bookings of other machines of the lab
+    do not queue behind it."""
+    return lock_row(Equipment.objects.select_related("lab"), equipment.pk)
 
 
 def lock_labs(lab_ids: set[int]) -> None:
-    """Lock the rows of these labs, in id order. A whole-lab booking locks its lab before its equipment, and
-    so does a change of the lab's equipment (`setup.save_equipment`), before it writes: of two such at the
-    same moment the later one waits and then reads what the first wrote (on PostgreSQL each statement reads
-    anew, but the rows a waiting SELECT … FOR UPDATE locks were chosen before it waited, so locking the
-    equipment alone would miss a machine added meanwhile). A booking of one machine never locks a lab."""
-    if LOCK_EQUIPMENT_ROW and lab_ids:
-        list(Lab.objects.select_for_update().filter(pk__in=lab_ids).order_by("pk").values_list("pk", flat=True))
+    """Lock the rows of these labs. A whole-lab booking locks its lab before its equipment, and so does a
+    change of the lab's equipment (`setup.save_equipment`), before it writes: of two such at the same moment
+    the later one waits and then reads what the first wrote (on PostgreSQL each statement reads anew, but the
+    rows a waiting SELECT … FOR UPDATE locks were chosen before it waited, so locking the equipment alone
+    would miss a machine added meanwhile). A booking of one machine never locks a lab."""
+    if lab_ids:
+        lock_rows(Lab.objects.filter(pk__in=lab_ids))
 
 
 def lock_lab_equipment(lab: Lab) -> list[Equipment]:
-    """Every equipment row of ``lab``, locked in id order (so two whole-lab bookings never deadlock), for a
-    whole-lab booking, after the lab's own row (`lock_labs`): a booking of any of its machines waits until
-    ours is written."""
+    """Every equipment row of ``lab``, locked, for a whole-lab booking, after the lab's own row (`lock_labs`):
+    a booking of any of its machines waits until ours is written."""
     lock_labs({lab.pk})
-    rows = Equipment.objects.filter(lab=lab).order_by("pk")
-    if LOCK_EQUIPMENT_ROW:
-        rows = rows.select_for_update()
-    return list(rows)
+    return lock_rows(Equipment.objects.filter(lab=lab))
 
 
-def local_moment(moment: dt.datetime) -> str:
-    """A moment as Minsk writes it: «28.11.2026 15:00»."""
-    return timezone.localtime(moment).strftime("%d.%m.%Y %H:%M")
+@contextmanager
+def _refusing_overlaps() -> Iterator[None]:
+    """Around a booking's transaction: what PostgreSQL refuses when two bookings of the same units are written
+    at once is answered as the overlap it is (409), never a 500. Were the lock missing, the exclusion
+    constraint on the held units refuses the later one (`IntegrityError`), or, when both inserted before
+    either checked, each waits for the other's check: a deadlock, broken by aborting one of them. Nothing
+    else in a booking's transaction waits in a cycle (`core.locking.LOCK_ORDER`)."""
+    try:
+        yield
+    except IntegrityError:
+        raise ConflictError(_("This time was just taken; choose another."), code="overlap") from None
+    except OperationalError as error:
+        if not is_deadlock(error):
+            raise
+        raise ConflictError(_("This time was just taken; choose another."), code="overlap") from None
 
 
 def check_rules(
@@ -209,8 +218,6 @@ def _hold(equipment: Equipment, booking: Booking) -> None:
 
 def _needs_approval(actor: Any, purpose: str, person: Person | None) -> bool:
     """A student's own project booking waits for the supervising teacher; teachers and staff book outright."""
-    from technopark.labs.access import may_book_without_approval
-
     return purpose == Booking.Purpose.PROJECT and not may_book_without_approval(actor)
 
 
@@ -226,8 +233,6 @@ def supervisor_not_allowed() -> BookingError:
 def _check_supervisor(supervisor: Person | None, person: Person | None) -> None:
     """A named approver must be one who may approve ``person``'s work (`labs.access.may_supervise`): the page
     offers only them, and the API is held to the same rule."""
-    from technopark.labs.access import may_supervise
-
     if supervisor is not None and not may_supervise(supervisor, person):
         raise supervisor_not_allowed()
 
@@ -276,19 +281,15 @@ def book(
     # person's authorisation are not the lock's to guard; checking them twice only doubled the cost.
     check_rules(equipment, starts_at=starts_at, ends_at=ends_at, units=units, purpose=purpose, person=person, now=now)
     _free_units(equipment, starts_at, ends_at, units)
-    try:
-        with transaction.atomic():
-            equipment = lock_equipment(equipment)
-            _check_equipment_row(equipment, units=units, purpose=purpose)
-            booking = _new_booking(
-                equipment, actor=actor, starts_at=starts_at, ends_at=ends_at, units=units, purpose=purpose,
-                person=person, supervisor=supervisor, note=note, series=None,
-            )  # fmt: skip
-            log_action(booking, "labs.booking.created", actor=actor, data=_summary(booking))
-    except IntegrityError:
-        # PostgreSQL's exclusion constraint caught an overlap the lock should have prevented.
-        raise ConflictError(_("This time was just taken; choose another."), code="overlap") from None
-    _notify_on_commit(booking, "created")
+    with _refusing_overlaps(), transaction.atomic():
+        equipment = lock_equipment(equipment)
+        _check_equipment_row(equipment, units=units, purpose=purpose)
+        booking = _new_booking(
+            equipment, actor=actor, starts_at=starts_at, ends_at=ends_at, units=units, purpose=purpose,
+            person=person, supervisor=supervisor, note=note, series=None,
+        )  # fmt: skip
+        log_action(booking, "labs.booking.created", actor=actor, data=_summary(booking))
+    email_after_commit(notify_booking, booking.pk, "created")
     return booking
 
 
@@ -378,47 +379,44 @@ def book_weekly(
     now = timezone.now()
     spans = _series_spans(starts_at, ends_at, until, purpose=purpose, now=now)
     series = uuid.uuid4()
-    try:
-        with transaction.atomic():
-            equipment = lock_equipment(equipment)
-            conflicts = []
-            for start, end in spans:
-                try:
-                    check_rules(
-                        equipment, starts_at=start, ends_at=end, units=units, purpose=purpose, person=person, now=now
-                    )
-                    taken = selectors.held_units(equipment, start, end)
-                    if equipment.units - len(taken) < units:
-                        raise ConflictError(
-                            _("only %(free)s of %(count)s units are free")
-                            % {"free": equipment.units - len(taken), "count": equipment.units},
-                            code="overlap",
-                        )
-                except DomainError as refusal:
-                    conflicts.append(SeriesConflict(start, str(refusal.message)))
-            if conflicts:
-                raise SeriesError(conflicts)
-            bookings = [
-                _new_booking(
-                    equipment,
-                    actor=actor,
-                    starts_at=start,
-                    ends_at=end,
-                    units=units,
-                    purpose=purpose,
-                    person=person,
-                    supervisor=None,
-                    note=note,
-                    series=series,
+    with _refusing_overlaps(), transaction.atomic():
+        equipment = lock_equipment(equipment)
+        conflicts = []
+        for start, end in spans:
+            try:
+                check_rules(
+                    equipment, starts_at=start, ends_at=end, units=units, purpose=purpose, person=person, now=now
                 )
-                for start, end in spans
-            ]
-            log_action(
-                equipment, "labs.booking.series_created", actor=actor,
-                data={"series": str(series), "count": len(bookings), "units": units},
-            )  # fmt: skip
-    except IntegrityError:
-        raise ConflictError(_("This time was just taken; choose another."), code="overlap") from None
+                taken = selectors.held_units(equipment, start, end)
+                if equipment.units - len(taken) < units:
+                    raise ConflictError(
+                        _("only %(free)s of %(count)s units are free")
+                        % {"free": equipment.units - len(taken), "count": equipment.units},
+                        code="overlap",
+                    )
+            except DomainError as refusal:
+                conflicts.append(SeriesConflict(start, str(refusal.message)))
+        if conflicts:
+            raise SeriesError(conflicts)
+        bookings = [
+            _new_booking(
+                equipment,
+                actor=actor,
+                starts_at=start,
+                ends_at=end,
+                units=units,
+                purpose=purpose,
+                person=person,
+                supervisor=None,
+                note=note,
+                series=series,
+            )
+            for start, end in spans
+        ]
+        log_action(
+            equipment, "labs.booking.series_created", actor=actor,
+            data={"series": str(series), "count": len(bookings), "units": units},
+        )  # fmt: skip
     return bookings
 
 
@@ -426,8 +424,6 @@ def book_weekly(
 
 
 def _may_book_lab(actor: Any) -> None:
-    from technopark.labs.access import may_book_labs
-
     if not may_book_labs(actor):
         raise BookingError(
             _("A whole lab is booked for a group lesson by a teacher or the centre's staff."), code="lessons_only"
@@ -480,21 +476,16 @@ def book_lab(lab: Lab, *, actor: Any, starts_at: dt.datetime, ends_at: dt.dateti
     _may_book_lab(actor)
     now = timezone.now()
     check_lab_rules(lab, starts_at=starts_at, ends_at=ends_at, now=now)
-    try:
-        with transaction.atomic():
-            equipment = _lab_equipment(lab)
-            in_the_way = _lab_in_the_way(equipment, starts_at, ends_at)
-            if in_the_way:
-                raise ConflictError(
-                    _("The lab is not free at that time: %(what)s.") % {"what": in_the_way}, code="overlap"
-                )
-            booking = _new_lab_booking(
-                lab, equipment, actor=actor, starts_at=starts_at, ends_at=ends_at, note=note, series=None
-            )
-            log_action(booking, "labs.booking.created", actor=actor, data=_summary(booking))
-    except IntegrityError:
-        raise ConflictError(_("This time was just taken; choose another."), code="overlap") from None
-    _notify_on_commit(booking, "created")
+    with _refusing_overlaps(), transaction.atomic():
+        equipment = _lab_equipment(lab)
+        in_the_way = _lab_in_the_way(equipment, starts_at, ends_at)
+        if in_the_way:
+            raise ConflictError(_("The lab is not free at that time: %(what)s.") % {"what": in_the_way}, code="overlap")
+        booking = _new_lab_booking(
+            lab, equipment, actor=actor, starts_at=starts_at, ends_at=ends_at, note=note, series=None
+        )
+        log_action(booking, "labs.booking.created", actor=actor, data=_summary(booking))
+    email_after_commit(notify_booking, booking.pk, "created")
     return booking
 
 
@@ -507,30 +498,27 @@ def book_lab_weekly(
     now = timezone.now()
     spans = _series_spans(starts_at, ends_at, until, purpose=Booking.Purpose.LESSON, now=now)
     series = uuid.uuid4()
-    try:
-        with transaction.atomic():
-            equipment = _lab_equipment(lab)
-            conflicts = []
-            for start, end in spans:
-                try:
-                    check_lab_rules(lab, starts_at=start, ends_at=end, now=now)
-                except DomainError as refusal:
-                    conflicts.append(SeriesConflict(start, str(refusal.message)))
-                    continue
-                if in_the_way := _lab_in_the_way(equipment, start, end):
-                    conflicts.append(SeriesConflict(start, str(_("in the way: %(what)s") % {"what": in_the_way})))
-            if conflicts:
-                raise SeriesError(conflicts)
-            bookings = [
-                _new_lab_booking(lab, equipment, actor=actor, starts_at=start, ends_at=end, note=note, series=series)
-                for start, end in spans
-            ]
-            log_action(
-                lab, "labs.booking.series_created", actor=actor,
-                data={"series": str(series), "count": len(bookings), "lab": lab.code},
-            )  # fmt: skip
-    except IntegrityError:
-        raise ConflictError(_("This time was just taken; choose another."), code="overlap") from None
+    with _refusing_overlaps(), transaction.atomic():
+        equipment = _lab_equipment(lab)
+        conflicts = []
+        for start, end in spans:
+            try:
+                check_lab_rules(lab, starts_at=start, ends_at=end, now=now)
+            except DomainError as refusal:
+                conflicts.append(SeriesConflict(start, str(refusal.message)))
+                continue
+            if in_the_way := _lab_in_the_way(equipment, start, end):
+                conflicts.append(SeriesConflict(start, str(_("in the way: %(what)s") % {"what": in_the_way})))
+        if conflicts:
+            raise SeriesError(conflicts)
+        bookings = [
+            _new_lab_booking(lab, equipment, actor=actor, starts_at=start, ends_at=end, note=note, series=series)
+            for start, end in spans
+        ]
+        log_action(
+            lab, "labs.booking.series_created", actor=actor,
+            data={"series": str(series), "count": len(bookings), "lab": lab.code},
+        )  # fmt: skip
     return bookings
 
 
@@ -546,7 +534,7 @@ def _release(booking: Booking, status: str, *, actor: Any, action: str, data: di
 @transaction.atomic
 def cancel_booking(booking: Booking, *, actor: Any, any_time: bool = False, reason: str = "") -> Booking:
     """Cancel until the start (staff at any time); the units are free at once."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    booking = lock_row(Booking, booking.pk)
     if not booking.is_holding:
         raise ConflictError(_("This booking is already cancelled."), code="booking_ended")
     if not any_time and booking.starts_at <= timezone.now():
@@ -561,9 +549,7 @@ def decide_booking(booking: Booking, *, actor: Any, approve: bool) -> Booking:
     manager may too. Raises `BookingError` (``not_the_approver``) for anyone else, including a person named
     as the approver who may not approve the student's work (`labs.access.may_decide`), and `ConflictError`
     when the booking no longer awaits approval."""
-    from technopark.labs.access import may_decide
-
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    booking = lock_row(Booking, booking.pk)
     if not may_decide(actor, booking):
         raise BookingError(
             _("Only the supervising teacher of the student's school or the labs' staff can decide on this "
@@ -580,7 +566,7 @@ def decide_booking(booking: Booking, *, actor: Any, approve: bool) -> Booking:
         log_action(booking, "labs.booking.approved", actor=actor)
     else:
         _release(booking, Booking.Status.REJECTED, actor=actor, action="labs.booking.rejected")
-    _notify_on_commit(booking, "approved" if approve else "rejected")
+    email_after_commit(notify_booking, booking.pk, "approved" if approve else "rejected")
     return booking
 
 
@@ -615,7 +601,7 @@ def block_for_maintenance(
                 booking, Booking.Status.CANCELLED, actor=actor, action="labs.booking.cancelled",
                 data={"why": "maintenance", "note": note},
             )  # fmt: skip
-            _notify_on_commit(booking, "displaced", note=note)
+            email_after_commit(notify_booking, booking.pk, "displaced", note)
         block = _new_booking(
             equipment, actor=actor, starts_at=starts_at, ends_at=ends_at, units=equipment.units,
             purpose=Booking.Purpose.MAINTENANCE, person=None, supervisor=None, note=note, series=None,
@@ -633,7 +619,7 @@ def record_use(
 ) -> Booking:  # fmt: skip
     """Staff record what happened: the actual start and end and the consumables, or that nobody came. On the
     booking's row as it is now (locked): one cancelled meanwhile is refused, and only the use is written."""
-    booking = Booking.objects.select_for_update().get(pk=booking.pk)
+    booking = lock_row(Booking, booking.pk)
     if booking.status != Booking.Status.CONFIRMED:
         raise ConflictError(_("Only a confirmed booking is used."), code="not_confirmed")
     if used_from and used_until and used_until <= used_from:
@@ -665,53 +651,3 @@ def set_equipment_status(equipment: Equipment, *, actor: Any, status: str, note:
     )
     log_action(equipment, "labs.equipment.status_changed", actor=actor, data={"status": status, "note": note})
     return equipment
-
-
-# --- E-mail ---------------------------------------------------------------------------------------------
-
-
-def _notify_on_commit(booking: Booking, what: str, *, note: str = "") -> None:
-    from technopark.labs.tasks import notify_booking  # the task module imports this one
-
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    pk = booking.pk
-    transaction.on_commit(lambda: notify_booking.enqueue(pk, what, note, language))
-
-
-def send_booking_email(booking_id: int, what: str, note: str = "") -> None:
-    """Tell the holder (and, for a student's booking awaiting approval, the supervising teacher)."""
-    booking = (
-        Booking.objects.select_related("equipment__lab", "lab", "person", "supervisor", "booked_by")
-        .filter(pk=booking_id)
-        .first()
-    )
-    if booking is None:
-        return
-    when = f"{local_moment(booking.starts_at)}–{timezone.localtime(booking.ends_at):%H:%M}"
-    subjects = {
-        "created": gettext("Booking: %(equipment)s, %(when)s"),
-        "approved": gettext("Booking approved: %(equipment)s, %(when)s"),
-        "rejected": gettext("Booking not approved: %(equipment)s, %(when)s"),
-        "displaced": gettext("Booking cancelled for maintenance: %(equipment)s, %(when)s"),
-        "consent_withdrawn": gettext(
-            "Booking cancelled, the consent to take part was withdrawn: %(equipment)s, %(when)s"
-        ),
-    }
-    to = [booking.booked_by.email if booking.booked_by else "", booking.person.email if booking.person else ""]
-    waiting = what == "created" and booking.status == Booking.Status.PENDING_APPROVAL
-    if waiting and booking.supervisor and booking.supervisor.email:
-        to.append(booking.supervisor.email)  # the teacher is asked to approve
-    to = [address for address in to if address]
-    if not to:
-        return
-    lines = [
-        gettext("Equipment: %(equipment)s") % {"equipment": str(booking.equipment or booking.what)},
-        gettext("Lab: %(lab)s") % {"lab": booking.place.name},
-        gettext("When: %(when)s") % {"when": when},
-        gettext("Status: %(status)s") % {"status": booking.get_status_display()},
-    ]
-    if note:
-        lines.append(gettext("Reason: %(note)s") % {"note": note})
-    lines += ["", settings.SITE_URL.rstrip("/") + "/labs/my/"]
-    subject = subjects[what] % {"equipment": booking.what, "when": when}
-    EmailMessage(subject, "\n".join(lines), to=sorted(set(to))).send()

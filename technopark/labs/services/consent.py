@@ -14,8 +14,11 @@ from typing import Any
 from django.utils import timezone
 
 from technopark.accounts.models import ConsentPurpose, Person
+from technopark.core.locking import lock_rows
+from technopark.core.transactions import email_after_commit
 from technopark.labs.models import Booking
-from technopark.labs.services.bookings import _notify_on_commit, cancel_booking
+from technopark.labs.services.bookings import cancel_booking
+from technopark.labs.services.mail import notify_booking
 
 # Why the booking was cancelled, in the audit record and the e-mail's subject.
 WHY = "consent_withdrawn"
@@ -31,9 +34,10 @@ def release_bookings_without_consent(subject: Person, *, purpose: str, actor: An
         status__in=Booking.HOLDING,
         starts_at__gt=timezone.now(),
         equipment__requires_authorisation=True,
-    ).order_by("starts_at", "id")
+    )
+    # All of them at once, in the global order: `cancel_booking` then finds each one locked already.
     cancelled = []
-    for booking in coming:
+    for booking in sorted(lock_rows(coming), key=lambda b: (b.starts_at, b.pk)):
         cancelled.append(cancel_booking(booking, actor=actor, any_time=True, reason=WHY))
-        _notify_on_commit(booking, WHY)
+        email_after_commit(notify_booking, booking.pk, WHY)
     return cancelled

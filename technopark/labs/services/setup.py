@@ -24,7 +24,8 @@ from technopark.labs.models import (
     Lab,
     OpeningHours,
 )
-from technopark.labs.services.bookings import local_moment, lock_equipment, lock_labs
+from technopark.labs.services.bookings import lock_equipment, lock_labs
+from technopark.labs.services.mail import local_moment
 
 LAB_FIELDS = {"name_ru", "name_be", "name_en", "description_ru", "description_be", "description_en", "room",
               "photo", "photo_alt", "staff"}  # fmt: skip
@@ -150,8 +151,8 @@ def save_equipment(equipment: Equipment | None, *, actor: Any, **values: Any) ->
 
 def _lock_for_change(equipment: Equipment, new_lab: Lab | None) -> Equipment:
     """The machine's row as it is now, locked, after the rows of the labs it leaves and joins (`lock_labs`,
-    in id order, as `book_lab` takes them: no deadlock). If it moved meanwhile, the lab it is in now is
-    locked too before going on."""
+    as `book_lab` takes them: labs before equipment, `core.locking.LOCK_ORDER`). If it moved meanwhile, the
+    lab it is in now is locked too before going on."""
     current_lab = Equipment.objects.filter(pk=equipment.pk).values_list("lab_id", flat=True).get()
     locked_labs = {current_lab} | ({new_lab.pk} if new_lab is not None else set())
     lock_labs(locked_labs)

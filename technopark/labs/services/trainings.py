@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import Person
 from technopark.core.errors import ConflictError, DomainError
+from technopark.core.locking import lock_row
 from technopark.core.services import log_action
 from technopark.labs.models import Authorisation, Equipment, Training, TrainingSeat, TrainingSession
 
@@ -95,7 +96,7 @@ def places_left(session: TrainingSession) -> int:
 def register_for_training(session: TrainingSession, person: Person, *, actor: Any) -> TrainingSeat:
     """A place in ``session`` while places last (the session's row is locked before counting, as for
     events), refused with the reason otherwise."""
-    session = TrainingSession.objects.select_for_update().select_related("training").get(pk=session.pk)
+    session = lock_row(TrainingSession.objects.select_related("training"), session.pk)
     if session.starts_at <= timezone.now():
         raise TrainingError(_("This training has already started."), code="training_started")
     if places_left(session) <= 0:
@@ -118,6 +119,9 @@ def register_for_training(session: TrainingSession, person: Person, *, actor: An
 
 @transaction.atomic
 def cancel_training_seat(seat: TrainingSeat, *, actor: Any) -> TrainingSeat:
+    """Give up a place that is still only registered for. On the seat's row as it is now (locked): a seat
+    the instructor marked meanwhile is refused, its mark never overwritten. Raises `ConflictError`."""
+    seat = lock_row(TrainingSeat.objects.select_related("session__training"), seat.pk)
     if seat.status != TrainingSeat.Status.REGISTERED:
         raise ConflictError(_("This place cannot be cancelled now."), code="seat_closed")
     seat.status = TrainingSeat.Status.CANCELLED
@@ -130,7 +134,7 @@ def cancel_training_seat(seat: TrainingSeat, *, actor: Any) -> TrainingSeat:
 def mark_training(seat: TrainingSeat, *, actor: Any, passed: bool) -> Authorisation | None:
     """The instructor marks the outcome; passing grants the authorisation for the training's months from
     the day of the session. Marking again replaces the mark (and the authorisation it granted)."""
-    seat = TrainingSeat.objects.select_for_update().select_related("session__training", "person").get(pk=seat.pk)
+    seat = lock_row(TrainingSeat.objects.select_related("session__training", "person"), seat.pk)
     if seat.status == TrainingSeat.Status.CANCELLED:
         raise ConflictError(_("This place was cancelled."), code="seat_closed")
     training = seat.session.training

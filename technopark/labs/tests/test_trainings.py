@@ -47,6 +47,19 @@ def test_places_run_out_and_a_person_takes_one_place(session: Any, lab_manager: 
     services.register_for_training(session, third, actor=lab_manager)
 
 
+def test_a_place_marked_meanwhile_is_not_cancelled_from_a_page_read_before(session: Any, lab_manager: Any) -> None:
+    """The cancellation reads the seat under its lock: the instructor's mark is never overwritten."""
+    person = _person("Успевший")
+    seat = services.register_for_training(session, person, actor=lab_manager)
+    read_before = TrainingSeat.objects.get(pk=seat.pk)
+    services.mark_training(seat, actor=lab_manager, passed=True)
+    with pytest.raises(ConflictError):
+        services.cancel_training_seat(read_before, actor=lab_manager)
+    seat.refresh_from_db()
+    assert seat.status == TrainingSeat.Status.PASSED
+    assert selectors.is_authorised(person, "laser_cutter", at(3, 0).date())
+
+
 def test_passing_grants_the_authorisation_from_the_day_of_the_training(session: Any, lab_manager: Any) -> None:
     person = _person("Ученик")
     seat = services.register_for_training(session, person, actor=lab_manager)

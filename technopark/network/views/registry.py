@@ -24,6 +24,7 @@ from technopark.core.pagecache import cache_anonymous_page
 from technopark.core.services import set_job_state, start_job
 from technopark.network import selectors, services, tabular
 from technopark.network.access import (
+    IMPORT_KIND,
     access_agreement,
     access_import_job,
     access_institution,
@@ -44,7 +45,7 @@ from technopark.network.forms import (
     InstitutionForm,
 )
 from technopark.network.models import Contact
-from technopark.network.tasks import IMPORT_KIND, check_institution_import, run_institution_import
+from technopark.network.tasks import check_institution_import, run_institution_import
 
 PAGE_SIZE = 25
 MANAGERS = (Role.METHODOLOGIST,)
