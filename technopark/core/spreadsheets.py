@@ -1,6 +1,13 @@
 """Lists as XLSX and CSV, the way people at the centre open them: a bold, frozen header row, sensible
 column widths, and CSV in UTF-8 with a byte-order mark and semicolons, which Excel opens with Cyrillic
-intact in a Russian locale."""
+intact in a Russian locale.
+
+Every export goes through here, and what it writes was typed by people: a pupil's name such as
+`=HYPERLINK("http://…","click")`, `+1+2` or `@SUM(1,2)` must never become a live formula in a staff
+member's spreadsheet (formula injection, OWASP "CSV Injection"). XLSX cells holding text are written as
+text, never as formulas; CSV values that begin with a character a spreadsheet reads as the start of a
+formula get a leading apostrophe, which `plain_text` removes again when the centre's own file is
+imported back."""
 
 from __future__ import annotations
 
@@ -11,6 +18,24 @@ from collections.abc import Iterable, Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+# What Excel, LibreOffice and Google Sheets take as the start of a formula or a DDE call.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    """A CSV value that no spreadsheet evaluates: text starting like a formula gets an apostrophe."""
+    # A text that already starts with apostrophes before a formula gets one more, so `plain_text` is exact.
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def plain_text(value: str) -> str:
+    """The text `neutralise` was given back: an imported export does not gain an apostrophe."""
+    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 def xlsx_bytes(
@@ -25,6 +50,10 @@ def xlsx_bytes(
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append(list(row))
+        for cell in sheet[sheet.max_row]:
+            # openpyxl makes any text beginning with "=" a formula; people's text stays text.
+            if cell.data_type == "f":
+                cell.data_type = "s"
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
@@ -36,6 +65,6 @@ def xlsx_bytes(
 def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([neutralise(title) for title in header])
+    writer.writerows([neutralise(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")

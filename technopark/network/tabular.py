@@ -84,7 +84,7 @@ def _rows_from(cells: Iterator[list[object]]) -> list[tuple[int, dict[str, str]]
     mapping: dict[int, str] = {}
     rows: list[tuple[int, dict[str, str]]] = []
     for number, values in enumerate(cells, start=1):
-        texts = ["" if value is None else str(value).strip() for value in values]
+        texts = ["" if value is None else spreadsheets.plain_text(str(value).strip()) for value in values]
         if header is None:
             if not any(texts):
                 continue

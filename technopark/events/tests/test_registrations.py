@@ -364,6 +364,25 @@ def test_participants_export_to_xlsx_and_csv_and_a_coordinator_gets_their_instit
     assert client.get(f"/events/{event.pk}/institutions/{other.pk}/participants.csv").status_code == 403
 
 
+def test_a_name_typed_as_a_formula_stays_text_in_both_exports(make_event: Any, school: Any, methodologist: Any) -> None:
+    from openpyxl import load_workbook
+
+    event = make_event(status="registration_open")
+    pupil = _teen(school, "Формула")
+    pupil.last_name = '=HYPERLINK("http://evil.test","click")'
+    pupil.first_name = "@SUM(1,2)"
+    pupil.save()
+    services.register(event, actor=methodologist, form="individual", person=pupil)
+    staff = Client()
+    staff.force_login(methodologist)
+    sheet = load_workbook(io.BytesIO(staff.get(f"/staff/events/{event.pk}/participants.xlsx").content)).active
+    name = sheet.cell(row=2, column=2)
+    assert name.value.startswith("=HYPERLINK(") and name.data_type == "s"
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+    csv_text = staff.get(f"/staff/events/{event.pk}/participants.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK(" in csv_text and ";=" not in csv_text
+
+
 def test_the_personal_feed_lists_the_events_of_ones_registrations_by_a_secret_address(
     make_event: Any, school: Any, make_user: Any
 ) -> None:

@@ -179,3 +179,14 @@ def test_the_command_dry_run_changes_nothing_and_the_real_run_imports(tmp_path, 
     assert Institution.objects.count() == 0
     call_command("import_institutions", str(path), stdout=StringIO(), stderr=StringIO())
     assert Institution.objects.count() == 2
+
+
+def test_the_centres_own_csv_export_imports_back_without_apostrophes(db):
+    """The export neutralises text a spreadsheet would evaluate (a phone starts with "+"); reading the same file
+    back gives the text as it was, not the apostrophe that protected it."""
+    from technopark.network.tabular import csv_bytes
+
+    exported = csv_bytes([_row("Гимназия № 1", phone="+375 17 200-00-01", address="-й переулок, 3")])
+    assert "'+375 17 200-00-01" in exported.decode("utf-8-sig")
+    rows = read_table(exported, "export.csv")
+    assert rows[0][1]["phone"] == "+375 17 200-00-01" and rows[0][1]["address"] == "-й переулок, 3"
