@@ -12,6 +12,9 @@ import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.http import HttpRequest
+
 
 @dataclass(frozen=True)
 class RequestInfo:
@@ -57,3 +60,11 @@ def client_ip(meta: dict[str, Any], trusted_proxy_count: int) -> str | None:
             except ValueError:
                 pass  # not an address a proxy writes: fall back to the peer's
     return meta.get("REMOTE_ADDR") or None
+
+
+def site_url(request: HttpRequest) -> str:
+    """The address links in documents point at: the configured `SITE_URL` in production; in development the
+    address the person opened the site at (another port or host than the default `127.0.0.1:8000`)."""
+    if settings.DEBUG:
+        return request.build_absolute_uri("/").rstrip("/")
+    return str(settings.SITE_URL)

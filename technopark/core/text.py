@@ -43,3 +43,27 @@ def normalize_phone(raw: str) -> str:
         raise ValidationError(_("Enter a phone number with its country code, e.g. +375 29 123-45-67."), code="phone")
     national = digits[3:]
     return f"+375 {national[:2]} {national[2:5]}-{national[5:7]}-{national[7:]}"
+
+
+def _balanced(text: str, opening: str, closing: str) -> bool:
+    depth = 0
+    for char in text:
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def quoted(text: str, language: str = "ru") -> str:
+    """A name in quotation marks as a document prints it: «…» with „…“ for the quotes inside it in Russian and
+    Belarusian, “…” with ‘…’ in English. A name already wrapped whole is not wrapped twice, so
+    `Открытый конкурс «Роботы»` and `«Открытый конкурс «Роботы»»` both give «Открытый конкурс „Роботы“»."""
+    inner = text.strip()
+    if inner.startswith("«") and inner.endswith("»") and _balanced(inner[1:-1], "«", "»"):
+        inner = inner[1:-1]
+    if language == "en":
+        return "“" + inner.replace("«", "‘").replace("»", "’") + "”"
+    return "«" + inner.replace("«", "„").replace("»", "“") + "»"

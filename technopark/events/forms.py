@@ -321,6 +321,20 @@ class IssueCertificatesForm(forms.Form):
         choices=[("ru", "Русский"), ("be", "Беларуская"), ("en", "English")],
         help_text=_("Documents already issued in another language are issued again in this one."),
     )
+    signatory_position = forms.CharField(
+        label=_("Position of the signatory"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Printed under the signature line, in the language of the documents. Leave both empty to sign by hand."
+        ),
+    )
+    signatory_name = forms.CharField(
+        label=_("Name of the signatory"),
+        max_length=100,
+        required=False,
+        help_text=_("As on documents: initials, then the surname (А. В. Кравченко)."),
+    )
 
 
 class RevokeCertificateForm(forms.Form):

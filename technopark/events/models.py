@@ -142,6 +142,10 @@ class Event(TimeStampedModel):
     registration_opens_at = models.DateTimeField(_("registration opens"), null=True, blank=True)
     registration_closes_at = models.DateTimeField(_("registration closes"), null=True, blank=True)
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True, help_text=_("Empty: no limit"))
+    # Who signs the event's documents, as the staff typed it when they last issued them (in that language);
+    # empty until then, when the centre's file gives the default.
+    signatory_position = models.CharField(_("position of the signatory"), max_length=200, blank=True)
+    signatory_name = models.CharField(_("name of the signatory"), max_length=100, blank=True)
     needs_approval = models.BooleanField(_("staff approve each registration"), default=False)
 
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
@@ -511,6 +515,11 @@ class Certificate(TimeStampedModel):
         GRATITUDE = "gratitude", _("Letter of gratitude")
         COMPLETION = "completion", _("Certificate of course completion")
 
+    class Revocation(models.TextChoices):
+        REISSUED = "reissued", _("Reissued with changes")
+        NO_LONGER_DUE = "no_longer_due", _("No longer due: the registration or its result changed")
+        BY_STAFF = "by_staff", _("Revoked by staff")
+
     code = models.CharField(_("code"), max_length=16, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="certificates")
@@ -535,7 +544,11 @@ class Certificate(TimeStampedModel):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    signatory_position = models.CharField(_("position of the signatory"), max_length=200, blank=True)
+    signatory_name = models.CharField(_("name of the signatory"), max_length=100, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # Why the platform revoked it, shown in the reader's language; `revoke_reason` is what staff typed.
+    revoked_because = models.CharField(_("revoked because"), max_length=16, choices=Revocation.choices, blank=True)
     revoke_reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:

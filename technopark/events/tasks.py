@@ -28,6 +28,7 @@ def issue_event_certificates(job_id: int) -> None:
                 event,
                 actor=job.created_by,
                 language=language,
+                site_url=job.data.get("site_url"),
                 progress=lambda done, total: report_progress(job, done=done, total=total),
             )
         except DomainError as error:

@@ -52,8 +52,10 @@ def available() -> bool:
     return True
 
 
-def verify_url(code: str) -> str:
-    return f"{settings.SITE_URL.rstrip('/')}/verify/{code}/"
+def verify_url(code: str, *, site_url: str | None = None) -> str:
+    """Where a document's code is checked: the site's configured address, or ``site_url`` (the address the
+    staff member who issued it opened the site at, in development)."""
+    return f"{(site_url or settings.SITE_URL).rstrip('/')}/verify/{code}/"
 
 
 def _data_uri(content: bytes, content_type: str) -> str:
@@ -83,7 +85,6 @@ def render_certificate(context: dict[str, Any], *, language: str) -> bytes:
                 **context,
                 "centre_name": centre["name"].get(language) or centre["name"]["ru"],
                 "centre_full_name": centre["full_name"].get(language) or centre["full_name"]["ru"],
-                "signatory": _signatory(centre, language),
                 "logo": _logo(),
                 "qr": qr_data_uri(context["verify_url"]),
                 "language": language,
@@ -92,10 +93,3 @@ def render_certificate(context: dict[str, Any], *, language: str) -> bytes:
     fonts = weasyprint.text.fonts.FontConfiguration()
     css = weasyprint.CSS(string=FONT_FACES, font_config=fonts)
     return weasyprint.HTML(string=html, base_url=FONTS.as_uri()).write_pdf(stylesheets=[css], font_config=fonts)
-
-
-def _signatory(centre: dict[str, Any], language: str) -> dict[str, str]:
-    """Who signs documents, as the operator set it in the centre file (empty: a line to sign by hand)."""
-    signatory = centre.get("certificate_signatory") or {}
-    position = signatory.get("position") or {}
-    return {"position": position.get(language) or position.get("ru") or "", "name": signatory.get("name") or ""}

@@ -30,6 +30,7 @@ from technopark.events.services.certificates import (
     CertificateError,
     issue_certificates,
     revoke_certificate,
+    set_signatory,
 )
 from technopark.events.services.questions import (
     AnswerError,
@@ -87,6 +88,7 @@ __all__ = [
     "set_registration_project",
     "set_results",
     "set_sessions",
+    "set_signatory",
     "undo_check_in",
     "update_event",
 ]

@@ -3,6 +3,7 @@ public check of a code, downloads by role, the ZIP of an institution and the bac
 
 from __future__ import annotations
 
+import importlib
 import io
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone, translation
 
 from technopark.accounts import services as account_services
 from technopark.core.models import BackgroundJob
@@ -208,3 +210,99 @@ def test_a_teachers_course_gives_a_certificate_of_completion_with_the_hours_atte
     assert certificate.kind == "completion" and certificate.hours == 8
     text = pdf_text(certificate.file.read())
     assert "8 академических часов" in text and "Робототехника" in text
+
+
+def _words(content: bytes) -> str:
+    return " ".join(pdf_text(content).split())
+
+
+def test_a_diploma_reads_as_a_sentence_with_balanced_quotes_and_names_its_signatory(
+    held_contest: Any, methodologist: Any
+) -> None:
+    event = held_contest["event"]
+    services.set_signatory(event, position="Заведующий центром", name="А. В. Кравченко", actor=methodologist)
+    services.issue_certificates(event, actor=methodologist)
+    diploma = Certificate.objects.get(event=event, person=held_contest["team"][0])
+    text = _words(diploma.file.read())
+    # The kind's noun takes the case; the title keeps its own, with the quotes inside it nested.
+    assert "за победу в конкурсе «Городской конкурс „Юный инженер“»" in text
+    assert "I степени" in text and "1 место" in text
+    assert "Заведующий центром" in text and "А. В. Кравченко" in text
+    assert "»»" not in text and text.count("«") == text.count("»")
+    letter = Certificate.objects.get(event=event, kind="gratitude")
+    assert "за подготовку участников конкурса «Городской конкурс „Юный инженер“»" in _words(letter.file.read())
+    # A new signatory is a change: the next run issues the documents again with new codes.
+    services.set_signatory(event, position="Директор", name="И. И. Иванов", actor=methodologist)
+    assert services.issue_certificates(event, actor=methodologist)["reissued"] == 6
+
+
+def test_an_english_diploma_says_first_degree_and_first_place(held_contest: Any, methodologist: Any) -> None:
+    event = held_contest["event"]
+    services.issue_certificates(event, actor=methodologist, language="en")
+    text = _words(Certificate.objects.get(event=event, person=held_contest["team"][0]).file.read())
+    assert "First degree" in text and "1st place" in text and "of the I degree" not in text
+    assert "for the victory in the contest “Городской конкурс ‘Юный инженер’”" in text
+
+
+def test_the_check_link_points_at_the_site_people_open(held_contest: Any, methodologist: Any, settings: Any) -> None:
+    event = held_contest["event"]
+    services.issue_certificates(event, actor=methodologist, site_url="https://technopark.example.by")
+    diploma = Certificate.objects.get(event=event, person=held_contest["team"][0])
+    assert f"https://technopark.example.by/verify/{diploma.code}/" in _words(diploma.file.read())
+    # In development the staff member's own address (another port, another host) goes to the job.
+    settings.DEBUG = True
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    staff = Client()
+    staff.force_login(methodologist)
+    staff.post(f"/staff/events/{event.pk}/certificates/", {"language": "ru"}, HTTP_HOST="localhost:8123")
+    assert BackgroundJob.objects.get(kind="events.issue_certificates").data["site_url"] == "http://localhost:8123"
+    settings.DEBUG = False
+    staff.post(f"/staff/events/{event.pk}/certificates/", {"language": "be"})
+    latest = BackgroundJob.objects.filter(kind="events.issue_certificates").latest("created_at")
+    assert latest.data["site_url"] == settings.SITE_URL
+
+
+def test_the_staff_page_keeps_the_signatory_for_the_next_issue(held_contest: Any, methodologist: Any) -> None:
+    event = held_contest["event"]
+    staff = Client()
+    staff.force_login(methodologist)
+    staff.post(
+        f"/staff/events/{event.pk}/certificates/",
+        {"language": "ru", "signatory_position": "Директор", "signatory_name": "И. И. Иванов"},
+    )
+    event.refresh_from_db()
+    assert (event.signatory_position, event.signatory_name) == ("Директор", "И. И. Иванов")
+    page = staff.get(f"/staff/events/{event.pk}/certificates/").content.decode()
+    assert 'value="И. И. Иванов"' in page
+    too_long = staff.post(
+        f"/staff/events/{event.pk}/certificates/",
+        {"language": "ru", "signatory_name": "Я" * 101, "signatory_position": "Директор"},
+    )
+    assert too_long.status_code == 400 and "Директор" in too_long.content.decode()  # what was typed is kept
+
+
+def test_why_a_document_was_revoked_reads_in_the_readers_language(held_contest: Any, methodologist: Any) -> None:
+    event = held_contest["event"]
+    services.issue_certificates(event, actor=methodologist)
+    old = Certificate.objects.get(event=event, person=held_contest["team"][0])
+    services.set_results(event, {held_contest["winners"].pk: ("second", 2)}, actor=methodologist)
+    with translation.override("be"):  # whoever reissued it reads Belarusian
+        services.issue_certificates(event, actor=methodologist)
+    assert "Reissued with changes" in Client().get(f"/en/verify/{old.code}/").content.decode()
+    assert "Выдан заново с изменениями" in Client().get(f"/verify/{old.code}/").content.decode()
+
+
+def test_reasons_written_before_become_codes(held_contest: Any, methodologist: Any) -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module("technopark.events.migrations.0008_documents_signatory_and_revocation")
+    services.issue_certificates(held_contest["event"], actor=methodologist)
+    first, second = Certificate.objects.filter(event=held_contest["event"])[:2]
+    now = timezone.now()
+    Certificate.objects.filter(pk=first.pk).update(revoked_at=now, revoke_reason="Выдадзены нанава са зменамі")
+    Certificate.objects.filter(pk=second.pk).update(revoked_at=now, revoke_reason="Ошибка в фамилии")
+    migration.reasons_to_codes(apps, None)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.revoked_because, first.revoke_reason) == ("reissued", "")
+    assert (second.revoked_because, second.revoke_reason) == ("by_staff", "Ошибка в фамилии")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import staff_required
+from technopark.core.context import site_url
 from technopark.core.errors import DomainError
 from technopark.core.files import open_stored_file
 from technopark.core.models import BackgroundJob
@@ -31,7 +32,7 @@ from technopark.events.access import (
 )
 from technopark.events.forms import IssueCertificatesForm, RevokeCertificateForm
 from technopark.events.models import Certificate
-from technopark.events.services.certificates import HELD_STATUSES, file_name, zip_bytes
+from technopark.events.services.certificates import HELD_STATUSES, file_name, signatory_of, zip_bytes
 from technopark.events.tasks import issue_event_certificates
 
 PAGE_SIZE = 50
@@ -41,17 +42,27 @@ PAGE_SIZE = 50
 def certificates_manage(request: HttpRequest, event_id: int) -> HttpResponse:
     """The event's documents: start issuing them, follow the last run, the ZIPs by institution, the list."""
     event = access_event(request.user, event_id, for_write=True)
-    form = IssueCertificatesForm(request.POST or None, initial={"language": translation.get_language()})
+    language = translation.get_language() or "ru"
+    position, name = signatory_of(event, language)
+    initial = {"language": language, "signatory_position": position, "signatory_name": name}
+    form = IssueCertificatesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if event.status not in HELD_STATUSES:
             form.add_error(None, _("Documents are issued after the event is held."))
         elif not pdf.available():
             form.add_error(None, _("This server cannot make PDF files: the Pango library is not installed."))
         else:
+            signatory = (form.cleaned_data["signatory_position"], form.cleaned_data["signatory_name"])
+            if signatory != (event.signatory_position, event.signatory_name):
+                services.set_signatory(event, position=signatory[0], name=signatory[1], actor=request.user)
             job = start_job(
                 CERTIFICATES_JOB,
                 actor=request.user,
-                data={"event_id": event.pk, "language": form.cleaned_data["language"]},
+                data={
+                    "event_id": event.pk,
+                    "language": form.cleaned_data["language"],
+                    "site_url": site_url(request),
+                },
             )
             issue_event_certificates.enqueue(job.pk)
             return redirect("events:certificates-job", job_id=job.pk)

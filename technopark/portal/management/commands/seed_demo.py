@@ -412,7 +412,10 @@ class Command(BaseCommand):
         event_services.set_results(event, {registration.pk: ("first", 1)}, actor=author)
         event_services.change_status(event, Event.Status.RESULTS_PUBLISHED, actor=author)
         if pdf.available():
-            event_services.issue_certificates(Event.objects.get(pk=event.pk), actor=author)
+            event = Event.objects.get(pk=event.pk)
+            # A demo signatory: operators set the real one per event on the documents page.
+            event_services.set_signatory(event, position="Заведующий центром", name="А. В. Кравченко", actor=author)
+            event_services.issue_certificates(event, actor=author)
 
     def _labs(self) -> None:
         """Demo hours and equipment of the four labs, a lab manager on each, an authorisation for the demo
