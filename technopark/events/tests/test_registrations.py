@@ -260,8 +260,11 @@ def test_staff_approve_a_registration_and_raising_capacity_promotes_the_waiting_
     second = services.register(event, actor=methodologist, form="individual", person=_teen(school, "Второй"))
     client = Client()
     client.force_login(methodologist)
-    client.post(f"/staff/events/registrations/{first.pk}/decide/", {"decision": "approve"})
-    client.post(f"/staff/events/registrations/{second.pk}/decide/", {"decision": "approve"})
+    confirmed = client.post(f"/en/staff/events/registrations/{first.pk}/decide/", {"decision": "approve"}, follow=True)
+    waiting = client.post(f"/en/staff/events/registrations/{second.pk}/decide/", {"decision": "approve"}, follow=True)
+    # The message names the status the decision led to, not the one the page read before it.
+    assert "Decided: confirmed." in confirmed.content.decode()
+    assert "Decided: on the waiting list." in waiting.content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == ("confirmed", "waitlisted")

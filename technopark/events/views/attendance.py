@@ -71,15 +71,16 @@ def registration_decide(request: HttpRequest, registration_id: int) -> HttpRespo
     decision = request.POST.get("decision")
     try:
         if decision == "approve":
-            services.approve_registration(registration, actor=request.user)
+            decided = services.approve_registration(registration, actor=request.user)
         elif decision == "reject":
-            services.reject_registration(registration, actor=request.user)
+            decided = services.reject_registration(registration, actor=request.user)
         else:
             raise Http404
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The decision is saved."))
+        # Approval may end on the waiting list when the places are gone: say which, from the service's answer.
+        messages.success(request, _("Decided: %(status)s.") % {"status": decided.get_status_display().lower()})
     return redirect("events:event-registrations", event_id=registration.event_id)
 
 

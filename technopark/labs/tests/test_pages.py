@@ -86,7 +86,8 @@ def test_a_student_books_through_the_form_and_the_teacher_approves(
     teacher_page = _client(teacher_login).get("/labs/my/").content.decode()
     assert "Кулибин" in teacher_page and "Подтвердить" in teacher_page
     assert client.post(f"/labs/bookings/{booking.pk}/decide/", {"decision": "approve"}).status_code == 403
-    _client(teacher_login).post(f"/labs/bookings/{booking.pk}/decide/", {"decision": "approve"})
+    decided = _client(teacher_login).post(f"/labs/bookings/{booking.pk}/decide/", {"decision": "approve"}, follow=True)
+    assert "Решение принято: подтверждена." in decided.content.decode()  # the new status, not the old one
     booking.refresh_from_db()
     assert booking.status == "confirmed"
     assert "Лазерный станок" in client.get("/labs/my/").content.decode()

@@ -210,9 +210,12 @@ def booking_decide(request: HttpRequest, booking_id: int) -> HttpResponse:
     if not may_decide(request.user, booking):
         raise PermissionDenied
     try:
-        services.decide_booking(booking, actor=request.user, approve=request.POST.get("decision") == "approve")
+        # The service re-reads the booking under its lock; its answer, not the page's copy, has the new status.
+        decided = services.decide_booking(
+            booking, actor=request.user, approve=request.POST.get("decision") == "approve"
+        )
     except DomainError as refusal:
         messages.error(request, str(refusal.message))
     else:
-        messages.success(request, _("Decided: %(status)s.") % {"status": booking.get_status_display().lower()})
+        messages.success(request, _("Decided: %(status)s.") % {"status": decided.get_status_display().lower()})
     return redirect("labs:my-bookings")
