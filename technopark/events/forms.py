@@ -7,6 +7,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from technopark.accounts.models import Person
 from technopark.core.bounds import MAX_SEARCH_LENGTH, validate_calendar_date, validate_calendar_datetime
@@ -123,10 +124,15 @@ class SessionForm(forms.Form):
         label=_("Date"), required=False, input_formats=DATE_FORMATS, widget=_date_input(),
         validators=[validate_calendar_date],
     )  # fmt: skip
+    # "From"/"To" alone are the date filters' words elsewhere ("С даты"); these are times of day.
     start = forms.TimeField(
-        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-    )
-    end = forms.TimeField(label=_("To"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+        label=pgettext_lazy("time of day", "Starts"), required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )  # fmt: skip
+    end = forms.TimeField(
+        label=pgettext_lazy("time of day", "Ends"), required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )  # fmt: skip
     title = forms.CharField(label=_("Topic"), required=False, max_length=300)
     hours = forms.DecimalField(label=_("Academic hours"), required=False, min_value=0, max_digits=4, decimal_places=1)
 

@@ -166,6 +166,9 @@ def test_a_methodologist_announces_an_event_through_the_pages(methodologist: Any
                 "session-1-day": day, "session-1-start": "15:00", "session-1-end": "14:00"}  # fmt: skip
     bad = client.post(f"/staff/events/{event.pk}/sessions/", sessions)
     assert bad.status_code == 400 and event.sessions.count() == 0
+    # The time columns are headed as times, not as the date filters' "С даты" / "По дату".
+    assert '<th scope="col">Начало</th><th scope="col">Окончание</th>' in bad.content.decode()
+    assert "С даты" not in bad.content.decode()
     del sessions["session-1-day"], sessions["session-1-start"], sessions["session-1-end"]
     assert client.post(f"/staff/events/{event.pk}/sessions/", sessions).status_code == 302
     scan = SimpleUploadedFile("положение.pdf", b"%PDF-1.4 regulations", content_type="application/pdf")
