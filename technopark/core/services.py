@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from technopark.core.context import current_request_info
 from technopark.core.models import AuditLog, BackgroundJob, ContentRevision
@@ -45,7 +46,9 @@ def log_action(
     if target is not None:
         entry.target_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
         entry.target_id = str(target.pk)
-        entry.target_label = str(target)[:255]
+        # Staff read the log in any language; a label is written once, in the site's default language.
+        with translation.override(settings.LANGUAGE_CODE):
+            entry.target_label = str(target)[:255]
     entry.save()
     return entry
 

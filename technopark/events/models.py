@@ -179,7 +179,7 @@ class Event(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.title_ru
+        return self.title  # in the reader's language: drop-downs and lists show it
 
     @property
     def title(self) -> str:
@@ -261,7 +261,7 @@ class Nomination(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.title_ru
+        return self.title  # in the reader's language: drop-downs and lists show it
 
     @property
     def title(self) -> str:
@@ -465,7 +465,7 @@ class Question(models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.label_ru
+        return self.label  # in the reader's language: drop-downs and lists show it
 
     @property
     def label(self) -> str:

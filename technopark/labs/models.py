@@ -58,7 +58,7 @@ class Lab(TimeStampedModel):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.name_ru
+        return self.name  # in the reader's language: drop-downs and lists show it
 
     @property
     def name(self) -> str:
@@ -365,7 +365,7 @@ class Training(TimeStampedModel):
         ordering = ["kind", "id"]
 
     def __str__(self) -> str:
-        return self.title_ru
+        return self.title  # in the reader's language: drop-downs and lists show it
 
     @property
     def title(self) -> str:

@@ -54,7 +54,7 @@ class News(TimeStampedModel):
         indexes = [models.Index(fields=["status", "-published_at"], name="news_status_published")]
 
     def __str__(self) -> str:
-        return self.title_ru
+        return self.title  # in the reader's language: drop-downs and lists show it
 
     @property
     def title(self) -> str:

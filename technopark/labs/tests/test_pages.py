@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from technopark.accounts import services as account_services
 from technopark.labs import services
@@ -226,3 +228,11 @@ def test_the_cached_week_shows_a_new_booking_once_the_revision_is_reread(
     monkeypatch.setattr(pagecache, "REVISION_TTL_SECONDS", 0)
     assert "10:00–11:00" in _client().get(url).content.decode()
     pagecache.clear()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "name"), [("/en", "Computer centre"), ("/be", "Камп'ютарны цэнтр"), ("", "Компьютерный центр")]
+)
+def test_lab_names_in_the_search_form_follow_the_page_language(db: Any, prefix: str, name: str) -> None:
+    page = _client().get(f"{prefix}/labs/search/").content.decode()
+    assert f">{escape(name)}</option>" in page
