@@ -150,7 +150,7 @@ def _already_registered(event: Event, people: list[Person]) -> None:
     if taken_ids:
         names = ", ".join(p.short_name for p in people if p.pk in taken_ids)
         raise ConflictError(
-            _("Already registered for this event: %(names)s.") % {"names": names}, code="already_registered"
+            _("%(names)s: already registered for this event.") % {"names": names}, code="already_registered"
         )
 
 

@@ -107,6 +107,8 @@ def test_a_team_takes_as_many_places_as_it_has_members(make_event: Any, school: 
     with pytest.raises(ConflictError) as refused:
         services.register(event, actor=methodologist, form="individual", person=team[0])
     assert refused.value.code == "already_registered"
+    # Initials end with a full stop; the sentence must not add a second one after them.
+    assert "Алексеев И." in str(refused.value.message) and ".." not in str(refused.value.message)
 
 
 def test_a_group_counts_its_head_count(make_event: Any, school: Any, make_user: Any, methodologist: Any) -> None:

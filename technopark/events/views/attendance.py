@@ -116,7 +116,7 @@ def _mark_attendance(request: HttpRequest, registration: Registration, session: 
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("Checked in: %(who)s.") % {"who": registration.label})
+        messages.success(request, _("%(who)s: checked in.") % {"who": registration.label})
 
 
 @staff_required(*EVENT_MANAGERS)

@@ -74,7 +74,7 @@ def training_register(request: HttpRequest, session_id: int) -> HttpResponse:
     except DomainError as refusal:
         messages.error(request, str(refusal.message))
     else:
-        messages.success(request, _("Registered for the training: %(name)s.") % {"name": person.short_name})
+        messages.success(request, _("%(name)s: registered for the training.") % {"name": person.short_name})
     return redirect("labs:trainings")
 
 
