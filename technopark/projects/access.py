@@ -135,7 +135,7 @@ def access_step_image(user: AnyUser, image_id: int) -> StepImage:
     return image
 
 
-def team_candidates(user: AnyUser, project: Project | None = None) -> QuerySet[Person]:
+def team_candidates(user: User, project: Project | None = None) -> QuerySet[Person]:
     """Whom the user may put on a team: the current team, themself, their children and (teachers and
     coordinators) their institution's students; staff also keep whoever is there."""
     ids = set(booking_candidates(user).values_list("pk", flat=True))
@@ -144,7 +144,7 @@ def team_candidates(user: AnyUser, project: Project | None = None) -> QuerySet[P
     return Person.objects.filter(pk__in=ids).order_by("last_name", "first_name")
 
 
-def supervisor_candidates(user: AnyUser, project: Project | None = None) -> QuerySet[Person]:
+def supervisor_candidates(user: User, project: Project | None = None) -> QuerySet[Person]:
     """Teachers of the user's (or their children's) institutions with a login, the user themself when a
     teacher, and the current supervisors."""
     ids = set(approving_teachers(user).values_list("pk", flat=True))
