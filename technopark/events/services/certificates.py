@@ -33,7 +33,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import Person
+from technopark.accounts.models import Person, User
 from technopark.core.errors import DomainError
 from technopark.core.services import log_action
 from technopark.events import pdf
@@ -190,7 +190,7 @@ def document_context(certificate: Certificate) -> dict[str, Any]:
     }
 
 
-def _revoke(certificate: Certificate, reason: str, *, actor: Any) -> None:
+def _revoke(certificate: Certificate, reason: str, *, actor: User | None) -> None:
     certificate.revoked_at = timezone.now()
     certificate.revoke_reason = reason[:300]
     certificate.save(update_fields=["revoked_at", "revoke_reason", "updated_at"])
@@ -198,7 +198,7 @@ def _revoke(certificate: Certificate, reason: str, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def _issue(due: Due, event: Event, *, language: str, actor: Any, replaces: Certificate | None) -> Certificate:
+def _issue(due: Due, event: Event, *, language: str, actor: User | None, replaces: Certificate | None) -> Certificate:
     if replaces is not None:
         _revoke(replaces, gettext("Reissued with changes"), actor=actor)
     certificate = Certificate(
@@ -216,7 +216,7 @@ def _issue(due: Due, event: Event, *, language: str, actor: Any, replaces: Certi
 
 
 def issue_certificates(
-    event: Event, *, actor: Any, language: str = "ru", progress: Callable[[int, int], None] | None = None
+    event: Event, *, actor: User | None, language: str = "ru", progress: Callable[[int, int], None] | None = None
 ) -> dict[str, int]:
     """Issue every document ``event`` owes and revoke those no longer due; returns the counts.
 
@@ -250,7 +250,7 @@ def issue_certificates(
 
 
 @transaction.atomic
-def revoke_certificate(certificate: Certificate, *, reason: str, actor: Any) -> Certificate:
+def revoke_certificate(certificate: Certificate, *, reason: str, actor: User) -> Certificate:
     """Staff withdraw one document (issued by mistake); `/verify/` then says it is not valid."""
     if not certificate.is_valid:
         raise CertificateError(_("This document is already revoked."))

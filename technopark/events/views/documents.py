@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from technopark.accounts.access import staff_required
+from technopark.accounts.access import signed_in_user, staff_required
 from technopark.core.errors import DomainError
 from technopark.core.files import open_stored_file
 from technopark.core.models import BackgroundJob
@@ -137,7 +137,7 @@ def certificate_revoke(request: HttpRequest, certificate_id: int) -> HttpRespons
         messages.error(request, _("Say why the document is revoked."))
     else:
         try:
-            services.revoke_certificate(certificate, reason=form.cleaned_data["reason"], actor=request.user)
+            services.revoke_certificate(certificate, reason=form.cleaned_data["reason"], actor=signed_in_user(request))
         except DomainError as refusal:
             messages.error(request, str(refusal.message))
         else:
