@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from allauth.account.authentication import get_authentication_records
 from allauth.account.internal.flows.login import record_authentication
@@ -32,10 +32,12 @@ from django.utils.translation import gettext_lazy
 
 from technopark.accounts.models import ApiToken, User
 from technopark.accounts.roles import Role
+from technopark.accounts.typing import AnyUser
 from technopark.core.access import get_visible_or_404
 from technopark.core.errors import DomainError
 
 V = TypeVar("V", bound=Callable[..., HttpResponse])
+U = TypeVar("U", bound=AnyUser)
 
 
 def signed_in_user(request: HttpRequest) -> User:
@@ -46,7 +48,7 @@ def signed_in_user(request: HttpRequest) -> User:
     return user
 
 
-def has_totp(user: Any) -> bool:
+def has_totp(user: User) -> bool:
     return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
 
 
@@ -65,7 +67,7 @@ class SecondFactorRequired(DomainError):
         )
 
 
-def session_used_second_factor(request: HttpRequest, user: Any) -> bool:
+def session_used_second_factor(request: HttpRequest, user: User) -> bool:
     """True when this session has used ``user``'s second factor: at sign-in, when asked again later
     (allauth records both), or by setting up the authenticator app with a code from it (`receivers`)."""
     return any(record.get("method") == "mfa" for record in get_authentication_records(request, user))
@@ -78,7 +80,7 @@ def note_second_factor_set_up(request: HttpRequest, authenticator: Authenticator
         record_authentication(request, authenticator.user, "mfa", id=authenticator.pk, type=authenticator.type)
 
 
-def apply_second_factor_rule(request: HttpRequest, user: Any) -> Any:
+def apply_second_factor_rule(request: HttpRequest, user: U) -> U:
     """DOMAIN.md rule 11, for the signed-in login of ``request``; returns ``user``.
 
     With `MFA_REQUIRED_FOR_STAFF` on, a login that holds a centre-staff role acts, for the whole request,
@@ -95,10 +97,10 @@ def apply_second_factor_rule(request: HttpRequest, user: Any) -> Any:
     return user
 
 
-def second_factor_step(user: Any) -> str | None:
+def second_factor_step(user: AnyUser | None) -> str | None:
     """What a login that awaits its second factor must do before staff pages open: ``"enrol"`` an
     authenticator app, or ``"verify"`` with a code from the one it has; None for every other login."""
-    if not getattr(user, "awaiting_second_factor", False):
+    if not isinstance(user, User) or not user.awaiting_second_factor:
         return None
     return "verify" if has_totp(user) else "enrol"
 
@@ -121,10 +123,10 @@ def redirect_to_mfa_enrolment(request: HttpRequest) -> HttpResponse:
     return redirect("mfa_activate_totp")
 
 
-def may_act_as(user: Any, *roles: str) -> bool:
+def may_act_as(user: AnyUser, *roles: str) -> TypeGuard[User]:
     """True when ``user`` holds one of ``roles``; administrators may do everything. Staff roles count only
     once the login has used its second factor (`apply_second_factor_rule`)."""
-    return bool(getattr(user, "is_authenticated", False)) and user.has_role(Role.ADMINISTRATOR, *roles)
+    return user.is_authenticated and user.has_role(Role.ADMINISTRATOR, *roles)
 
 
 def _would_act_as(user: User, roles: tuple[str, ...]) -> bool:
@@ -157,41 +159,41 @@ def staff_required(*roles: str) -> Callable[[V], V]:
     return decorator
 
 
-def visible_users(user: Any) -> QuerySet[User]:
+def visible_users(user: AnyUser) -> QuerySet[User]:
     """Logins ``user`` may manage: all of them for administrators, none for anyone else."""
     if may_act_as(user):
         return User.objects.all()
     return User.objects.none()
 
 
-def access_user(user: Any, user_id: int, *, for_write: bool = False) -> User:
+def access_user(user: AnyUser, user_id: int, *, for_write: bool = False) -> User:
     """The login ``user_id`` if ``user`` may manage it; `Http404` otherwise (audited)."""
     return get_visible_or_404(visible_users(user), user=user, pk=user_id)
 
 
-def may_view_audit(user: Any) -> bool:
+def may_view_audit(user: AnyUser) -> bool:
     return may_act_as(user)
 
 
 # --- Personal API tokens ------------------------------------------------------------------------
 
 
-def may_issue_api_token(user: Any, *, second_factor: bool) -> bool:
+def may_issue_api_token(user: User, *, second_factor: bool) -> bool:
     """Any login may have API tokens; a centre-staff login's only when issued after its second factor
     (``second_factor``: the session used it, or the operator checked it has an authenticator app), so that
     a token never reaches what the password alone may not (DOMAIN.md rule 11)."""
     return second_factor or not (settings.MFA_REQUIRED_FOR_STAFF and user.holds_staff_role)
 
 
-def visible_api_tokens(user: Any) -> QuerySet[ApiToken]:
+def visible_api_tokens(user: AnyUser) -> QuerySet[ApiToken]:
     """Tokens ``user`` may see and revoke: their own; an administrator's, every login's."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return ApiToken.objects.none()
     if may_act_as(user):
         return ApiToken.objects.all()
     return ApiToken.objects.filter(user_id=user.pk)
 
 
-def access_api_token(user: Any, token_id: int, *, for_write: bool = False) -> ApiToken:
+def access_api_token(user: AnyUser, token_id: int, *, for_write: bool = False) -> ApiToken:
     """The token ``token_id`` if ``user`` may see it (`visible_api_tokens`); `Http404` otherwise (audited)."""
     return get_visible_or_404(visible_api_tokens(user).select_related("user"), user=user, pk=token_id)

@@ -15,19 +15,20 @@ from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 
 from technopark.accounts.access import note_second_factor_set_up
+from technopark.accounts.models import User
 from technopark.accounts.services import record_auth_event, revoke_api_tokens
 
 
-def _on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_logged_in(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     record_auth_event("accounts.login.succeeded", user=user)
 
 
-def _on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_logged_out(sender: Any, request: Any, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         record_auth_event("accounts.logout", user=user)
 
 
-def _on_signed_up(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_signed_up(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     record_auth_event("accounts.user.signed_up", user=user)
 
 
@@ -35,22 +36,22 @@ def _on_email_confirmed(sender: Any, request: Any, email_address: Any, **kwargs:
     record_auth_event("accounts.email.confirmed", user=email_address.user, data={"email": email_address.email})
 
 
-def _on_password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_password_reset(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     record_auth_event("accounts.password.reset", user=user)
     revoke_api_tokens(user, actor=user, reason="password_reset")
 
 
-def _on_password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+def _on_password_changed(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
     record_auth_event("accounts.password.changed", user=user)
     revoke_api_tokens(user, actor=user, reason="password_changed")
 
 
-def _on_authenticator_added(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+def _on_authenticator_added(sender: Any, request: Any, user: User, authenticator: Any, **kwargs: Any) -> None:
     record_auth_event("accounts.mfa.added", user=user, data={"type": authenticator.type})
     note_second_factor_set_up(request, authenticator)
 
 
-def _on_authenticator_removed(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+def _on_authenticator_removed(sender: Any, request: Any, user: User, authenticator: Any, **kwargs: Any) -> None:
     record_auth_event("accounts.mfa.removed", user=user, data={"type": authenticator.type})
 
 

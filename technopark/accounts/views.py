@@ -111,7 +111,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """Revoke a token: its owner, or an administrator from the login's staff page."""
     token = access_api_token(request.user, token_id, for_write=True)
-    services.revoke_api_token(token, actor=request.user, reason="revoked")
+    services.revoke_api_token(token, actor=signed_in_user(request), reason="revoked")
     messages.success(request, _("The token %(prefix)s… no longer works.") % {"prefix": token.prefix})
     if token.user_id == request.user.pk:
         return redirect("accounts:token-list")
@@ -162,7 +162,7 @@ def user_grant_role(request: HttpRequest, user_id: int) -> HttpResponse:
     form = GrantRoleForm(request.POST)
     if form.is_valid():
         try:
-            services.grant_role(person, form.cleaned_data["role"], actor=request.user)
+            services.grant_role(person, form.cleaned_data["role"], actor=signed_in_user(request))
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
@@ -176,7 +176,7 @@ def user_grant_role(request: HttpRequest, user_id: int) -> HttpResponse:
 def user_revoke_role(request: HttpRequest, user_id: int, role: str) -> HttpResponse:
     person = access_user(request.user, user_id, for_write=True)
     try:
-        services.revoke_role(person, role, actor=request.user)
+        services.revoke_role(person, role, actor=signed_in_user(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -190,7 +190,7 @@ def user_set_active(request: HttpRequest, user_id: int) -> HttpResponse:
     person = access_user(request.user, user_id, for_write=True)
     active = request.POST.get("active") == "1"
     try:
-        services.set_user_active(person, active, actor=request.user)
+        services.set_user_active(person, active, actor=signed_in_user(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -14,10 +14,15 @@ from django.http import Http404
 
 from technopark.core.services import log_action
 
+if TYPE_CHECKING:
+    # django-stubs resolves these aliases to AUTH_USER_MODEL, so core names the user model
+    # without importing the app that defines it.
+    from django.contrib.auth.models import _AnyUser
+
 M = TypeVar("M", bound=models.Model)
 
 
-def deny(user: Any, *, target: models.Model | None = None, reason: str = "") -> NoReturn:
+def deny(user: _AnyUser | None, *, target: models.Model | None = None, reason: str = "") -> NoReturn:
     """Record a refused access to ``target`` and raise `Http404`, as if it did not exist.
 
     Refusals that may be visible (a page only staff can open) raise `PermissionDenied` instead; the
@@ -32,7 +37,7 @@ def deny(user: Any, *, target: models.Model | None = None, reason: str = "") -> 
     raise Http404
 
 
-def get_visible_or_404(visible: models.QuerySet[M], *, user: Any, **lookup: Any) -> M:
+def get_visible_or_404(visible: models.QuerySet[M], *, user: _AnyUser | None, **lookup: Any) -> M:
     """Return the one object of ``visible`` matching ``lookup``.
 
     ``visible`` is the queryset the user may see. When the object exists but is outside it, the

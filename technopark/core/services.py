@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -13,12 +13,17 @@ from django.utils import timezone, translation
 from technopark.core.context import current_request_info
 from technopark.core.models import AuditLog, BackgroundJob, ContentRevision
 
+if TYPE_CHECKING:
+    # django-stubs resolves these aliases to AUTH_USER_MODEL, so core names the user model
+    # without importing the app that defines it.
+    from django.contrib.auth.models import _AnyUser
+
 
 def log_action(
     target: models.Model | None,
     action: str,
     *,
-    actor: Any = None,
+    actor: _AnyUser | None = None,
     data: dict[str, Any] | None = None,
     actor_label: str = "",
 ) -> AuditLog:
@@ -32,7 +37,7 @@ def log_action(
     info = current_request_info()
     if actor is None and info is not None and getattr(info.user, "is_authenticated", False):
         actor = info.user
-    if actor is not None and not getattr(actor, "is_authenticated", False):
+    if actor is not None and not actor.is_authenticated:
         actor = None
     label = actor_label or (str(getattr(actor, "email", "") or actor) if actor is not None else "")
     entry = AuditLog(
@@ -61,12 +66,17 @@ def bump_content_revision(key: str) -> None:
 
 
 def start_job(
-    kind: str, *, actor: Any, input_file: Any = None, input_name: str = "", data: dict[str, Any] | None = None
+    kind: str,
+    *,
+    actor: _AnyUser | None,
+    input_file: Any = None,
+    input_name: str = "",
+    data: dict[str, Any] | None = None,
 ) -> BackgroundJob:
     """Create a job record for long work; the caller enqueues its task with ``job.pk``."""
     job = BackgroundJob(
         kind=kind,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor if actor is not None and actor.is_authenticated and actor.pk else None,
         input_name=input_name[:255],
         data=data or {},
     )

@@ -12,7 +12,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from technopark.accounts.models import Person
+from technopark.accounts.models import Person, User
+from technopark.accounts.typing import AnyUser
 from technopark.core.access import get_visible_or_404
 from technopark.core.bounds import MAX_SEARCH_LENGTH, CalendarDate, CalendarDateTime, Id
 from technopark.core.models import LONG_TEXT_LENGTH
@@ -207,7 +208,7 @@ class EventPatch(Schema):
     sessions: list[SessionIn] | None = Field(None, max_length=MAX_SESSIONS)
 
 
-def _detail(user: Any, event_id: int) -> Event:
+def _detail(user: AnyUser, event_id: int) -> Event:
     access_event(user, event_id)
     return selectors.event_page(visible_events(user), event_id).get()
 
@@ -295,14 +296,14 @@ class RegistrationOut(Schema):
     nomination_id: int | None
 
 
-def _signed_in(request: HttpRequest) -> Any:
+def _signed_in(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
-    if not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:
         raise AuthenticationError
     return user
 
 
-def _person_for(user: Any, person_id: int) -> Person:
+def _person_for(user: AnyUser, person_id: int) -> Person:
     """A person the caller may register (404 for one they do not see, 403 for one they only see)."""
     person = access_person(user, person_id)
     if not may_register_for(user, person):

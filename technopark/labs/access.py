@@ -4,15 +4,14 @@ supervising teacher approves)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from technopark.accounts.access import may_act_as
-from technopark.accounts.models import Person
+from technopark.accounts.models import Person, User
 from technopark.accounts.roles import Role
 from technopark.accounts.selectors import find_persons
+from technopark.accounts.typing import AnyUser
 from technopark.core.access import get_visible_or_404
 from technopark.core.text import search_key
 from technopark.labs.models import Authorisation, Booking
@@ -22,31 +21,31 @@ from technopark.network.models import Affiliation
 LAB_MANAGERS = (Role.LAB_MANAGER,)
 
 
-def may_manage_labs(user: Any) -> bool:
+def may_manage_labs(user: AnyUser) -> bool:
     return may_act_as(user, *LAB_MANAGERS)
 
 
-def may_book_without_approval(user: Any) -> bool:
+def may_book_without_approval(user: AnyUser) -> bool:
     """Teachers and centre staff book outright; a student's project booking waits for the teacher."""
     return may_act_as(user, Role.TEACHER, Role.LAB_MANAGER, Role.METHODOLOGIST)
 
 
-def may_book_lessons(user: Any) -> bool:
+def may_book_lessons(user: AnyUser) -> bool:
     return may_act_as(user, Role.TEACHER, Role.LAB_MANAGER, Role.METHODOLOGIST)
 
 
-def may_book_labs(user: Any) -> bool:
+def may_book_labs(user: AnyUser) -> bool:
     """A whole lab is booked for a group lesson, by those who give lessons: teachers and centre staff."""
     return may_book_lessons(user)
 
 
-def may_book_for(user: Any, person: Person) -> bool:
+def may_book_for(user: AnyUser, person: Person) -> bool:
     """Oneself; a guardian their child; a teacher or coordinator the people of their institution (the same
     rule as editing the record); lab managers anyone."""
     return may_manage_labs(user) or may_edit_person(user, person)
 
 
-def visible_bookings(user: Any) -> QuerySet[Booking]:
+def visible_bookings(user: AnyUser) -> QuerySet[Booking]:
     """Lab managers see every booking; others those they made, those of the people they see, and those
     awaiting their approval as the supervising teacher."""
     if may_manage_labs(user):
@@ -58,7 +57,7 @@ def visible_bookings(user: Any) -> QuerySet[Booking]:
     return Booking.objects.filter(pk__in=Booking.objects.filter(rule).values("pk"))
 
 
-def access_booking(user: Any, booking_id: int, *, for_write: bool = False) -> Booking:
+def access_booking(user: AnyUser, booking_id: int, *, for_write: bool = False) -> Booking:
     """A booking ``user`` sees; ``for_write`` (cancel): one they made or of someone they may book for."""
     booking = get_visible_or_404(
         visible_bookings(user).select_related("equipment__lab", "lab", "person", "supervisor"), user=user, pk=booking_id
@@ -89,7 +88,7 @@ def may_supervise(supervisor: Person | None, person: Person | None) -> bool:
     return teaching_institutions(login).filter(pk__in=schools).exists()
 
 
-def may_decide(user: Any, booking: Booking) -> bool:
+def may_decide(user: AnyUser, booking: Booking) -> bool:
     """A lab manager, or the supervising teacher named on the booking while they may approve its person's
     work (`may_supervise`): a booking that names someone else (the student themself) waits for staff."""
     if may_manage_labs(user):
@@ -102,18 +101,18 @@ def may_decide(user: Any, booking: Booking) -> bool:
     )
 
 
-def own_authorisations(user: Any) -> QuerySet[Authorisation]:
-    if not getattr(user, "is_authenticated", False):
+def own_authorisations(user: AnyUser) -> QuerySet[Authorisation]:
+    if not user.is_authenticated:
         return Authorisation.objects.none()
     return Authorisation.objects.filter(person__user=user)
 
 
-def may_see_names(user: Any) -> bool:
+def may_see_names(user: AnyUser) -> bool:
     """Who holds a slot is shown to lab managers and teachers; others see "busy"."""
     return may_act_as(user, *LAB_MANAGERS, Role.TEACHER, Role.METHODOLOGIST)
 
 
-def booking_candidates(user: Any) -> QuerySet[Person]:
+def booking_candidates(user: User) -> QuerySet[Person]:
     """Whom the user books project work for: themself, their children, their institution's students. A
     union of id lists: an OR across these joins makes databases scan the whole registry."""
     own = Person.objects.filter(user=user).order_by().values_list("pk", flat=True)
@@ -128,7 +127,7 @@ def booking_candidates(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(pk__in=ids).order_by("last_name", "first_name")
 
 
-def candidates_at_hand(user: Any) -> list[Person]:
+def candidates_at_hand(user: User) -> list[Person]:
     """Whom the booking form offers before any search: the user's own record and their children (a few
     rows). A teacher's or coordinator's students, hundreds of them, are found by name instead
     (`find_booking_candidates`)."""
@@ -137,13 +136,13 @@ def candidates_at_hand(user: Any) -> list[Person]:
     return list(Person.objects.filter(pk__in=list(own.union(children))).order_by("last_name", "first_name"))
 
 
-def may_search_candidates(user: Any) -> bool:
+def may_search_candidates(user: AnyUser) -> bool:
     """Whether the user may book for people beyond their own family (an institution's students, or anyone
     for lab managers): by role alone, read with the request; the search itself keeps to their people."""
     return may_act_as(user, *LAB_MANAGERS, Role.METHODOLOGIST, Role.TEACHER, Role.COORDINATOR)
 
 
-def find_booking_candidates(user: Any, query: str, *, limit: int = 20) -> list[Person]:
+def find_booking_candidates(user: User, query: str, *, limit: int = 20) -> list[Person]:
     """Up to ``limit`` of `booking_candidates` whose ФИО matches ``query`` (surname first, as
     `accounts.selectors.find_persons` reads it), in name order; nothing for less than two letters."""
     if len(search_key(query)) < 2:
@@ -159,7 +158,7 @@ def find_booking_candidates(user: Any, query: str, *, limit: int = 20) -> list[P
     return list(matching.filter(Q(pk__in=family) | Q(pk__in=students))[:limit])
 
 
-def approving_teachers(user: Any) -> QuerySet[Person]:
+def approving_teachers(user: User) -> QuerySet[Person]:
     """Teachers who may approve: those of the user's (or their children's) active institutions, with an
     active login holding the teacher role (as `may_supervise` asks), never the user's own record."""
     own = Person.objects.filter(user=user).order_by().values_list("pk", flat=True)

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from technopark.accounts.models import Person
+from technopark.accounts.models import Person, User
 from technopark.core.bounds import CalendarDate, CalendarDateTime, Id
 from technopark.core.pagination import Pagination
 from technopark.labs import selectors, services
@@ -134,9 +134,9 @@ class AuthorisationOut(Schema):
         return obj.is_valid_on(dt.date.today())
 
 
-def _signed_in(request: HttpRequest) -> Any:
+def _signed_in(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
-    if not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:
         raise AuthenticationError
     return user
 
@@ -185,7 +185,7 @@ def equipment_availability(
     return selectors.availability(equipment, starts_at, ends_at, keep=given)
 
 
-def _person(user: Any, person_id: int | None) -> Person | None:
+def _person(user: User, person_id: int | None) -> Person | None:
     if person_id is None:
         return Person.objects.filter(user=user).first()
     person = access_person(user, person_id)
@@ -232,19 +232,25 @@ def create_booking(request: HttpRequest, payload: BookingIn) -> Status[Any]:
             _("Your login has no record in the registry yet; ask your teacher for a code."), code="no_own_record"
         )
     supervisor = _supervisor(payload.supervisor)
-    common = {"actor": user, "starts_at": payload.starts_at, "ends_at": payload.ends_at, "units": payload.units,
-              "purpose": payload.purpose, "person": person, "note": payload.note}  # fmt: skip
+    common: dict[str, Any] = {"actor": user, "starts_at": payload.starts_at, "ends_at": payload.ends_at,
+                              "units": payload.units, "purpose": payload.purpose, "person": person,
+                              "note": payload.note}  # fmt: skip
     if payload.weekly_until:
         bookings = services.book_weekly(equipment, until=payload.weekly_until, **common)
         return Status(201, {**BookingOut.from_orm(bookings[0]).dict(), "series_ids": [b.pk for b in bookings]})
     return Status(201, services.book(equipment, supervisor=supervisor, **common))
 
 
-def _book_lab(user: Any, payload: BookingIn) -> Status[Any]:
+def _book_lab(user: User, payload: BookingIn) -> Status[Any]:
     lab = get_object_or_404(Lab, code=payload.lab)
     if not may_book_labs(user):
         raise PermissionDenied
-    common = {"actor": user, "starts_at": payload.starts_at, "ends_at": payload.ends_at, "note": payload.note}
+    common: dict[str, Any] = {
+        "actor": user,
+        "starts_at": payload.starts_at,
+        "ends_at": payload.ends_at,
+        "note": payload.note,
+    }
     if payload.weekly_until:
         bookings = services.book_lab_weekly(lab, until=payload.weekly_until, **common)
         return Status(201, {**BookingOut.from_orm(bookings[0]).dict(), "series_ids": [b.pk for b in bookings]})

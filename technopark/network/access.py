@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from technopark.accounts.access import may_act_as
-from technopark.accounts.models import Consent, Guardianship, Person
+from technopark.accounts.models import Consent, Guardianship, Person, User
 from technopark.accounts.roles import Role
 from technopark.accounts.selectors import GUARDIAN, SELF, giver_rule
+from technopark.accounts.typing import AnyUser
 from technopark.core.access import deny, get_visible_or_404
 from technopark.core.models import BackgroundJob
 from technopark.network.models import Affiliation, Agreement, Institution
@@ -19,40 +20,40 @@ from technopark.network.models import Affiliation, Agreement, Institution
 NETWORK_MANAGERS = (Role.METHODOLOGIST,)
 
 
-def may_manage_network(user: Any) -> bool:
+def may_manage_network(user: AnyUser) -> TypeGuard[User]:
     """Methodologists and administrators create, edit, import and export institutions and agreements."""
     return may_act_as(user, *NETWORK_MANAGERS)
 
 
-def visible_institutions(user: Any) -> QuerySet[Institution]:
+def visible_institutions(user: AnyUser) -> QuerySet[Institution]:
     """The public sees active members of the cluster; network managers see inactive ones too."""
     if may_manage_network(user):
         return Institution.objects.all()
     return Institution.objects.filter(is_active=True)
 
 
-def access_institution(user: Any, institution_id: int, *, for_write: bool = False) -> Institution:
+def access_institution(user: AnyUser, institution_id: int, *, for_write: bool = False) -> Institution:
     if for_write and not may_manage_network(user):
         raise PermissionDenied
     return get_visible_or_404(visible_institutions(user), user=user, pk=institution_id)
 
 
-def visible_agreements(user: Any) -> QuerySet[Agreement]:
+def visible_agreements(user: AnyUser) -> QuerySet[Agreement]:
     """Network managers see every agreement; a partner's coordinators and representatives see theirs."""
     if may_manage_network(user):
         return Agreement.objects.all()
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return Agreement.objects.none()
     return Agreement.objects.filter(institution__coordinators=user)
 
 
-def access_agreement(user: Any, agreement_id: int, *, for_write: bool = False) -> Agreement:
+def access_agreement(user: AnyUser, agreement_id: int, *, for_write: bool = False) -> Agreement:
     if for_write and not may_manage_network(user):
         raise PermissionDenied
     return get_visible_or_404(visible_agreements(user), user=user, pk=agreement_id)
 
 
-def may_see_contacts(user: Any, institution: Institution) -> bool:
+def may_see_contacts(user: AnyUser, institution: Institution) -> bool:
     """Contact persons are for staff and the institution's own coordinators, not for the public."""
     if may_manage_network(user):
         return True
@@ -62,7 +63,7 @@ def may_see_contacts(user: Any, institution: Institution) -> bool:
 IMPORT_KIND = "network.import_institutions"  # the BackgroundJob kind of the `tasks` checking and running an import
 
 
-def visible_import_jobs(user: Any) -> QuerySet[BackgroundJob]:
+def visible_import_jobs(user: AnyUser) -> QuerySet[BackgroundJob]:
     """Imports are seen by whoever started them, and by administrators (for support)."""
     jobs = BackgroundJob.objects.filter(kind=IMPORT_KIND)
     if may_act_as(user):
@@ -72,7 +73,7 @@ def visible_import_jobs(user: Any) -> QuerySet[BackgroundJob]:
     return jobs.filter(created_by=user)
 
 
-def access_import_job(user: Any, job_id: int) -> BackgroundJob:
+def access_import_job(user: AnyUser, job_id: int) -> BackgroundJob:
     return get_visible_or_404(visible_import_jobs(user), user=user, pk=job_id)
 
 

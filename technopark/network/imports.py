@@ -17,6 +17,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from technopark.accounts.models import User
 from technopark.core.locking import lock_rows
 from technopark.core.services import log_action
 from technopark.core.text import normalize_phone, search_key
@@ -178,7 +179,7 @@ def check_rows(
 
 
 @transaction.atomic
-def apply_plan(plan: ImportPlan, *, actor: Any, source: str = "") -> dict[str, int]:
+def apply_plan(plan: ImportPlan, *, actor: User | None, source: str = "") -> dict[str, int]:
     """Create and update the planned institutions, all or nothing. Refuses a plan with problems."""
     if plan.problems:
         raise services.NetworkError(_("The file has errors; nothing was imported."), code="import_has_errors")

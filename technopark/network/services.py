@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts import services as account_services
-from technopark.accounts.models import Person
+from technopark.accounts.models import Person, User
 from technopark.accounts.roles import Role
 from technopark.core.errors import DomainError
 from technopark.core.services import bump_content_revision, log_action
@@ -67,7 +67,7 @@ def _changes(before: dict[str, Any], obj: Any, names: list[str]) -> dict[str, li
 
 
 @transaction.atomic
-def create_institution(*, actor: Any, **fields: Any) -> Institution:
+def create_institution(*, actor: User | None, **fields: Any) -> Institution:
     """Add an institution to the registry. Network managers only (checked by the caller)."""
     institution = Institution()
     _apply(institution, INSTITUTION_FIELDS, fields)
@@ -81,7 +81,7 @@ def create_institution(*, actor: Any, **fields: Any) -> Institution:
 
 
 @transaction.atomic
-def update_institution(institution: Institution, *, actor: Any, **fields: Any) -> Institution:
+def update_institution(institution: Institution, *, actor: User | None, **fields: Any) -> Institution:
     before = {name: getattr(institution, name) for name in INSTITUTION_FIELDS}
     changed = _apply(institution, INSTITUTION_FIELDS, fields)
     if changed:
@@ -100,7 +100,7 @@ def update_institution(institution: Institution, *, actor: Any, **fields: Any) -
 
 
 @transaction.atomic
-def set_institution_active(institution: Institution, active: bool, *, actor: Any) -> None:
+def set_institution_active(institution: Institution, active: bool, *, actor: User) -> None:
     """Take an institution out of the cluster (it stays in the registry with its history) or back."""
     if institution.is_active == active:
         return
@@ -113,7 +113,7 @@ def set_institution_active(institution: Institution, active: bool, *, actor: Any
 
 
 @transaction.atomic
-def add_coordinator(institution: Institution, user: Any, *, actor: Any) -> None:
+def add_coordinator(institution: Institution, user: User, *, actor: User) -> None:
     """Let ``user`` act for the institution; they get the coordinator role (partners: representative)."""
     if institution.coordinators.filter(pk=user.pk).exists():
         raise NetworkError(
@@ -127,7 +127,7 @@ def add_coordinator(institution: Institution, user: Any, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def remove_coordinator(institution: Institution, user: Any, *, actor: Any) -> None:
+def remove_coordinator(institution: Institution, user: User, *, actor: User) -> None:
     """Stop ``user`` acting for the institution; the role goes when they act for no institution."""
     institution.coordinators.remove(user)
     log_action(institution, "network.institution.coordinator_removed", actor=actor, data={"user_id": user.pk})
@@ -139,7 +139,7 @@ def remove_coordinator(institution: Institution, user: Any, *, actor: Any) -> No
 
 
 @transaction.atomic
-def add_contact(institution: Institution, *, actor: Any, **fields: Any) -> Contact:
+def add_contact(institution: Institution, *, actor: User, **fields: Any) -> Contact:
     contact = Contact(institution=institution)
     _apply(contact, CONTACT_FIELDS, fields)
     contact.full_clean()
@@ -149,7 +149,7 @@ def add_contact(institution: Institution, *, actor: Any, **fields: Any) -> Conta
 
 
 @transaction.atomic
-def update_contact(contact: Contact, *, actor: Any, **fields: Any) -> Contact:
+def update_contact(contact: Contact, *, actor: User, **fields: Any) -> Contact:
     changed = _apply(contact, CONTACT_FIELDS, fields)
     if changed:
         contact.full_clean()
@@ -159,7 +159,7 @@ def update_contact(contact: Contact, *, actor: Any, **fields: Any) -> Contact:
 
 
 @transaction.atomic
-def delete_contact(contact: Contact, *, actor: Any) -> None:
+def delete_contact(contact: Contact, *, actor: User) -> None:
     log_action(contact.institution, "network.contact.deleted", actor=actor, data={"contact": contact.full_name})
     contact.delete()
 
@@ -172,7 +172,7 @@ def _clean_resources(resources: list[str]) -> list[str]:
 
 
 @transaction.atomic
-def create_agreement(institution: Institution, *, actor: Any, **fields: Any) -> Agreement:
+def create_agreement(institution: Institution, *, actor: User, **fields: Any) -> Agreement:
     """Record a cooperation agreement. ``scan`` must already be checked (`core.files.validate_document`)."""
     agreement = Agreement(institution=institution)
     fields["resources"] = _clean_resources(fields.get("resources") or [])
@@ -184,7 +184,7 @@ def create_agreement(institution: Institution, *, actor: Any, **fields: Any) -> 
 
 
 @transaction.atomic
-def update_agreement(agreement: Agreement, *, actor: Any, **fields: Any) -> Agreement:
+def update_agreement(agreement: Agreement, *, actor: User, **fields: Any) -> Agreement:
     if "resources" in fields:
         fields["resources"] = _clean_resources(fields["resources"] or [])
     old_scan = agreement.scan.name if agreement.scan else ""
@@ -203,7 +203,7 @@ def update_agreement(agreement: Agreement, *, actor: Any, **fields: Any) -> Agre
 
 
 @transaction.atomic
-def delete_agreement(agreement: Agreement, *, actor: Any) -> None:
+def delete_agreement(agreement: Agreement, *, actor: User) -> None:
     log_action(agreement, "network.agreement.deleted", actor=actor, data={"number": agreement.number})
     scan = agreement.scan.name if agreement.scan else ""
     storage = agreement.scan.storage

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from technopark.accounts.models import User
 from technopark.core.errors import DomainError
 from technopark.core.i18n import translated_fields
 from technopark.core.services import bump_content_revision, log_action
@@ -60,7 +61,7 @@ def _apply(obj: Any, allowed: frozenset[str], values: dict[str, Any]) -> list[st
 
 
 @transaction.atomic
-def create_news(*, actor: Any, **fields: Any) -> News:
+def create_news(*, actor: User, **fields: Any) -> News:
     """Write a news item as a draft. Editors only (checked by the caller)."""
     news = News(author=actor if getattr(actor, "pk", None) else None)
     _apply(news, NEWS_FIELDS, fields)
@@ -72,7 +73,7 @@ def create_news(*, actor: Any, **fields: Any) -> News:
 
 
 @transaction.atomic
-def update_news(news: News, *, actor: Any, **fields: Any) -> News:
+def update_news(news: News, *, actor: User, **fields: Any) -> News:
     old_image = news.image.name if news.image else ""
     changed = _apply(news, NEWS_FIELDS, fields)
     if changed:
@@ -86,7 +87,7 @@ def update_news(news: News, *, actor: Any, **fields: Any) -> News:
 
 
 @transaction.atomic
-def change_news(news: News, *, actor: Any, status: str | None = None, **fields: Any) -> News:
+def change_news(news: News, *, actor: User, status: str | None = None, **fields: Any) -> News:
     """Edit texts and, if ``status`` is given, publish or unpublish, all or nothing."""
     update_news(news, actor=actor, **fields)
     if status == News.Status.PUBLISHED:
@@ -97,7 +98,7 @@ def change_news(news: News, *, actor: Any, status: str | None = None, **fields: 
 
 
 @transaction.atomic
-def publish_news(news: News, *, actor: Any) -> News:
+def publish_news(news: News, *, actor: User) -> News:
     """Show the item on the portal; it keeps its first publication time if it was published before."""
     if news.is_published:
         return news
@@ -110,7 +111,7 @@ def publish_news(news: News, *, actor: Any) -> News:
 
 
 @transaction.atomic
-def unpublish_news(news: News, *, actor: Any) -> News:
+def unpublish_news(news: News, *, actor: User) -> News:
     if not news.is_published:
         return news
     news.status = News.Status.DRAFT
@@ -121,7 +122,7 @@ def unpublish_news(news: News, *, actor: Any) -> News:
 
 
 @transaction.atomic
-def delete_news(news: News, *, actor: Any) -> None:
+def delete_news(news: News, *, actor: User) -> None:
     """Delete a draft. Published items must be taken off the portal first, so nothing vanishes by a slip."""
     if news.is_published:
         raise ContentError(_("Unpublish the news item before deleting it."), code="published")
@@ -135,7 +136,7 @@ def delete_news(news: News, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def create_home_block(*, actor: Any, **fields: Any) -> HomeBlock:
+def create_home_block(*, actor: User, **fields: Any) -> HomeBlock:
     block = HomeBlock()
     _apply(block, HOME_BLOCK_FIELDS, fields)
     block.full_clean()
@@ -146,7 +147,7 @@ def create_home_block(*, actor: Any, **fields: Any) -> HomeBlock:
 
 
 @transaction.atomic
-def update_home_block(block: HomeBlock, *, actor: Any, **fields: Any) -> HomeBlock:
+def update_home_block(block: HomeBlock, *, actor: User, **fields: Any) -> HomeBlock:
     changed = _apply(block, HOME_BLOCK_FIELDS, fields)
     if changed:
         block.full_clean()
@@ -157,7 +158,7 @@ def update_home_block(block: HomeBlock, *, actor: Any, **fields: Any) -> HomeBlo
 
 
 @transaction.atomic
-def delete_home_block(block: HomeBlock, *, actor: Any) -> None:
+def delete_home_block(block: HomeBlock, *, actor: User) -> None:
     bump_content_revision(PUBLIC_CONTENT)
     log_action(block, "portal.home_block.deleted", actor=actor, data={"title": block.title_ru, "kind": block.kind})
     block.delete()

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from technopark.accounts.access import staff_required
+from technopark.accounts.access import signed_in_user, staff_required
 from technopark.accounts.roles import Role
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for, open_stored_file
@@ -80,12 +80,12 @@ def news_create(request: HttpRequest) -> HttpResponse:
     form = NewsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            news = services.create_news(actor=request.user, **form.service_fields())
+            news = services.create_news(actor=signed_in_user(request), **form.service_fields())
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
             if "publish" in request.POST:
-                services.publish_news(news, actor=request.user)
+                services.publish_news(news, actor=signed_in_user(request))
                 messages.success(request, _("The news item is published."))
             else:
                 messages.success(request, _("The draft is saved."))
@@ -102,7 +102,7 @@ def news_edit(request: HttpRequest, news_id: int) -> HttpResponse:
         form = NewsForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.update_news(news, actor=request.user, **form.service_fields())
+                services.update_news(news, actor=signed_in_user(request), **form.service_fields())
             except DomainError as error:
                 form.add_error(error.field, error.message)
             else:
@@ -120,10 +120,10 @@ def news_edit(request: HttpRequest, news_id: int) -> HttpResponse:
 def news_set_status(request: HttpRequest, news_id: int) -> HttpResponse:
     news = access_news(request.user, news_id, for_write=True)
     if request.POST.get("status") == News.Status.PUBLISHED:
-        services.publish_news(news, actor=request.user)
+        services.publish_news(news, actor=signed_in_user(request))
         messages.success(request, _("The news item is published."))
     else:
-        services.unpublish_news(news, actor=request.user)
+        services.unpublish_news(news, actor=signed_in_user(request))
         messages.success(request, _("The news item is taken off the portal and is a draft again."))
     return redirect("portal:news-edit", news_id=news.pk)
 
@@ -133,7 +133,7 @@ def news_set_status(request: HttpRequest, news_id: int) -> HttpResponse:
 def news_delete(request: HttpRequest, news_id: int) -> HttpResponse:
     news = access_news(request.user, news_id, for_write=True)
     try:
-        services.delete_news(news, actor=request.user)
+        services.delete_news(news, actor=signed_in_user(request))
     except DomainError as error:
         messages.error(request, error.message)
         return redirect("portal:news-edit", news_id=news.pk)
@@ -154,7 +154,7 @@ def home_block_create(request: HttpRequest) -> HttpResponse:
     form = HomeBlockForm(request.POST or None, initial={"kind": request.GET.get("kind", "")})
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_home_block(actor=request.user, **form.service_fields())
+            services.create_home_block(actor=signed_in_user(request), **form.service_fields())
         except DomainError as error:
             form.add_error(error.field, error.message)
         else:
@@ -175,7 +175,7 @@ def home_block_edit(request: HttpRequest, block_id: int) -> HttpResponse:
         form = HomeBlockForm(request.POST)
         if form.is_valid():
             try:
-                services.update_home_block(block, actor=request.user, **form.service_fields())
+                services.update_home_block(block, actor=signed_in_user(request), **form.service_fields())
             except DomainError as error:
                 form.add_error(error.field, error.message)
             else:
@@ -195,6 +195,6 @@ def home_block_edit(request: HttpRequest, block_id: int) -> HttpResponse:
 @staff_required(Role.METHODOLOGIST)
 def home_block_delete(request: HttpRequest, block_id: int) -> HttpResponse:
     block = access_home_block(request.user, block_id)
-    services.delete_home_block(block, actor=request.user)
+    services.delete_home_block(block, actor=signed_in_user(request))
     messages.success(request, _("The block is removed from the home page."))
     return redirect("portal:home-blocks")

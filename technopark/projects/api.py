@@ -13,6 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
+from technopark.accounts.models import User
 from technopark.core.bounds import EARLIEST_DATE, LATEST_DATE, MAX_SEARCH_LENGTH, CalendarDate, Id
 from technopark.core.models import Direction
 from technopark.core.pagination import Pagination
@@ -130,9 +131,9 @@ class PublishIn(Schema):
     published: bool
 
 
-def _signed_in(request: HttpRequest) -> Any:
+def _signed_in(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
-    if not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:
         raise AuthenticationError
     return user
 

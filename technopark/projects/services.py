@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import Person
+from technopark.accounts.models import Person, User
 from technopark.core.errors import DomainError
 from technopark.core.files import validate_image
 from technopark.core.locking import lock_row
@@ -71,7 +71,7 @@ def _set_people(
 @transaction.atomic
 def create_project(
     *,
-    actor: Any,
+    actor: User,
     team: Iterable[Person] = (),
     supervisors: Iterable[Person] = (),
     equipment: Iterable[Equipment] = (),
@@ -94,7 +94,7 @@ def create_project(
 def update_project(
     project: Project,
     *,
-    actor: Any,
+    actor: User,
     team: Iterable[Person] | None = None,
     supervisors: Iterable[Person] | None = None,
     equipment: Iterable[Equipment] | None = None,
@@ -130,7 +130,7 @@ def _lock(project: Project) -> Project:
 
 
 @transaction.atomic
-def publish_project(project: Project, *, actor: Any) -> Project:
+def publish_project(project: Project, *, actor: User) -> Project:
     """Put the passport in the public gallery. It needs a team and a summary; names and photos of children
     without a publication consent stay hidden on public pages whatever is published. Writes only the
     publication fields of the locked row; returns the passport as saved."""
@@ -148,7 +148,7 @@ def publish_project(project: Project, *, actor: Any) -> Project:
 
 
 @transaction.atomic
-def unpublish_project(project: Project, *, actor: Any, reason: str = "") -> Project:
+def unpublish_project(project: Project, *, actor: User, reason: str = "") -> Project:
     """Take the passport back to a draft (it leaves the gallery at once). Writes only the status of the
     locked row; returns the passport as saved."""
     project = _lock(project)
@@ -163,7 +163,7 @@ def unpublish_project(project: Project, *, actor: Any, reason: str = "") -> Proj
 def add_step(
     project: Project,
     *,
-    actor: Any,
+    actor: User,
     text: str,
     day: Any = None,
     images: Iterable[tuple[UploadedFile, str, Iterable[Person]]] = (),
@@ -202,7 +202,7 @@ def add_step(
 
 
 @transaction.atomic
-def delete_step(step: JournalStep, *, actor: Any) -> None:
+def delete_step(step: JournalStep, *, actor: User) -> None:
     project = step.project
     files = [image.image for image in step.images.all()]
     step_id = step.pk
@@ -213,7 +213,7 @@ def delete_step(step: JournalStep, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def add_file(project: Project, upload: UploadedFile, *, actor: Any, description: str = "") -> ProjectFile:
+def add_file(project: Project, upload: UploadedFile, *, actor: User, description: str = "") -> ProjectFile:
     """Attach a file after its content and size check (`projects.files.check_project_file`)."""
     try:
         kind, name = check_project_file(upload)
@@ -229,7 +229,7 @@ def add_file(project: Project, upload: UploadedFile, *, actor: Any, description:
 
 
 @transaction.atomic
-def delete_file(project_file: ProjectFile, *, actor: Any) -> None:
+def delete_file(project_file: ProjectFile, *, actor: User) -> None:
     project = project_file.project
     stored, name = project_file.file, project_file.name
     project_file.delete()
@@ -239,7 +239,7 @@ def delete_file(project_file: ProjectFile, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def add_contest_entry(project: Project, *, actor: Any, contest: str, day: Any, award: str = "") -> ContestEntry:
+def add_contest_entry(project: Project, *, actor: User, contest: str, day: Any, award: str = "") -> ContestEntry:
     """Record a contest outside this platform (the centre's own contests come from their registrations)."""
     entry = ContestEntry(project=project, contest=contest.strip(), day=day, award=award.strip())
     entry.full_clean()
@@ -250,7 +250,7 @@ def add_contest_entry(project: Project, *, actor: Any, contest: str, day: Any, a
 
 
 @transaction.atomic
-def delete_contest_entry(entry: ContestEntry, *, actor: Any) -> None:
+def delete_contest_entry(entry: ContestEntry, *, actor: User) -> None:
     project = entry.project
     contest = entry.contest
     entry.delete()

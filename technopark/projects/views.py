@@ -183,7 +183,7 @@ def _people(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
 def project_create(request: HttpRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> Project:
         people = _people(data, ("team", "supervisors", "equipment"))
-        return services.create_project(actor=request.user, **people, **data)
+        return services.create_project(actor=signed_in_user(request), **people, **data)
 
     form = _project_form(request, None, request.POST or None)
     done = _("The project is saved as a draft. Add journal steps, photos and files.")
@@ -196,7 +196,7 @@ def project_edit(request: HttpRequest, project_id: int) -> HttpResponse:
 
     def save(data: dict[str, Any]) -> Project:
         people = _people(data, ("team", "supervisors", "equipment", "bookings"))
-        return services.update_project(project, actor=request.user, **people, **data)
+        return services.update_project(project, actor=signed_in_user(request), **people, **data)
 
     form = _project_form(request, project, request.POST or None)
     return _form_page(
@@ -212,7 +212,9 @@ def step_add(request: HttpRequest, project_id: int) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> Project:
-        services.add_step(project, actor=request.user, text=data["text"], day=data["day"], images=form.images())
+        services.add_step(
+            project, actor=signed_in_user(request), text=data["text"], day=data["day"], images=form.images()
+        )
         return project
 
     done = _("The step is added to the journal.")
@@ -223,7 +225,7 @@ def step_add(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def step_delete(request: HttpRequest, step_id: int) -> HttpResponse:
     step = access_step(request.user, step_id)
-    services.delete_step(step, actor=request.user)
+    services.delete_step(step, actor=signed_in_user(request))
     messages.success(request, _("The step is deleted."))
     return redirect("projects:detail", project_id=step.project_id)
 
@@ -233,7 +235,7 @@ def file_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access_project(request.user, project_id, for_write=True)
 
     def save(data: dict[str, Any]) -> Project:
-        services.add_file(project, data["file"], actor=request.user, description=data["description"])
+        services.add_file(project, data["file"], actor=signed_in_user(request), description=data["description"])
         return project
 
     form = FileForm(request.POST or None, request.FILES or None)
@@ -246,7 +248,7 @@ def file_add(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def file_delete(request: HttpRequest, file_id: int) -> HttpResponse:
     project_file = access_project_file(request.user, file_id, for_write=True)
-    services.delete_file(project_file, actor=request.user)
+    services.delete_file(project_file, actor=signed_in_user(request))
     messages.success(request, _("The file is deleted."))
     return redirect("projects:detail", project_id=project_file.project_id)
 
@@ -256,7 +258,7 @@ def entry_add(request: HttpRequest, project_id: int) -> HttpResponse:
     project = access_project(request.user, project_id, for_write=True)
 
     def save(data: dict[str, Any]) -> Project:
-        services.add_contest_entry(project, actor=request.user, **data)
+        services.add_contest_entry(project, actor=signed_in_user(request), **data)
         return project
 
     form = EntryForm(request.POST or None)
@@ -269,7 +271,7 @@ def entry_add(request: HttpRequest, project_id: int) -> HttpResponse:
 @require_POST
 def entry_delete(request: HttpRequest, entry_id: int) -> HttpResponse:
     entry = access_contest_entry(request.user, entry_id)
-    services.delete_contest_entry(entry, actor=request.user)
+    services.delete_contest_entry(entry, actor=signed_in_user(request))
     return redirect("projects:detail", project_id=entry.project_id)
 
 
@@ -283,10 +285,10 @@ def project_publish(request: HttpRequest, project_id: int) -> HttpResponse:
         if request.POST.get("action") == "unpublish":
             form = UnpublishForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.unpublish_project(project, actor=request.user, reason=reason)
+            services.unpublish_project(project, actor=signed_in_user(request), reason=reason)
             messages.success(request, _("The project is taken out of the gallery."))
         else:
-            services.publish_project(project, actor=request.user)
+            services.publish_project(project, actor=signed_in_user(request))
             messages.success(request, _("The project is published in the gallery."))
     except DomainError as error:
         messages.error(request, error.message)

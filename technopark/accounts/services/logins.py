@@ -29,7 +29,7 @@ def _sync_admin_flags(user: User) -> None:
 
 
 @transaction.atomic
-def grant_role(user: User, role: str, *, actor: Any) -> RoleAssignment:
+def grant_role(user: User, role: str, *, actor: User) -> RoleAssignment:
     """Give ``user`` the ``role``. Administrators only (checked by the caller's access rule).
 
     Raises `ConflictError` when the role is already held, `AccountError` for an unknown role.
@@ -48,7 +48,7 @@ def grant_role(user: User, role: str, *, actor: Any) -> RoleAssignment:
 
 
 @transaction.atomic
-def revoke_role(user: User, role: str, *, actor: Any) -> None:
+def revoke_role(user: User, role: str, *, actor: User) -> None:
     """Take ``role`` away from ``user``.
 
     Refuses to remove the last active administrator, so the platform always has someone who can
@@ -74,7 +74,7 @@ def revoke_role(user: User, role: str, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def set_user_active(user: User, active: bool, *, actor: Any) -> None:
+def set_user_active(user: User, active: bool, *, actor: User) -> None:
     """Block or unblock a login. A blocked login cannot sign in, and its API tokens are revoked (unblocking
     does not bring them back: the person issues new ones)."""
     if user.is_active == active:
@@ -95,7 +95,7 @@ def set_user_active(user: User, active: bool, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def update_profile(user: User, *, actor: Any, last_name: str, first_name: str, patronymic: str) -> User:
+def update_profile(user: User, *, actor: User, last_name: str, first_name: str, patronymic: str) -> User:
     """Change the name of a login (the person themself or an administrator)."""
     before = {"last_name": user.last_name, "first_name": user.first_name, "patronymic": user.patronymic}
     user.last_name = last_name.strip()

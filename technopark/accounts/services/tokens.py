@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -35,7 +34,7 @@ def _hash(raw: str) -> str:
 
 @transaction.atomic
 def issue_api_token(
-    user: User, *, actor: Any, name: str = "", days: int = TOKEN_MAX_DAYS, second_factor: bool = False
+    user: User, *, actor: User | None, name: str = "", days: int = TOKEN_MAX_DAYS, second_factor: bool = False
 ) -> tuple[ApiToken, str]:
     """Create a token for ``user`` valid for ``days``; return the stored record and the raw token (shown once).
 
@@ -73,7 +72,7 @@ def issue_api_token(
 
 
 @transaction.atomic
-def revoke_api_token(token: ApiToken, *, actor: Any, reason: str = "revoked") -> None:
+def revoke_api_token(token: ApiToken, *, actor: User, reason: str = "revoked") -> None:
     """Stop ``token`` working. Its owner or an administrator (checked by the caller's access rule)."""
     locked = lock_row(ApiToken, token.pk)
     if locked.revoked_at is not None:
@@ -85,7 +84,7 @@ def revoke_api_token(token: ApiToken, *, actor: Any, reason: str = "revoked") ->
 
 
 @transaction.atomic
-def revoke_api_tokens(user: User, *, actor: Any, reason: str) -> int:
+def revoke_api_tokens(user: User, *, actor: User, reason: str) -> int:
     """Stop every token of ``user`` working: the password was changed or reset, or the login was blocked.
     Returns how many were in force; each revocation is audited."""
     tokens = lock_rows(ApiToken.objects.filter(user=user, revoked_at__isnull=True))

@@ -12,6 +12,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from technopark.accounts.models import User
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.i18n import translated_fields
 from technopark.core.services import bump_content_revision, log_action
@@ -95,7 +96,7 @@ def _apply(event: Event, values: dict[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def create_event(*, actor: Any, co_organisers: list[Any] | None = None, **values: Any) -> Event:
+def create_event(*, actor: User, co_organisers: list[Any] | None = None, **values: Any) -> Event:
     """A new event, as a draft nobody but staff sees. ``image`` must be checked (`core.files.validate_image`)."""
     event = Event(created_by=actor if getattr(actor, "pk", None) else None)
     _apply(event, values)
@@ -128,7 +129,7 @@ def _check_capacity(event: Event, capacity: int | None, nomination: Nomination |
 
 
 @transaction.atomic
-def update_event(event: Event, *, actor: Any, co_organisers: list[Any] | None = None, **values: Any) -> Event:
+def update_event(event: Event, *, actor: User, co_organisers: list[Any] | None = None, **values: Any) -> Event:
     """Change an event's announcement (event managers; the caller checks `events.access.access_event`).
 
     Only the fields in ``values`` that differ from the row as it is now are written (DOMAIN.md rule 12):
@@ -172,7 +173,7 @@ def _refresh_dates(event: Event) -> None:
 
 
 @transaction.atomic
-def set_sessions(event: Event, sessions: list[dict[str, Any]], *, actor: Any) -> list[EventSession]:
+def set_sessions(event: Event, sessions: list[dict[str, Any]], *, actor: User) -> list[EventSession]:
     """Replace the event's sessions (a course has several) with ``sessions``: starts_at, ends_at, title,
     hours. Every one is checked; on an error nothing changes. Raises `EventError` naming the session."""
     if not sessions:
@@ -206,7 +207,7 @@ def set_sessions(event: Event, sessions: list[dict[str, Any]], *, actor: Any) ->
 
 
 @transaction.atomic
-def save_nomination(event: Event, *, actor: Any, nomination: Nomination | None = None, **values: Any) -> Nomination:
+def save_nomination(event: Event, *, actor: User, nomination: Nomination | None = None, **values: Any) -> Nomination:
     """Add a nomination to ``event`` or change one of its nominations (event managers).
 
     A change writes only the fields that differ from the nomination as it is now, read under the event's
@@ -253,7 +254,7 @@ def save_nomination(event: Event, *, actor: Any, nomination: Nomination | None =
 
 
 @transaction.atomic
-def delete_nomination(nomination: Nomination, *, actor: Any) -> None:
+def delete_nomination(nomination: Nomination, *, actor: User) -> None:
     event = nomination.event
     log_action(event, "events.nomination.deleted", actor=actor, data={"title": nomination.title_ru})
     nomination.delete()
@@ -262,7 +263,7 @@ def delete_nomination(nomination: Nomination, *, actor: Any) -> None:
 
 
 @transaction.atomic
-def add_document(event: Event, *, actor: Any, title: str, kind: str, file: UploadedFile) -> EventDocument:
+def add_document(event: Event, *, actor: User, title: str, kind: str, file: UploadedFile) -> EventDocument:
     """Attach a document; ``file`` must already be checked (`core.files.validate_document`)."""
     document = EventDocument(event=event, title=title.strip(), kind=kind, file=file)
     document.full_clean()
@@ -274,7 +275,7 @@ def add_document(event: Event, *, actor: Any, title: str, kind: str, file: Uploa
 
 
 @transaction.atomic
-def delete_document(document: EventDocument, *, actor: Any) -> None:
+def delete_document(document: EventDocument, *, actor: User) -> None:
     event, name = document.event, document.file.name
     storage = document.file.storage
     log_action(event, "events.document.deleted", actor=actor, data={"title": document.title})
@@ -289,7 +290,7 @@ def _status_label(status: str) -> str:
 
 
 @transaction.atomic
-def change_status(event: Event, status: str, *, actor: Any) -> Event:
+def change_status(event: Event, status: str, *, actor: User) -> Event:
     """Move ``event`` one step along its life cycle (`TRANSITIONS`), audited.
 
     Publishing needs at least one session; opening registration needs the registration window to be

@@ -4,12 +4,12 @@ the day before, and the results per nomination."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from technopark.accounts.models import User
 from technopark.core.services import log_action
 from technopark.core.transactions import email_after_commit
 from technopark.events.models import Attendance, Event, EventSession, Registration, Result
@@ -35,7 +35,7 @@ def current_session(event: Event, *, now: dt.datetime | None = None) -> EventSes
 
 
 @transaction.atomic
-def check_in(registration: Registration, session: EventSession, *, actor: Any) -> Attendance:
+def check_in(registration: Registration, session: EventSession, *, actor: User) -> Attendance:
     """Mark ``registration`` present at ``session`` (one tap at the door; a second tap changes nothing).
     Only confirmed registrations come in; raises `RegistrationError` otherwise."""
     if registration.status != Registration.Status.CONFIRMED:
@@ -59,7 +59,7 @@ def check_in(registration: Registration, session: EventSession, *, actor: Any) -
 
 
 @transaction.atomic
-def undo_check_in(registration: Registration, session: EventSession, *, actor: Any) -> None:
+def undo_check_in(registration: Registration, session: EventSession, *, actor: User) -> None:
     deleted, _rows = Attendance.objects.filter(registration=registration, session=session).delete()
     if deleted:
         log_action(
@@ -72,7 +72,7 @@ AWARD_ORDER = ["first", "second", "third", "laureate", "participant"]
 
 
 @transaction.atomic
-def set_results(event: Event, results: dict[int, tuple[str, int | None]], *, actor: Any) -> int:
+def set_results(event: Event, results: dict[int, tuple[str, int | None]], *, actor: User) -> int:
     """Record the results of ``event``: for each confirmed registration id, an award and an optional place.
     An empty award removes a result. All rows are checked first; nothing is saved if one is wrong.
     Published results change only after staff take them back (the life cycle's step back to "held")."""

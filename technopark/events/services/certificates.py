@@ -34,7 +34,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import Person
+from technopark.accounts.models import Person, User
 from technopark.core.errors import DomainError
 from technopark.core.services import log_action
 from technopark.core.text import quoted
@@ -263,7 +263,7 @@ def document_context(certificate: Certificate, *, site_url: str | None = None) -
     }
 
 
-def _revoke(certificate: Certificate, because: str, *, actor: Any, reason: str = "") -> None:
+def _revoke(certificate: Certificate, because: str, *, actor: User | None, reason: str = "") -> None:
     certificate.revoked_at = timezone.now()
     certificate.revoked_because = because
     certificate.revoke_reason = reason[:300]
@@ -276,7 +276,7 @@ def _revoke(certificate: Certificate, because: str, *, actor: Any, reason: str =
 
 @transaction.atomic
 def _issue(
-    due: Due, event: Event, *, language: str, actor: Any, replaces: Certificate | None, site_url: str | None
+    due: Due, event: Event, *, language: str, actor: User | None, replaces: Certificate | None, site_url: str | None
 ) -> Certificate:
     if replaces is not None:
         _revoke(replaces, Certificate.Revocation.REISSUED, actor=actor)
@@ -299,7 +299,7 @@ def _issue(
 def issue_certificates(
     event: Event,
     *,
-    actor: Any,
+    actor: User | None,
     language: str = "ru",
     site_url: str | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -338,7 +338,7 @@ def issue_certificates(
 
 
 @transaction.atomic
-def revoke_certificate(certificate: Certificate, *, reason: str, actor: Any) -> Certificate:
+def revoke_certificate(certificate: Certificate, *, reason: str, actor: User) -> Certificate:
     """Staff withdraw one document (issued by mistake); `/verify/` then says it is not valid."""
     if not certificate.is_valid:
         raise CertificateError(_("This document is already revoked."))
@@ -349,7 +349,7 @@ def revoke_certificate(certificate: Certificate, *, reason: str, actor: Any) -> 
 
 
 @transaction.atomic
-def set_signatory(event: Event, *, position: str, name: str, actor: Any) -> Event:
+def set_signatory(event: Event, *, position: str, name: str, actor: User) -> Event:
     """Who signs the event's documents from the next issue on (documents already issued keep theirs)."""
     event.signatory_position, event.signatory_name = position.strip(), name.strip()
     for name in ("signatory_position", "signatory_name"):

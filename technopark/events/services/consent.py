@@ -14,12 +14,10 @@ Accounts may not import events, so `EventsConfig.ready` registers `release_witho
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q
 from django.utils import timezone
 
-from technopark.accounts.models import ConsentPurpose, Person
+from technopark.accounts.models import ConsentPurpose, Person, User
 from technopark.core.locking import lock_rows
 from technopark.core.services import log_action
 from technopark.core.transactions import email_after_commit
@@ -41,7 +39,7 @@ def _coming(prefix: str = "") -> Q:
     )
 
 
-def release_without_consent(subject: Person, *, purpose: str, actor: Any) -> list[Registration]:
+def release_without_consent(subject: Person, *, purpose: str, actor: User) -> list[Registration]:
     """Cancel ``subject``'s registrations for events that have not started, or take them out of their teams,
     when their consent to take part has ended. Called by `accounts.services.withdraw_consent` inside its
     transaction (only for someone a guardian consents for, once no consent to take part is left). Returns
@@ -70,7 +68,7 @@ def release_without_consent(subject: Person, *, purpose: str, actor: Any) -> lis
     return changed
 
 
-def _release(registration: Registration, event: Event, subject: Person, *, actor: Any) -> bool:
+def _release(registration: Registration, event: Event, subject: Person, *, actor: User) -> bool:
     """Cancel ``registration`` or take ``subject`` out of its team; both rows are locked. False if it ended
     meanwhile."""
     if registration.status not in Registration.ACTIVE:

@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from technopark.accounts.models import User
 from technopark.core.errors import DomainError
 from technopark.core.files import validate_document
 from technopark.core.services import log_action
@@ -43,7 +44,7 @@ class AnswerError(DomainError):
 
 
 @transaction.atomic
-def save_question(event: Event, *, actor: Any, question: Question | None = None, **values: Any) -> Question:
+def save_question(event: Event, *, actor: User, question: Question | None = None, **values: Any) -> Question:
     """Add a question to ``event``'s registration form or change one."""
     unknown = set(values) - QUESTION_FIELDS
     if unknown:
@@ -68,7 +69,7 @@ def save_question(event: Event, *, actor: Any, question: Question | None = None,
 
 
 @transaction.atomic
-def delete_question(question: Question, *, actor: Any) -> None:
+def delete_question(question: Question, *, actor: User) -> None:
     """Remove a question and the answers given to it."""
     log_action(
         question.event,

@@ -19,7 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import ConsentPurpose, Person
+from technopark.accounts.models import ConsentPurpose, Person, User
 from technopark.accounts.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.locking import lock_row
@@ -158,7 +158,7 @@ def _already_registered(event: Event, people: list[Person]) -> None:
 def register(
     event: Event,
     *,
-    actor: Any,
+    actor: User,
     form: str,
     person: Person | None = None,
     nomination: Nomination | None = None,
@@ -274,7 +274,7 @@ def _check_still_changeable(registration: Registration, event: Event, *, after_d
 
 
 @transaction.atomic
-def cancel_registration(registration: Registration, *, actor: Any, after_deadline: bool = False) -> Registration:
+def cancel_registration(registration: Registration, *, actor: User, after_deadline: bool = False) -> Registration:
     """Cancel a registration: until the registration deadline (or the start, when there is none), or at any
     time with ``after_deadline`` (event managers; `events.access.may_cancel_late`). Places it held go to the
     waiting list, in order. Who may cancel is `events.access.cancellable_registrations`. Raises
@@ -292,7 +292,9 @@ def cancel_registration(registration: Registration, *, actor: Any, after_deadlin
 
 
 @transaction.atomic
-def leave_team(registration: Registration, person: Person, *, actor: Any, after_deadline: bool = False) -> Registration:
+def leave_team(
+    registration: Registration, person: Person, *, actor: User, after_deadline: bool = False
+) -> Registration:
     """Take ``person`` out of a team's registration: the member leaves, or their guardian withdraws them
     (`events.access.access_team_member` decides who may). The team stays registered with one place fewer,
     and the place goes to the waiting list; when the last member leaves, the registration is cancelled
@@ -338,7 +340,7 @@ def leave_team(registration: Registration, person: Person, *, actor: Any, after_
     return registration
 
 
-def promote_waitlist(event: Event, *, actor: Any) -> list[Registration]:
+def promote_waitlist(event: Event, *, actor: User) -> list[Registration]:
     """Confirm waiting registrations, first come first served, while they fit; each is told by e-mail.
     Call inside a transaction that holds the event's lock (`cancel_registration`, a capacity change)."""
     promoted = []
@@ -358,7 +360,7 @@ def promote_waitlist(event: Event, *, actor: Any) -> list[Registration]:
 
 
 @transaction.atomic
-def approve_registration(registration: Registration, *, actor: Any) -> Registration:
+def approve_registration(registration: Registration, *, actor: User) -> Registration:
     """Staff approve a registration that awaits it: confirmed while places last, else the waiting list."""
     event, registration = lock_registration(registration)
     if registration.status != Registration.Status.PENDING_APPROVAL:
@@ -379,7 +381,7 @@ def approve_registration(registration: Registration, *, actor: Any) -> Registrat
 
 
 @transaction.atomic
-def reject_registration(registration: Registration, *, actor: Any) -> Registration:
+def reject_registration(registration: Registration, *, actor: User) -> Registration:
     """Staff turn down a registration that awaits approval or waits for a place."""
     _event, registration = lock_registration(registration)
     if registration.status not in (Registration.Status.PENDING_APPROVAL, Registration.Status.WAITLISTED):
@@ -397,7 +399,7 @@ def project_choices(registration: Registration) -> list[Project]:
 
 
 @transaction.atomic
-def set_registration_project(registration: Registration, project: Project | None, *, actor: Any) -> Registration:
+def set_registration_project(registration: Registration, project: Project | None, *, actor: User) -> Registration:
     """Name the project passport entered with ``registration`` (or none). The project's team must hold the
     participant or a team member: a registration cannot claim someone else's project. Its passport then lists
     the contest, and the award once the results are published."""

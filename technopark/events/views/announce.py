@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from technopark.accounts.access import staff_required
+from technopark.accounts.access import signed_in_user, staff_required
 from technopark.core.bounds import query_text
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
@@ -71,7 +71,9 @@ def event_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             event = services.create_event(
-                actor=request.user, co_organisers=list(form.cleaned_data["co_organisers"]), **form.service_fields()
+                actor=signed_in_user(request),
+                co_organisers=list(form.cleaned_data["co_organisers"]),
+                **form.service_fields(),
             )
         except (DomainError, ValidationError) as error:
             show_service_error(form, error)
@@ -90,7 +92,7 @@ def event_edit(request: HttpRequest, event_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.update_event(
-                    event, actor=request.user, co_organisers=list(form.cleaned_data["co_organisers"]),
+                    event, actor=signed_in_user(request), co_organisers=list(form.cleaned_data["co_organisers"]),
                     **form.service_fields(),
                 )  # fmt: skip
             except (DomainError, ValidationError) as error:
@@ -136,7 +138,7 @@ def event_sessions(request: HttpRequest, event_id: int) -> HttpResponse:
     if request.method == "POST" and formset.is_valid():
         rows = [f.session() for f in formset.forms if not SessionForm.is_blank(f.cleaned_data)]
         try:
-            services.set_sessions(event, rows, actor=request.user)
+            services.set_sessions(event, rows, actor=signed_in_user(request))
         except DomainError as refusal:
             error = str(refusal.message)
         else:
@@ -187,7 +189,7 @@ def event_nominations(request: HttpRequest, event_id: int) -> HttpResponse:
     event = access_event(request.user, event_id, for_write=True)
     return _child_form_page(
         request, NominationForm(request.POST or None),
-        lambda fields: services.save_nomination(event, actor=request.user, **fields),
+        lambda fields: services.save_nomination(event, actor=signed_in_user(request), **fields),
         done=_("The nomination is added."), back="events:event-nominations", event=event,
         template="events/staff/event_nominations.html", context={"nominations": event.nominations.all()},
     )  # fmt: skip
@@ -199,7 +201,7 @@ def nomination_edit(request: HttpRequest, nomination_id: int) -> HttpResponse:
     return _child_form_page(
         request, NominationForm(request.POST or None, instance=nomination),
         lambda fields: services.save_nomination(
-            nomination.event, actor=request.user, nomination=nomination, **fields
+            nomination.event, actor=signed_in_user(request), nomination=nomination, **fields
         ),
         done=_("The nomination is saved."), back="events:event-nominations", event=nomination.event,
         template="events/staff/nomination_form.html", context={"nomination": nomination},
@@ -210,7 +212,7 @@ def nomination_edit(request: HttpRequest, nomination_id: int) -> HttpResponse:
 @require_POST
 def nomination_delete(request: HttpRequest, nomination_id: int) -> HttpResponse:
     nomination: Nomination = _event_row(Nomination, request, nomination_id)
-    services.delete_nomination(nomination, actor=request.user)
+    services.delete_nomination(nomination, actor=signed_in_user(request))
     messages.success(request, _("The nomination is deleted."))
     return redirect("events:event-nominations", event_id=nomination.event_id)
 
@@ -221,7 +223,7 @@ def event_questions(request: HttpRequest, event_id: int) -> HttpResponse:
     event = access_event(request.user, event_id, for_write=True)
     return _child_form_page(
         request, QuestionForm(request.POST or None),
-        lambda fields: services.save_question(event, actor=request.user, **fields),
+        lambda fields: services.save_question(event, actor=signed_in_user(request), **fields),
         done=_("The question is added."), back="events:event-questions", event=event,
         template="events/staff/event_questions.html",
         context={"questions": event.questions.annotate(answer_count=Count("answers"))},
@@ -233,7 +235,9 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
     question: Question = _event_row(Question, request, question_id)
     return _child_form_page(
         request, QuestionForm(request.POST or None, instance=question),
-        lambda fields: services.save_question(question.event, actor=request.user, question=question, **fields),
+        lambda fields: services.save_question(
+            question.event, actor=signed_in_user(request), question=question, **fields
+        ),
         done=_("The question is saved."), back="events:event-questions", event=question.event,
         template="events/staff/question_form.html", context={"question": question},
     )  # fmt: skip
@@ -243,7 +247,7 @@ def question_edit(request: HttpRequest, question_id: int) -> HttpResponse:
 @require_POST
 def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
     question: Question = _event_row(Question, request, question_id)
-    services.delete_question(question, actor=request.user)
+    services.delete_question(question, actor=signed_in_user(request))
     messages.success(request, _("The question is deleted."))
     return redirect("events:event-questions", event_id=question.event_id)
 
@@ -254,7 +258,7 @@ def document_add(request: HttpRequest, event_id: int) -> HttpResponse:
     event = access_event(request.user, event_id, for_write=True)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
-        services.add_document(event, actor=request.user, file=form.cleaned_data["file"], **{
+        services.add_document(event, actor=signed_in_user(request), file=form.cleaned_data["file"], **{
             k: form.cleaned_data[k] for k in ("title", "kind")
         })  # fmt: skip
         messages.success(request, _("The document is added."))
@@ -271,7 +275,7 @@ def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
     if document is None:
         raise Http404
     access_event(request.user, document.event_id, for_write=True)
-    services.delete_document(document, actor=request.user)
+    services.delete_document(document, actor=signed_in_user(request))
     messages.success(request, _("The document is deleted."))
     return redirect("events:event-edit", event_id=document.event_id)
 
@@ -285,7 +289,7 @@ def event_status(request: HttpRequest, event_id: int) -> HttpResponse:
         messages.error(request, _("Choose the next step."))
     else:
         try:
-            services.change_status(event, form.cleaned_data["status"], actor=request.user)
+            services.change_status(event, form.cleaned_data["status"], actor=signed_in_user(request))
         except DomainError as error:
             messages.error(request, error.message)
         else:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from technopark.accounts.access import staff_required
+from technopark.accounts.access import signed_in_user, staff_required
 from technopark.accounts.models import ConsentPurpose
 from technopark.accounts.selectors import needing_consent_without_it
 from technopark.core import spreadsheets
@@ -71,9 +71,9 @@ def registration_decide(request: HttpRequest, registration_id: int) -> HttpRespo
     decision = request.POST.get("decision")
     try:
         if decision == "approve":
-            decided = services.approve_registration(registration, actor=request.user)
+            decided = services.approve_registration(registration, actor=signed_in_user(request))
         elif decision == "reject":
-            decided = services.reject_registration(registration, actor=request.user)
+            decided = services.reject_registration(registration, actor=signed_in_user(request))
         else:
             raise Http404
     except DomainError as error:
@@ -109,10 +109,10 @@ def _session_for(event: Event, session_id: int | None) -> EventSession | None:
 def _mark_attendance(request: HttpRequest, registration: Registration, session: EventSession) -> None:
     """One tap at the door: check in (or undo, with ``undo`` in the form), and say what happened."""
     if request.POST.get("undo"):
-        services.undo_check_in(registration, session, actor=request.user)
+        services.undo_check_in(registration, session, actor=signed_in_user(request))
         return
     try:
-        services.check_in(registration, session, actor=request.user)
+        services.check_in(registration, session, actor=signed_in_user(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:

@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from technopark.accounts.access import staff_required
+from technopark.accounts.access import signed_in_user, staff_required
 from technopark.core.context import site_url
 from technopark.core.errors import DomainError
 from technopark.core.files import open_stored_file
@@ -54,10 +54,10 @@ def certificates_manage(request: HttpRequest, event_id: int) -> HttpResponse:
         else:
             signatory = (form.cleaned_data["signatory_position"], form.cleaned_data["signatory_name"])
             if signatory != (event.signatory_position, event.signatory_name):
-                services.set_signatory(event, position=signatory[0], name=signatory[1], actor=request.user)
+                services.set_signatory(event, position=signatory[0], name=signatory[1], actor=signed_in_user(request))
             job = start_job(
                 CERTIFICATES_JOB,
-                actor=request.user,
+                actor=signed_in_user(request),
                 data={
                     "event_id": event.pk,
                     "language": form.cleaned_data["language"],
@@ -148,7 +148,7 @@ def certificate_revoke(request: HttpRequest, certificate_id: int) -> HttpRespons
         messages.error(request, _("Say why the document is revoked."))
     else:
         try:
-            services.revoke_certificate(certificate, reason=form.cleaned_data["reason"], actor=request.user)
+            services.revoke_certificate(certificate, reason=form.cleaned_data["reason"], actor=signed_in_user(request))
         except DomainError as refusal:
             messages.error(request, str(refusal.message))
         else:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import signed_in_user
 from technopark.accounts.models import Person, User
+from technopark.accounts.typing import AnyUser
 from technopark.core.bounds import QueryValueError, query_int
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
@@ -79,7 +80,7 @@ def event_register(request: HttpRequest, event_id: int) -> HttpResponse:
         if not all(may_register_for(request.user, person) for person in people):
             raise PermissionDenied
         try:
-            registration = services.register(event, actor=request.user, **values)
+            registration = services.register(event, actor=signed_in_user(request), **values)
         except DomainError as error:
             show_service_error(form, error)
         else:
@@ -121,7 +122,7 @@ def my_registrations(request: HttpRequest) -> HttpResponse:
     return render(request, "events/my_registrations.html", {"page_obj": page, "feed_url": feed})
 
 
-def _attach_rights(user: Any, registrations: Any) -> None:
+def _attach_rights(user: AnyUser, registrations: Any) -> None:
     """What the user may do with each row (three queries for the page): cancel it and name its project
     (``may_cancel``), take themself or their child out of its team (``leavable``), read the online link
     (``online_link``, `access.may_see_online_link`'s rule)."""
@@ -174,7 +175,7 @@ def registration_project(request: HttpRequest, registration_id: int) -> HttpResp
         messages.error(request, _("Choose one of the projects of the participant."))
         return redirect("events:my-registrations")
     try:
-        services.set_registration_project(registration, project, actor=request.user)
+        services.set_registration_project(registration, project, actor=signed_in_user(request))
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -193,7 +194,9 @@ def registration_cancel(request: HttpRequest, registration_id: int) -> HttpRespo
         messages.error(request, refusal.message)
         return redirect("events:my-registrations")
     try:
-        services.cancel_registration(registration, actor=request.user, after_deadline=may_cancel_late(request.user))
+        services.cancel_registration(
+            registration, actor=signed_in_user(request), after_deadline=may_cancel_late(request.user)
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -212,7 +215,9 @@ def registration_leave(request: HttpRequest, registration_id: int) -> HttpRespon
         raise Http404
     registration, person = access_team_member(request.user, registration_id, int(raw))
     try:
-        services.leave_team(registration, person, actor=request.user, after_deadline=may_cancel_late(request.user))
+        services.leave_team(
+            registration, person, actor=signed_in_user(request), after_deadline=may_cancel_late(request.user)
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -227,7 +232,7 @@ def registration_leave(request: HttpRequest, registration_id: int) -> HttpRespon
 FEED_SALT = "events.personal-feed"
 
 
-def personal_feed_token(user: Any) -> str:
+def personal_feed_token(user: User) -> str:
     """A secret for the user's feed URL: calendar programs send no cookies, so the address itself is the key.
     Signed with SECRET_KEY; it names the login and changes when the password does (the hash is included)."""
     return signing.dumps({"u": user.pk, "h": user.password[-12:]}, salt=FEED_SALT, compress=True)

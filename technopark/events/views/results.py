@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from technopark.accounts.access import staff_required
+from technopark.accounts.access import signed_in_user, staff_required
 from technopark.accounts.services.consent import CONSENTS_REVISION
 from technopark.core.bounds import QueryValueError, query_int
 from technopark.core.errors import DomainError
@@ -61,7 +61,7 @@ def results_edit(request: HttpRequest, event_id: int) -> HttpResponse:
             rows[registration.pk] = (award, place)
         if not error:
             try:
-                services.set_results(event, rows, actor=request.user)
+                services.set_results(event, rows, actor=signed_in_user(request))
             except DomainError as refusal:
                 error = str(refusal.message)
             else:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import ConsentPurpose, Person
+from technopark.accounts.models import ConsentPurpose, Person, User
 from technopark.accounts.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 from technopark.core.bounds import LATEST_DATE
 from technopark.core.errors import ConflictError, DomainError
@@ -216,7 +216,7 @@ def _hold(equipment: Equipment, booking: Booking) -> None:
     )  # fmt: skip
 
 
-def _needs_approval(actor: Any, purpose: str, person: Person | None) -> bool:
+def _needs_approval(actor: User, purpose: str, person: Person | None) -> bool:
     """A student's own project booking waits for the supervising teacher; teachers and staff book outright."""
     return purpose == Booking.Purpose.PROJECT and not may_book_without_approval(actor)
 
@@ -238,7 +238,7 @@ def _check_supervisor(supervisor: Person | None, person: Person | None) -> None:
 
 
 def _new_booking(
-    equipment: Equipment, *, actor: Any, starts_at: dt.datetime, ends_at: dt.datetime, units: int, purpose: str,
+    equipment: Equipment, *, actor: User, starts_at: dt.datetime, ends_at: dt.datetime, units: int, purpose: str,
     person: Person | None, supervisor: Person | None, note: str, series: uuid.UUID | None,
 ) -> Booking:  # fmt: skip
     if purpose == Booking.Purpose.PROJECT and supervisor is None and _needs_approval(actor, purpose, person):
@@ -262,7 +262,7 @@ def _new_booking(
 def book(
     equipment: Equipment,
     *,
-    actor: Any,
+    actor: User,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     purpose: str,
@@ -365,7 +365,7 @@ def _series_spans(
 def book_weekly(
     equipment: Equipment,
     *,
-    actor: Any,
+    actor: User,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     until: dt.date,
@@ -423,7 +423,7 @@ def book_weekly(
 # --- The whole lab for a group lesson ----------------------------------------------------------------------
 
 
-def _may_book_lab(actor: Any) -> None:
+def _may_book_lab(actor: User) -> None:
     if not may_book_labs(actor):
         raise BookingError(
             _("A whole lab is booked for a group lesson by a teacher or the centre's staff."), code="lessons_only"
@@ -452,7 +452,7 @@ def _lab_in_the_way(equipment: list[Equipment], starts_at: dt.datetime, ends_at:
 
 
 def _new_lab_booking(
-    lab: Lab, equipment: list[Equipment], *, actor: Any, starts_at: dt.datetime, ends_at: dt.datetime, note: str,
+    lab: Lab, equipment: list[Equipment], *, actor: User, starts_at: dt.datetime, ends_at: dt.datetime, note: str,
     series: uuid.UUID | None,
 ) -> Booking:  # fmt: skip
     booking = Booking.objects.create(
@@ -469,7 +469,7 @@ def _new_lab_booking(
     return booking
 
 
-def book_lab(lab: Lab, *, actor: Any, starts_at: dt.datetime, ends_at: dt.datetime, note: str = "") -> Booking:
+def book_lab(lab: Lab, *, actor: User, starts_at: dt.datetime, ends_at: dt.datetime, note: str = "") -> Booking:
     """Book the whole ``lab`` for a group lesson: every unit of its equipment, all or nothing. Teachers and
     the centre's staff (`labs.access.may_book_labs`). Raises `BookingError` naming the rule, or
     `ConflictError` (``overlap``) naming what is in the way."""
@@ -490,7 +490,7 @@ def book_lab(lab: Lab, *, actor: Any, starts_at: dt.datetime, ends_at: dt.dateti
 
 
 def book_lab_weekly(
-    lab: Lab, *, actor: Any, starts_at: dt.datetime, ends_at: dt.datetime, until: dt.date, note: str = ""
+    lab: Lab, *, actor: User, starts_at: dt.datetime, ends_at: dt.datetime, until: dt.date, note: str = ""
 ) -> list[Booking]:
     """The whole ``lab`` every week up to ``until`` (a term's lessons), whole or not at all: `SeriesError`
     lists each conflicting date with its reason (a rule, or what is in the way) before anything is saved."""
@@ -522,7 +522,7 @@ def book_lab_weekly(
     return bookings
 
 
-def _release(booking: Booking, status: str, *, actor: Any, action: str, data: dict[str, Any] | None = None) -> None:
+def _release(booking: Booking, status: str, *, actor: User, action: str, data: dict[str, Any] | None = None) -> None:
     booking.status = status
     booking.decided_by = actor if getattr(actor, "pk", None) else None
     booking.save(update_fields=["status", "decided_by", "updated_at"])
@@ -532,7 +532,7 @@ def _release(booking: Booking, status: str, *, actor: Any, action: str, data: di
 
 
 @transaction.atomic
-def cancel_booking(booking: Booking, *, actor: Any, any_time: bool = False, reason: str = "") -> Booking:
+def cancel_booking(booking: Booking, *, actor: User, any_time: bool = False, reason: str = "") -> Booking:
     """Cancel until the start (staff at any time); the units are free at once."""
     booking = lock_row(Booking, booking.pk)
     if not booking.is_holding:
@@ -544,7 +544,7 @@ def cancel_booking(booking: Booking, *, actor: Any, any_time: bool = False, reas
 
 
 @transaction.atomic
-def decide_booking(booking: Booking, *, actor: Any, approve: bool) -> Booking:
+def decide_booking(booking: Booking, *, actor: User, approve: bool) -> Booking:
     """The supervising teacher approves a student's booking (it was holding its place) or rejects it; a lab
     manager may too. Raises `BookingError` (``not_the_approver``) for anyone else, including a person named
     as the approver who may not approve the student's work (`labs.access.may_decide`), and `ConflictError`
@@ -585,7 +585,7 @@ def maintenance_conflicts(equipment: Equipment, starts_at: dt.datetime, ends_at:
 
 
 def block_for_maintenance(
-    equipment: Equipment, *, actor: Any, starts_at: dt.datetime, ends_at: dt.datetime, note: str
+    equipment: Equipment, *, actor: User, starts_at: dt.datetime, ends_at: dt.datetime, note: str
 ) -> tuple[Booking, list[Booking]]:
     """Block every unit for maintenance. The bookings in the way are cancelled, each holder told by e-mail
     with the reason; the caller showed them to staff first (`maintenance_conflicts`)."""
@@ -614,7 +614,7 @@ def block_for_maintenance(
 
 @transaction.atomic
 def record_use(
-    booking: Booking, *, actor: Any, used_from: dt.datetime | None, used_until: dt.datetime | None,
+    booking: Booking, *, actor: User, used_from: dt.datetime | None, used_until: dt.datetime | None,
     consumables: str = "", no_show: bool = False,
 ) -> Booking:  # fmt: skip
     """Staff record what happened: the actual start and end and the consumables, or that nobody came. On the
@@ -633,7 +633,7 @@ def record_use(
 
 
 @transaction.atomic
-def set_equipment_status(equipment: Equipment, *, actor: Any, status: str, note: str = "") -> Equipment:
+def set_equipment_status(equipment: Equipment, *, actor: User, status: str, note: str = "") -> Equipment:
     """Lab managers change a machine's status, with its history. Only the status of the locked row is
     written: an edit of the machine at the same moment neither loses it nor is lost. Returns the equipment
     as saved."""

@@ -9,11 +9,9 @@ over stay as the record of use. Accounts may not import labs, so `LabsConfig.rea
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils import timezone
 
-from technopark.accounts.models import ConsentPurpose, Person
+from technopark.accounts.models import ConsentPurpose, Person, User
 from technopark.core.locking import lock_rows
 from technopark.core.transactions import email_after_commit
 from technopark.labs.models import Booking
@@ -24,7 +22,7 @@ from technopark.labs.services.mail import notify_booking
 WHY = "consent_withdrawn"
 
 
-def release_bookings_without_consent(subject: Person, *, purpose: str, actor: Any) -> list[Booking]:
+def release_bookings_without_consent(subject: Person, *, purpose: str, actor: User) -> list[Booking]:
     """Cancel ``subject``'s coming bookings of equipment that needs an authorisation, once their consent to take
     part has ended. Called by `accounts.services.withdraw_consent` inside its transaction. Returns them."""
     if purpose != ConsentPurpose.PARTICIPATION:

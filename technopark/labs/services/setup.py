@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from technopark.accounts.models import User
 from technopark.core.errors import DomainError
 from technopark.core.services import bump_content_revision, log_action
 from technopark.labs.models import (
@@ -38,7 +39,7 @@ class SetupError(DomainError):
 
 
 @transaction.atomic
-def update_lab(lab: Lab, *, actor: Any, **values: Any) -> Lab:
+def update_lab(lab: Lab, *, actor: User, **values: Any) -> Lab:
     unknown = set(values) - LAB_FIELDS
     if unknown:
         raise SetupError(_("Unknown fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -57,7 +58,7 @@ def update_lab(lab: Lab, *, actor: Any, **values: Any) -> Lab:
 
 
 @transaction.atomic
-def set_opening_hours(lab: Lab, rows: list[tuple[int, dt.time, dt.time]], *, actor: Any) -> None:
+def set_opening_hours(lab: Lab, rows: list[tuple[int, dt.time, dt.time]], *, actor: User) -> None:
     """Replace the weekly schedule: (weekday, opens, closes) rows; spans of one day must not overlap."""
     by_day: dict[int, list[tuple[dt.time, dt.time]]] = {}
     for weekday, opens, closes in rows:
@@ -78,7 +79,7 @@ def set_opening_hours(lab: Lab, rows: list[tuple[int, dt.time, dt.time]], *, act
 
 @transaction.atomic
 def add_closed_day(
-    lab: Lab | None, *, actor: Any, date: dt.date, reason_ru: str, opens: dt.time | None = None,
+    lab: Lab | None, *, actor: User, date: dt.date, reason_ru: str, opens: dt.time | None = None,
     closes: dt.time | None = None,
 ) -> ClosedDay:  # fmt: skip
     """A day with other hours (or closed: no hours) for ``lab``, or for every lab when ``lab`` is None.
@@ -94,14 +95,14 @@ def add_closed_day(
 
 
 @transaction.atomic
-def delete_closed_day(day: ClosedDay, *, actor: Any) -> None:
+def delete_closed_day(day: ClosedDay, *, actor: User) -> None:
     log_action(day.lab or day, "labs.closed_day.deleted", actor=actor, data={"date": day.date.isoformat()})
     day.delete()
     bump_content_revision(PUBLIC_LABS)
 
 
 @transaction.atomic
-def save_equipment(equipment: Equipment | None, *, actor: Any, **values: Any) -> Equipment:
+def save_equipment(equipment: Equipment | None, *, actor: User, **values: Any) -> Equipment:
     """Add equipment or change it. A pool may not shrink below the units its coming bookings hold; the
     lab's coming whole-lab lessons follow what the lab has (`_follow_lab_lessons`). A change writes only
     the fields given, on the machine's row as it is now (locked): its status, changed by staff meanwhile, is

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import Person
+from technopark.accounts.models import Person, User
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.locking import lock_row
 from technopark.core.services import log_action
@@ -38,7 +38,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 @transaction.atomic
 def grant_authorisation(
-    person: Person, *, actor: Any, kind: str, months: int, day: dt.date | None = None
+    person: Person, *, actor: User, kind: str, months: int, day: dt.date | None = None
 ) -> Authorisation:
     """The person may use ``kind`` for ``months`` months from ``day`` (after a passed training)."""
     if kind not in Equipment.Kind.values:
@@ -56,7 +56,7 @@ def grant_authorisation(
 
 
 @transaction.atomic
-def revoke_authorisation(authorisation: Authorisation, *, actor: Any, reason: str) -> Authorisation:
+def revoke_authorisation(authorisation: Authorisation, *, actor: User, reason: str) -> Authorisation:
     if authorisation.revoked_at is not None:
         raise ConflictError(_("This authorisation is already revoked."), code="already_revoked")
     if not reason.strip():
@@ -73,7 +73,7 @@ def revoke_authorisation(authorisation: Authorisation, *, actor: Any, reason: st
 
 @transaction.atomic
 def schedule_training(
-    training: Training, *, actor: Any, lab: Any, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int,
+    training: Training, *, actor: User, lab: Any, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int,
     instructor: Any = None,
 ) -> TrainingSession:  # fmt: skip
     if ends_at <= starts_at:
@@ -93,7 +93,7 @@ def places_left(session: TrainingSession) -> int:
 
 
 @transaction.atomic
-def register_for_training(session: TrainingSession, person: Person, *, actor: Any) -> TrainingSeat:
+def register_for_training(session: TrainingSession, person: Person, *, actor: User) -> TrainingSeat:
     """A place in ``session`` while places last (the session's row is locked before counting, as for
     events), refused with the reason otherwise."""
     session = lock_row(TrainingSession.objects.select_related("training"), session.pk)
@@ -118,7 +118,7 @@ def register_for_training(session: TrainingSession, person: Person, *, actor: An
 
 
 @transaction.atomic
-def cancel_training_seat(seat: TrainingSeat, *, actor: Any) -> TrainingSeat:
+def cancel_training_seat(seat: TrainingSeat, *, actor: User) -> TrainingSeat:
     """Give up a place that is still only registered for. On the seat's row as it is now (locked): a seat
     the instructor marked meanwhile is refused, its mark never overwritten. Raises `ConflictError`."""
     seat = lock_row(TrainingSeat.objects.select_related("session__training"), seat.pk)
@@ -131,7 +131,7 @@ def cancel_training_seat(seat: TrainingSeat, *, actor: Any) -> TrainingSeat:
 
 
 @transaction.atomic
-def mark_training(seat: TrainingSeat, *, actor: Any, passed: bool) -> Authorisation | None:
+def mark_training(seat: TrainingSeat, *, actor: User, passed: bool) -> Authorisation | None:
     """The instructor marks the outcome; passing grants the authorisation for the training's months from
     the day of the session. Marking again replaces the mark (and the authorisation it granted)."""
     seat = lock_row(TrainingSeat.objects.select_related("session__training", "person"), seat.pk)

@@ -194,7 +194,7 @@ def my_bookings(request: HttpRequest) -> HttpResponse:
 def booking_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = access_booking(request.user, booking_id, for_write=True)
     try:
-        services.cancel_booking(booking, actor=request.user, any_time=may_manage_labs(request.user))
+        services.cancel_booking(booking, actor=signed_in_user(request), any_time=may_manage_labs(request.user))
     except DomainError as refusal:
         messages.error(request, str(refusal.message))
     else:
@@ -212,7 +212,7 @@ def booking_decide(request: HttpRequest, booking_id: int) -> HttpResponse:
     try:
         # The service re-reads the booking under its lock; its answer, not the page's copy, has the new status.
         decided = services.decide_booking(
-            booking, actor=request.user, approve=request.POST.get("decision") == "approve"
+            booking, actor=signed_in_user(request), approve=request.POST.get("decision") == "approve"
         )
     except DomainError as refusal:
         messages.error(request, str(refusal.message))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from technopark.accounts.access import staff_required
+from technopark.accounts.access import signed_in_user, staff_required
 from technopark.core.bounds import query_month
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
@@ -74,7 +74,7 @@ def staff_equipment(request: HttpRequest, equipment_id: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("form") == "status":
         status_form = StatusForm(request.POST)
         if status_form.is_valid():
-            services.set_equipment_status(equipment, actor=request.user, **status_form.cleaned_data)
+            services.set_equipment_status(equipment, actor=signed_in_user(request), **status_form.cleaned_data)
             messages.success(request, _("The status is saved."))
             return redirect("labs:staff-equipment", equipment_id=equipment.pk)
     if maintenance.is_bound and maintenance.is_valid():
@@ -83,7 +83,7 @@ def staff_equipment(request: HttpRequest, equipment_id: int) -> HttpResponse:
         if not displaced or request.POST.get("confirm") == "1":
             try:
                 _block, cancelled = services.block_for_maintenance(
-                    equipment, actor=request.user, starts_at=starts_at, ends_at=ends_at,
+                    equipment, actor=signed_in_user(request), starts_at=starts_at, ends_at=ends_at,
                     note=maintenance.cleaned_data["note"],
                 )  # fmt: skip
             except DomainError as error:
@@ -109,7 +109,9 @@ def staff_authorisations(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.grant_authorisation(data["person"], actor=request.user, kind=data["kind"], months=data["months"])
+            services.grant_authorisation(
+                data["person"], actor=signed_in_user(request), kind=data["kind"], months=data["months"]
+            )
         except DomainError as error:
             show_service_error(form, error)
         else:
@@ -132,7 +134,9 @@ def staff_authorisations(request: HttpRequest) -> HttpResponse:
 def authorisation_revoke(request: HttpRequest, authorisation_id: int) -> HttpResponse:
     authorisation = get_object_or_404(Authorisation, pk=authorisation_id)
     try:
-        services.revoke_authorisation(authorisation, actor=request.user, reason=request.POST.get("reason", ""))
+        services.revoke_authorisation(
+            authorisation, actor=signed_in_user(request), reason=request.POST.get("reason", "")
+        )
     except DomainError as refusal:
         messages.error(request, str(refusal.message))
     else:
@@ -154,8 +158,8 @@ def booking_use(request: HttpRequest, booking_id: int) -> HttpResponse:
 
         try:
             services.record_use(
-                booking, actor=request.user, used_from=moment(data["used_from"]), used_until=moment(data["used_until"]),
-                consumables=data["consumables"], no_show=data["no_show"],
+                booking, actor=signed_in_user(request), used_from=moment(data["used_from"]),
+                used_until=moment(data["used_until"]), consumables=data["consumables"], no_show=data["no_show"],
             )  # fmt: skip
         except DomainError as error:
             show_service_error(form, error)
@@ -192,7 +196,7 @@ def lab_edit(request: HttpRequest, code: str) -> HttpResponse:
     if which == "lab" and lab_form.is_valid():
         fields = {name: lab_form.cleaned_data[name] for name in lab_form.Meta.fields}
         try:
-            services.update_lab(Lab.objects.get(pk=lab.pk), actor=request.user, **fields)
+            services.update_lab(Lab.objects.get(pk=lab.pk), actor=signed_in_user(request), **fields)
         except (DomainError, ValidationError) as error:
             show_service_error(lab_form, error)
         else:
@@ -200,7 +204,7 @@ def lab_edit(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("labs:lab-edit", code=lab.code)
     if which == "hours" and hours_form.is_valid():
         try:
-            services.set_opening_hours(lab, hours_form.cleaned_data["hours"], actor=request.user)
+            services.set_opening_hours(lab, hours_form.cleaned_data["hours"], actor=signed_in_user(request))
         except DomainError as error:
             show_service_error(hours_form, error)
         else:
@@ -210,8 +214,8 @@ def lab_edit(request: HttpRequest, code: str) -> HttpResponse:
         data = day_form.cleaned_data
         try:
             services.add_closed_day(
-                None if data["all_labs"] else lab, actor=request.user, date=data["date"], opens=data["opens"],
-                closes=data["closes"], reason_ru=data["reason_ru"],
+                None if data["all_labs"] else lab, actor=signed_in_user(request), date=data["date"],
+                opens=data["opens"], closes=data["closes"], reason_ru=data["reason_ru"],
             )  # fmt: skip
         except (DomainError, ValidationError) as error:
             show_service_error(day_form, error)
@@ -231,7 +235,7 @@ def lab_edit(request: HttpRequest, code: str) -> HttpResponse:
 def closed_day_delete(request: HttpRequest, day_id: int) -> HttpResponse:
     day = get_object_or_404(ClosedDay, pk=day_id)
     code = day.lab.code if day.lab else request.POST.get("lab", "fablab")
-    services.delete_closed_day(day, actor=request.user)
+    services.delete_closed_day(day, actor=signed_in_user(request))
     messages.success(request, _("The day is removed."))
     return redirect("labs:lab-edit", code=code)
 
@@ -244,7 +248,7 @@ def equipment_edit(request: HttpRequest, equipment_id: int | None = None) -> Htt
     if request.method == "POST" and form.is_valid():
         current = Equipment.objects.get(pk=equipment.pk) if equipment else None
         try:
-            saved = services.save_equipment(current, actor=request.user, **form.service_fields())
+            saved = services.save_equipment(current, actor=signed_in_user(request), **form.service_fields())
         except (DomainError, ValidationError) as error:
             show_service_error(form, error)
         else:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from technopark.accounts.access import staff_required
+from technopark.accounts.access import signed_in_user, staff_required
 from technopark.core.bounds import query_int
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
@@ -62,7 +62,7 @@ def trainings(request: HttpRequest) -> HttpResponse:
 @require_POST
 def training_register(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_object_or_404(TrainingSession, pk=session_id)
-    form = SeatForm(request.POST, people=booking_candidates(request.user))
+    form = SeatForm(request.POST, people=booking_candidates(signed_in_user(request)))
     if not form.is_valid():
         messages.error(request, _("Choose who takes the training."))
         return redirect("labs:trainings")
@@ -70,7 +70,7 @@ def training_register(request: HttpRequest, session_id: int) -> HttpResponse:
     if not may_book_for(request.user, person):
         raise PermissionDenied
     try:
-        services.register_for_training(session, person, actor=request.user)
+        services.register_for_training(session, person, actor=signed_in_user(request))
     except DomainError as refusal:
         messages.error(request, str(refusal.message))
     else:
@@ -93,7 +93,7 @@ def staff_trainings(request: HttpRequest) -> HttpResponse:
         starts_at, ends_at = session_form.span()
         try:
             services.schedule_training(
-                data["training"], actor=request.user, lab=data["lab"], starts_at=starts_at, ends_at=ends_at,
+                data["training"], actor=signed_in_user(request), lab=data["lab"], starts_at=starts_at, ends_at=ends_at,
                 capacity=data["capacity"], instructor=request.user,
             )  # fmt: skip
         except (DomainError, ValidationError) as error:
@@ -120,7 +120,7 @@ def training_roster(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.method == "POST":
         seat = get_object_or_404(TrainingSeat, pk=query_int(request.POST, "seat", default=0), session=session)
         try:
-            services.mark_training(seat, actor=request.user, passed=request.POST.get("result") == "passed")
+            services.mark_training(seat, actor=signed_in_user(request), passed=request.POST.get("result") == "passed")
         except DomainError as refusal:
             messages.error(request, str(refusal.message))
         else:

@@ -12,7 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from technopark.accounts.access import staff_required
+from technopark.accounts.access import signed_in_user, staff_required
 from technopark.accounts.roles import Role
 from technopark.accounts.selectors import active_user_with_email
 from technopark.core.access import get_visible_or_404
@@ -114,7 +114,7 @@ def institution_create(request: HttpRequest) -> HttpResponse:
     form = InstitutionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            institution = services.create_institution(actor=request.user, **form.service_fields())
+            institution = services.create_institution(actor=signed_in_user(request), **form.service_fields())
         except (DomainError, ValidationError) as error:
             show_service_error(form, error)
         else:
@@ -131,7 +131,7 @@ def institution_edit(request: HttpRequest, institution_id: int) -> HttpResponse:
         form = InstitutionForm(request.POST)
         if form.is_valid():
             try:
-                services.update_institution(institution, actor=request.user, **form.service_fields())
+                services.update_institution(institution, actor=signed_in_user(request), **form.service_fields())
             except (DomainError, ValidationError) as error:
                 show_service_error(form, error)
             else:
@@ -149,7 +149,7 @@ def institution_edit(request: HttpRequest, institution_id: int) -> HttpResponse:
 def institution_set_active(request: HttpRequest, institution_id: int) -> HttpResponse:
     institution = access_institution(request.user, institution_id, for_write=True)
     active = request.POST.get("active") == "1"
-    services.set_institution_active(institution, active, actor=request.user)
+    services.set_institution_active(institution, active, actor=signed_in_user(request))
     messages.success(
         request, _("The institution is back in the cluster.") if active else _("The institution is marked inactive.")
     )
@@ -167,7 +167,7 @@ def coordinator_add(request: HttpRequest, institution_id: int) -> HttpResponse:
             messages.error(request, _("No active user with this e-mail: they must sign up first."))
         else:
             try:
-                services.add_coordinator(institution, user, actor=request.user)
+                services.add_coordinator(institution, user, actor=signed_in_user(request))
             except DomainError as error:
                 messages.error(request, error.message)
             else:
@@ -182,7 +182,7 @@ def coordinator_add(request: HttpRequest, institution_id: int) -> HttpResponse:
 def coordinator_remove(request: HttpRequest, institution_id: int, user_id: int) -> HttpResponse:
     institution = access_institution(request.user, institution_id, for_write=True)
     user = get_visible_or_404(institution.coordinators.all(), user=request.user, pk=user_id)
-    services.remove_coordinator(institution, user, actor=request.user)
+    services.remove_coordinator(institution, user, actor=signed_in_user(request))
     messages.success(request, _("%(name)s no longer acts for the institution.") % {"name": user})
     return redirect("network:institution-detail", institution_id=institution.pk)
 
@@ -193,7 +193,7 @@ def contact_create(request: HttpRequest, institution_id: int) -> HttpResponse:
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_contact(institution, actor=request.user, **form.service_fields())
+            services.add_contact(institution, actor=signed_in_user(request), **form.service_fields())
         except (DomainError, ValidationError) as error:
             show_service_error(form, error)
         else:
@@ -216,7 +216,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
         form = ContactForm(request.POST)
         if form.is_valid():
             try:
-                services.update_contact(contact, actor=request.user, **form.service_fields())
+                services.update_contact(contact, actor=signed_in_user(request), **form.service_fields())
             except (DomainError, ValidationError) as error:
                 show_service_error(form, error)
             else:
@@ -233,7 +233,7 @@ def contact_edit(request: HttpRequest, contact_id: int) -> HttpResponse:
 def contact_delete(request: HttpRequest, contact_id: int) -> HttpResponse:
     contact = _access_contact(request, contact_id)
     institution_id = contact.institution_id
-    services.delete_contact(contact, actor=request.user)
+    services.delete_contact(contact, actor=signed_in_user(request))
     messages.success(request, _("The contact person is removed."))
     return redirect("network:institution-detail", institution_id=institution_id)
 
@@ -260,7 +260,7 @@ def agreement_create(request: HttpRequest, institution_id: int) -> HttpResponse:
     form = AgreementForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_agreement(institution, actor=request.user, **form.service_fields())
+            services.create_agreement(institution, actor=signed_in_user(request), **form.service_fields())
         except (DomainError, ValidationError) as error:
             show_service_error(form, error)
         else:
@@ -277,7 +277,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
         form = AgreementForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.update_agreement(agreement, actor=request.user, **form.service_fields())
+                services.update_agreement(agreement, actor=signed_in_user(request), **form.service_fields())
             except (DomainError, ValidationError) as error:
                 show_service_error(form, error)
             else:
@@ -294,7 +294,7 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
 def agreement_delete(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = access_agreement(request.user, agreement_id, for_write=True)
     institution_id = agreement.institution_id
-    services.delete_agreement(agreement, actor=request.user)
+    services.delete_agreement(agreement, actor=signed_in_user(request))
     messages.success(request, _("The agreement is deleted."))
     return redirect("network:institution-detail", institution_id=institution_id)
 

@@ -455,7 +455,7 @@ class Command(BaseCommand):
             return
         student = Person.objects.filter(user__email="student@demo.test").first()
         teacher = Person.objects.filter(user__email="teacher@demo.test").first()
-        if student is None or teacher is None:
+        if student is None or teacher is None or student.user is None or teacher.user is None:
             return
         fablab = Lab.objects.get(code="fablab")
         school = student.affiliations.select_related("institution").first()
