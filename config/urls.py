@@ -8,6 +8,7 @@ from technopark.core import views as core_views
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", core_views.api_not_found),
     path("admin/", admin.site.urls),
 ]
 

@@ -61,6 +61,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     )
 
 
+def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any path under /api/v1/ that no operation answers: the API's JSON 404, in development too (where
+    Django would show its HTML debug page instead of `handler404`)."""
+    return page_not_found(request)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return JsonResponse({"detail": "Internal server error", "code": "server_error"}, status=500)

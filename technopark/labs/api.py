@@ -142,8 +142,10 @@ def _signed_in(request: HttpRequest) -> User:
 
 
 @router.get("/labs", response=list[LabOut], url_name="lab-list", summary="The centre's labs")
+@paginate(Pagination)
 def list_labs(request: HttpRequest) -> Any:
-    return Lab.objects.prefetch_related("hours")
+    # Paginated like every list of the API ({items, count}), although the centre has four.
+    return Lab.objects.prefetch_related("hours").order_by("position", "id")
 
 
 @router.get("/labs/{code}", response=LabOut, url_name="lab-detail")

@@ -198,3 +198,16 @@ def test_a_nul_character_is_refused_with_the_field_named_not_a_server_error(edit
     searched = client.get("/api/v1/institutions", {"q": "школа\x00"})
     assert searched.status_code == 422 and "query.q" in searched.json()["detail"]
     assert client.get("/api/v1/institutions", {"q": "школа"}).status_code == 200
+
+
+def test_the_labs_list_is_paginated_like_every_list(client, db):
+    body = client.get("/api/v1/labs?limit=2").json()
+    assert body["count"] == 4 and [lab["code"] for lab in body["items"]] == ["computer_centre", "creative_lab"]
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_an_unknown_api_path_is_a_json_404_in_development_too(client, db, settings, debug):
+    settings.DEBUG = debug
+    response = client.get("/api/v1/no-such-thing/42")
+    assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
+    assert response.json()["code"] == "not_found"
