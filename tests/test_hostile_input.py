@@ -123,6 +123,35 @@ def test_an_integer_or_a_date_past_what_the_database_holds_is_a_422_in_a_filter(
     assert response.json()["code"] == "invalid"
 
 
+def test_null_empties_a_text_and_is_refused_where_a_value_is_required(make_user: Any) -> None:
+    """Issue 14, item 15: `{"description_ru": null}` and `{"email": null}` answered 500."""
+    from technopark.accounts.models import Person
+    from technopark.events.models import Event
+
+    staff = make_user("nulls@example.test", "methodologist")
+    client = Client()
+    client.force_login(staff)
+    event = Event.objects.create(
+        title_ru="Семинар", description_ru="Текст", kind="seminar", audience="teachers", level="centre",
+        format="in_person", venue_kind="room", venue_details="Ауд. 12", created_by=staff,
+    )  # fmt: skip
+    person = Person.objects.create(last_name="Иванов", first_name="Иван", email="ivanov@example.test")
+
+    def patch(url: str, body: dict[str, Any]) -> Any:
+        return client.patch(url, json.dumps(body), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
+
+    cleared = patch(f"/api/v1/events/{event.pk}", {"description_ru": None})
+    assert cleared.status_code == 200, cleared.json()
+    event.refresh_from_db()
+    assert event.description_ru == ""
+    refused = patch(f"/api/v1/events/{event.pk}", {"kind": None})
+    assert refused.status_code == 422 and "kind cannot be empty" in refused.json()["detail"]
+    assert patch(f"/api/v1/persons/{person.pk}", {"email": None}).status_code == 200
+    person.refresh_from_db()
+    assert person.email == ""
+    assert patch(f"/api/v1/persons/{person.pk}", {"last_name": None}).status_code == 422
+
+
 @pytest.mark.parametrize(("until", "status"), [("9998-12-31", 422), ("9999-12-31", 422), ("2100-12-31", 400)])
 def test_a_weekly_booking_until_far_ahead_is_refused_at_once_through_the_api(
     laser: Equipment, make_user: Any, until: str, status: int
@@ -481,7 +510,8 @@ def test_no_api_operation_answers_a_5xx_or_works_long_for_hostile_input(
                 "date-time": ["9999-12-31T23:59:59Z", "2026-06-01T10:00:00"],
                 "object": [{"9223372036854775808": "1e300000", "1": _Raw("1e300000")}],
             }.get(kind, [HUGE_NUMBER[:5000], _Raw("1e300000")])
-            for value in values:
+            # JSON null for every property: "optional" in a schema must not mean NULL in a NOT NULL column.
+            for value in [*values, None]:
                 _call(client, operation, operation.path, {}, {**operation.example, name: value})
 
     @settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck), database=None)

@@ -15,16 +15,19 @@ is non-negative and at most ``MAX_INTEGER`` (or a smaller maximum of its own).
 - **Forms** put `validate_calendar_date` / `validate_calendar_datetime` on their date fields.
 - **The API** declares `CalendarDate`, `CalendarDateTime` (a datetime without an offset is refused with
   422) and `Id` in its schemas and parameters, and other integers and lists with their own ``ge``/``le`` and
-  ``max_length``; pydantic refuses anything else with 422 before the operation runs.
+  ``max_length``; pydantic refuses anything else with 422 before the operation runs. A PATCH body passes
+  through `patch_values`: its schema says `str | None` for "may be left out", so a JSON null must not
+  reach a column that cannot hold NULL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, overload
+from typing import Annotated, Any, overload
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from pydantic import AwareDatetime, Field
@@ -204,3 +207,27 @@ CalendarDate = Annotated[dt.date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 CalendarDateTime = Annotated[AwareDatetime, Field(ge=EARLIEST_MOMENT, lt=LATEST_MOMENT)]
 # The id of a row (every id is a positive bigint).
 Id = Annotated[int, Field(ge=1, le=MAX_INTEGER)]
+
+
+def patch_values(values: dict[str, Any], model: type[models.Model]) -> dict[str, Any]:
+    """The fields a PATCH body sets on ``model``, with JSON null read as people mean it: it empties a text that
+    may be empty and is refused (422, the field named) for a column that cannot be empty, never stored as NULL
+    (which answered 500). Nullable columns and names that are not columns keep their None."""
+    refused = {}
+    cleaned = dict(values)
+    for name, value in values.items():
+        if value is not None:
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if getattr(field, "null", True):
+            continue
+        if isinstance(field, models.CharField | models.TextField) and field.blank:
+            cleaned[name] = ""
+        else:
+            refused[name] = ValidationError(_("%(field)s cannot be empty.") % {"field": name}, code="null")
+    if refused:
+        raise ValidationError(refused)
+    return cleaned

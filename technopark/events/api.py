@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from technopark.accounts.models import Person, User
 from technopark.accounts.typing import AnyUser
 from technopark.core.access import get_visible_or_404
-from technopark.core.bounds import MAX_SEARCH_LENGTH, CalendarDate, CalendarDateTime, Id
+from technopark.core.bounds import MAX_SEARCH_LENGTH, CalendarDate, CalendarDateTime, Id, patch_values
 from technopark.core.models import LONG_TEXT_LENGTH
 from technopark.core.pagination import Pagination
 from technopark.events import selectors, services
@@ -253,7 +253,7 @@ def update_event(request: HttpRequest, event_id: Id, payload: EventPatch) -> Eve
     """Change the announcement, replace the sessions, or move the event along its life cycle."""
     user = request.auth  # type: ignore[attr-defined]
     event = access_event(user, event_id, for_write=True)
-    values = payload.dict(exclude_unset=True, exclude={"status", "sessions"})
+    values = patch_values(payload.dict(exclude_unset=True, exclude={"status", "sessions"}), Event)
     if "directions" in values:
         values["directions"] = [str(d) for d in values["directions"] or []]
     if "venue_lab" in values:

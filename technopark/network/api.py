@@ -17,7 +17,7 @@ from technopark.accounts import services as account_services
 from technopark.accounts.models import ClaimCode, Consent, ConsentPurpose, ConsentText, Guardianship, Person
 from technopark.accounts.selectors import current_consent_text
 from technopark.core.access import get_visible_or_404
-from technopark.core.bounds import MAX_SEARCH_LENGTH, CalendarDate, Id
+from technopark.core.bounds import MAX_SEARCH_LENGTH, CalendarDate, Id, patch_values
 from technopark.core.models import TEXT_LENGTH
 from technopark.core.pagination import Pagination
 from technopark.network import selectors, services
@@ -434,7 +434,7 @@ def create_student(request: HttpRequest, payload: StudentIn) -> Status[Person]:
 def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> Person:
     user = _signed_in(request)
     person = access_person(user, person_id, for_write=True)
-    return account_services.update_person(person, actor=user, **payload.dict(exclude_unset=True))
+    return account_services.update_person(person, actor=user, **patch_values(payload.dict(exclude_unset=True), Person))
 
 
 @router.post("/persons/{int:person_id}/birth-date/confirm", response=PersonOut, url_name="birth-date-confirm")

@@ -14,7 +14,7 @@ from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
 from technopark.accounts.models import User
-from technopark.core.bounds import EARLIEST_DATE, LATEST_DATE, MAX_SEARCH_LENGTH, CalendarDate, Id
+from technopark.core.bounds import EARLIEST_DATE, LATEST_DATE, MAX_SEARCH_LENGTH, CalendarDate, Id, patch_values
 from technopark.core.models import Direction
 from technopark.core.pagination import Pagination
 from technopark.labs.models import Lab
@@ -184,7 +184,7 @@ def _detail(request: HttpRequest, project: Project) -> dict[str, Any]:
 
 def _values(request: HttpRequest, payload: Schema, project: Project | None) -> dict[str, Any]:
     user = _signed_in(request)
-    values = payload.dict(exclude_unset=True)
+    values = patch_values(payload.dict(exclude_unset=True), Project)
     if "lab" in values:
         values["lab"] = get_object_or_404(Lab, code=values["lab"]) if values["lab"] else None
     if values.get("team") is not None:
