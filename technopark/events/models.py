@@ -5,7 +5,7 @@ and consultations for teachers. This module announces them; registration builds 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -46,24 +46,39 @@ def answer_file_path(instance: Any, filename: str) -> str:
     return random_upload_name("registration-answers", filename)
 
 
+# Choices named after their model (EventKind rather than a nested Event.Kind, which stays as an alias): the
+# API's OpenAPI document names components by class name, and ten classes called Kind shared one.
+class EventStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", pgettext_lazy("event", "Announced")
+    REGISTRATION_OPEN = "registration_open", _("Registration open")
+    REGISTRATION_CLOSED = "registration_closed", _("Registration closed")
+    HELD = "held", pgettext_lazy("event", "Held")
+    RESULTS_PUBLISHED = "results_published", _("Results published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class EventKind(models.TextChoices):
+    CONTEST = "contest", _("Contest")
+    COMPETITION = "competition", _("Competition")
+    FESTIVAL = "festival", _("Festival")
+    EXHIBITION = "exhibition", _("Exhibition")
+    CAMP = "camp", _("Profile camp")
+    EXCURSION = "excursion", _("Excursion")
+    TECH_WEEKEND = "tech_weekend", _("Technical weekend")
+    INTERACTIVE = "interactive", _("Interactive platform")
+    MASTER_CLASS = "master_class", _("Master class")
+    COURSE = "course", _("Training course")
+    METHODICAL_MEETING = "methodical_meeting", _("Instructive-methodical meeting")
+    SEMINAR = "seminar", _("Seminar")
+    CONFERENCE = "conference", _("Conference")
+    CONSULTATION = "consultation", _("Consultation")
+
+
 class Event(TimeStampedModel):
     """One event, from announcement to archive. Texts are in three languages (Russian required)."""
 
-    class Kind(models.TextChoices):
-        CONTEST = "contest", _("Contest")
-        COMPETITION = "competition", _("Competition")
-        FESTIVAL = "festival", _("Festival")
-        EXHIBITION = "exhibition", _("Exhibition")
-        CAMP = "camp", _("Profile camp")
-        EXCURSION = "excursion", _("Excursion")
-        TECH_WEEKEND = "tech_weekend", _("Technical weekend")
-        INTERACTIVE = "interactive", _("Interactive platform")
-        MASTER_CLASS = "master_class", _("Master class")
-        COURSE = "course", _("Training course")
-        METHODICAL_MEETING = "methodical_meeting", _("Instructive-methodical meeting")
-        SEMINAR = "seminar", _("Seminar")
-        CONFERENCE = "conference", _("Conference")
-        CONSULTATION = "consultation", _("Consultation")
+    Kind: TypeAlias = EventKind
 
     class Audience(models.TextChoices):
         STUDENTS = "students", _("Students")
@@ -87,14 +102,7 @@ class Event(TimeStampedModel):
         EXTERNAL = "external", _("Another address")
         ONLINE = "online", _("Online only")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", pgettext_lazy("event", "Announced")
-        REGISTRATION_OPEN = "registration_open", _("Registration open")
-        REGISTRATION_CLOSED = "registration_closed", _("Registration closed")
-        HELD = "held", pgettext_lazy("event", "Held")
-        RESULTS_PUBLISHED = "results_published", _("Results published")
-        ARCHIVED = "archived", _("Archived")
+    Status: TypeAlias = EventStatus
 
     # Statuses before the event is held: registrations can still be cancelled.
     UPCOMING = (Status.DRAFT, Status.PUBLISHED, Status.REGISTRATION_OPEN, Status.REGISTRATION_CLOSED)
@@ -268,13 +276,16 @@ class Nomination(models.Model):
         return translated(self, "title")
 
 
+class EventDocumentKind(models.TextChoices):
+    REGULATIONS = "regulations", _("Regulations")
+    PROGRAMME = "programme", _("Programme")
+    OTHER = "other", _("Other document")
+
+
 class EventDocument(models.Model):
     """A file of an event: the regulations (положение), a programme, a form to fill in."""
 
-    class Kind(models.TextChoices):
-        REGULATIONS = "regulations", _("Regulations")
-        PROGRAMME = "programme", _("Programme")
-        OTHER = "other", _("Other document")
+    Kind: TypeAlias = EventDocumentKind
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.REGULATIONS)
@@ -291,6 +302,14 @@ class EventDocument(models.Model):
         return self.title
 
 
+class RegistrationStatus(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+    REJECTED = "rejected", _("Rejected")
+
+
 class Registration(TimeStampedModel):
     """A registration (заявка) for an event: one participant, a team, or a class with its teacher.
 
@@ -303,12 +322,7 @@ class Registration(TimeStampedModel):
         TEAM = "team", _("Team")
         GROUP = "group", _("Group (a class)")
 
-    class Status(models.TextChoices):
-        PENDING_APPROVAL = "pending_approval", _("Awaiting approval")
-        CONFIRMED = "confirmed", _("Confirmed")
-        WAITLISTED = "waitlisted", _("On the waiting list")
-        CANCELLED = "cancelled", _("Cancelled")
-        REJECTED = "rejected", _("Rejected")
+    Status: TypeAlias = RegistrationStatus
 
     ACTIVE = (Status.PENDING_APPROVAL, Status.CONFIRMED, Status.WAITLISTED)
 
@@ -438,15 +452,18 @@ class Result(models.Model):
         return f"{self.registration}: {self.get_award_display()}"
 
 
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("A number")
+    CHOICE = "choice", _("Choice from a list")
+    YES_NO = "yes_no", _("Yes or no")
+    FILE = "file", _("File")
+
+
 class Question(models.Model):
     """A question of an event's registration form (a project title, a T-shirt size, a consent scan)."""
 
-    class Kind(models.TextChoices):
-        TEXT = "text", _("Text")
-        NUMBER = "number", _("A number")
-        CHOICE = "choice", _("Choice from a list")
-        YES_NO = "yes_no", _("Yes or no")
-        FILE = "file", _("File")
+    Kind: TypeAlias = QuestionKind
 
     event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="questions")
     label_ru = models.CharField(_("question (Russian)"), max_length=300)
@@ -500,6 +517,13 @@ class Answer(models.Model):
         return self.value
 
 
+class CertificateKind(models.TextChoices):
+    DIPLOMA = "diploma", _("Winner's diploma")
+    PARTICIPATION = "participation", _("Participation certificate")
+    GRATITUDE = "gratitude", _("Letter of gratitude")
+    COMPLETION = "completion", _("Certificate of course completion")
+
+
 class Certificate(TimeStampedModel):
     """A document issued for an event (DOMAIN.md: certificates): a winner's diploma, a participation
     certificate, a letter of gratitude to a supervisor, a certificate of course completion with hours.
@@ -509,11 +533,7 @@ class Certificate(TimeStampedModel):
     one with a new code; `/verify/<code>/` tells anyone which codes are valid.
     """
 
-    class Kind(models.TextChoices):
-        DIPLOMA = "diploma", _("Winner's diploma")
-        PARTICIPATION = "participation", _("Participation certificate")
-        GRATITUDE = "gratitude", _("Letter of gratitude")
-        COMPLETION = "completion", _("Certificate of course completion")
+    Kind: TypeAlias = CertificateKind
 
     class Revocation(models.TextChoices):
         REISSUED = "reissued", _("Reissued with changes")

@@ -4,7 +4,7 @@ cooperation agreements (DOMAIN.md: Institution, District, Agreement)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.db import models
@@ -20,13 +20,18 @@ from technopark.core.models import TEXT_LENGTH, BoundedTextField, TimeStampedMod
 EXPIRING_WITHIN_DAYS = 60
 
 
+# Choices named after their model (EventKind rather than a nested Event.Kind, which stays as an alias): the
+# API's OpenAPI document names components by class name, and ten classes called Kind shared one.
+class DistrictKind(models.TextChoices):
+    MINSK = "minsk", _("District of Minsk")
+    REGION = "region", _("Region of Belarus")
+    ABROAD = "abroad", _("Abroad")
+
+
 class District(models.Model):
     """Where an institution is: one of Minsk's 9 districts, one of Belarus's 6 regions, or abroad."""
 
-    class Kind(models.TextChoices):
-        MINSK = "minsk", _("District of Minsk")
-        REGION = "region", _("Region of Belarus")
-        ABROAD = "abroad", _("Abroad")
+    Kind: TypeAlias = DistrictKind
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
@@ -48,21 +53,24 @@ class District(models.Model):
         return translated(self, "name")
 
 
+class InstitutionKind(models.TextChoices):
+    SCHOOL = "school", _("Secondary school")
+    GYMNASIUM = "gymnasium", _("Gymnasium")
+    LYCEUM = "lyceum", _("Lyceum")
+    COLLEGE = "college", _("College")
+    UNIVERSITY = "university", _("University")
+    ADDITIONAL = "additional", _("Centre of additional education")
+    NAS_INSTITUTE = "nas_institute", _("Institute of the Academy of Sciences")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    PUBLIC_ORGANISATION = "public_organisation", _("Public organisation")
+    OTHER = "other", _("Other organisation")
+
+
 class Institution(TimeStampedModel):
     """A member of the cluster: a school, college, university, centre of additional education, an
     Academy of Sciences institute, an enterprise, a public organisation or a foreign partner."""
 
-    class Kind(models.TextChoices):
-        SCHOOL = "school", _("Secondary school")
-        GYMNASIUM = "gymnasium", _("Gymnasium")
-        LYCEUM = "lyceum", _("Lyceum")
-        COLLEGE = "college", _("College")
-        UNIVERSITY = "university", _("University")
-        ADDITIONAL = "additional", _("Centre of additional education")
-        NAS_INSTITUTE = "nas_institute", _("Institute of the Academy of Sciences")
-        ENTERPRISE = "enterprise", _("Enterprise")
-        PUBLIC_ORGANISATION = "public_organisation", _("Public organisation")
-        OTHER = "other", _("Other organisation")
+    Kind: TypeAlias = InstitutionKind
 
     class ClusterRole(models.TextChoices):
         BASE = "base", _("Base institution")
@@ -123,6 +131,13 @@ def agreement_scan_path(instance: Any, filename: str) -> str:
     return random_upload_name("agreements", filename)
 
 
+class AgreementStatus(models.TextChoices):
+    NOT_YET = "not_yet", _("Not yet in force")
+    ACTIVE = "active", _("Active")
+    EXPIRING = "expiring", _("Expiring soon")
+    EXPIRED = "expired", _("Expired")
+
+
 class Agreement(TimeStampedModel):
     """A cooperation agreement with a partner: its number, dates, subject, what the partner offers."""
 
@@ -132,11 +147,7 @@ class Agreement(TimeStampedModel):
         VENUES = "venues", _("Venues")
         INTERNSHIPS = "internships", _("Internships")
 
-    class Status(models.TextChoices):
-        NOT_YET = "not_yet", _("Not yet in force")
-        ACTIVE = "active", _("Active")
-        EXPIRING = "expiring", _("Expiring soon")
-        EXPIRED = "expired", _("Expired")
+    Status: TypeAlias = AgreementStatus
 
     institution = models.ForeignKey(
         Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="agreements"

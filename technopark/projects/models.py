@@ -4,7 +4,7 @@ finished prototype, with its journal, files, the equipment and bookings it used,
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +18,13 @@ from technopark.core.models import BoundedTextField, Direction, TimeStampedModel
 PUBLIC_PROJECTS = "projects"
 
 
+# Choices named after their model (EventKind rather than a nested Event.Kind, which stays as an alias): the
+# API's OpenAPI document names components by class name, and ten classes called Kind shared one.
+class ProjectStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
 class Project(TimeStampedModel):
     """A project passport. A draft is seen by its team, supervisors and staff; a published one by everybody,
     with the names and photos of children who have no publication consent hidden."""
@@ -28,9 +35,7 @@ class Project(TimeStampedModel):
         PROTOTYPE = "prototype", _("Prototype")
         FINISHED = "finished", _("Finished")
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
+    Status: TypeAlias = ProjectStatus
 
     class Licence(models.TextChoices):
         CC_BY = "cc-by-4.0", _("CC BY 4.0: anyone may reuse it, naming the authors")
@@ -138,16 +143,19 @@ def project_file_path(instance: Any, filename: str) -> str:
     return f"projects/files/{timezone.now():%Y}/{uuid.uuid4().hex}.{ext}"
 
 
+class ProjectFileKind(models.TextChoices):
+    MODEL = "model", _("3D model")
+    CAD = "cad", _("Drawing or CAD file")
+    CODE = "code", _("Program code")
+    ARCHIVE = "archive", _("Archive")
+    DOCUMENT = "document", _("Document")
+
+
 class ProjectFile(TimeStampedModel):
     """A file of the project (a model for printing, a drawing, a code archive, a document), checked by content
     and size when uploaded (`projects.files.check_project_file`) and served only through an access-checked view."""
 
-    class Kind(models.TextChoices):
-        MODEL = "model", _("3D model")
-        CAD = "cad", _("Drawing or CAD file")
-        CODE = "code", _("Program code")
-        ARCHIVE = "archive", _("Archive")
-        DOCUMENT = "document", _("Document")
+    Kind: TypeAlias = ProjectFileKind
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="files")
     file = models.FileField(_("file"), upload_to=project_file_path)

@@ -211,3 +211,16 @@ def test_an_unknown_api_path_is_a_json_404_in_development_too(client, db, settin
     response = client.get("/api/v1/no-such-thing/42")
     assert response.status_code == 404 and response["Content-Type"].startswith("application/json")
     assert response.json()["code"] == "not_found"
+
+
+def test_every_choice_has_a_component_of_its_own(client, db):
+    """Ten classes called Kind shared one component, so real answers broke the document (issue 14, item 13)."""
+    from technopark.events.models import Event
+    from technopark.labs.models import Booking, Equipment
+
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert schemas["EventKind"]["enum"] == Event.Kind.values
+    assert schemas["EquipmentKind"]["enum"] == Equipment.Kind.values
+    assert schemas["BookingStatus"]["enum"] == Booking.Status.values
+    assert schemas["EventStatus"]["enum"] == Event.Status.values
+    assert "Status" not in schemas
