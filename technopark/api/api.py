@@ -39,7 +39,71 @@ logger = logging.getLogger(__name__)
 # Swagger UI sets inline style attributes; scripts stay restricted to our own files on this page too.
 _docs_csp = csp_update({"style-src": [UNSAFE_INLINE]})
 
-api = NinjaAPI(
+# What every error answer looks like, and when each status can come: the exception handlers below answer
+# them for any operation, so the document lists them per operation by what the operation takes and does.
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["detail", "code"],
+    "properties": {
+        "detail": {"type": "string", "description": "What is wrong, in the caller's language"},
+        "code": {"type": "string", "description": "A stable name of the rule or error"},
+        "field": {"type": "string", "description": "The field the refusal is about, when there is one"},
+        "errors": {"type": "array", "items": {"type": "object"}, "description": "422: each invalid field"},
+    },
+}
+ERROR_STATUSES = {
+    "400": "A rule of the platform refuses the request; `code` names it",
+    "401": "Authentication required, or the token is not valid",
+    "403": "Not allowed: the role does not permit it, staff without the second factor (`mfa_required`), or a "
+    "session write without the CSRF token",
+    "404": "No such object, or the caller may not see it",
+    "409": "The object is no longer in the state the request expects (already done, changed meanwhile)",
+    "413": "The request body is larger than the platform accepts",
+    "422": "Invalid input: `errors` names each field",
+    "503": "Busy for a moment (another write holds the same rows): send the same request again (`Retry-After`)",
+}
+WRITES = ("post", "put", "patch", "delete")
+
+
+def error_statuses(method: str, operation: dict[str, Any]) -> list[str]:
+    """The error statuses an operation can answer, by what it takes (parameters, a body) and whether it writes."""
+    parameters = operation.get("parameters", [])
+    statuses = ["401", "403"]
+    if parameters or "requestBody" in operation:
+        statuses.append("404")  # the object in the path, or one the body or the query names by id or code
+    if method in WRITES:
+        statuses += ["400", "409", "503"]
+    elif any(parameter["in"] == "query" for parameter in parameters):
+        statuses.append("400")  # a rule about the values asked for (a range too long, an end before a start)
+    if "requestBody" in operation:
+        statuses.append("413")
+    if parameters or "requestBody" in operation:
+        statuses.append("422")
+    return sorted(statuses)
+
+
+class DocumentedErrorsAPI(NinjaAPI):
+    """The NinjaAPI whose document also lists, for every operation, the error answers it can give."""
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        document.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        for item in document["paths"].values():
+            for method, operation in item.items():
+                responses = operation.setdefault("responses", {})
+                for status in error_statuses(method, operation):
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": ERROR_STATUSES[status],
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                        },
+                    )
+        return document
+
+
+api = DocumentedErrorsAPI(
     title="Технопрорыв API",
     version="1",
     description=(

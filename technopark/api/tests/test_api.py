@@ -213,6 +213,21 @@ def test_an_unknown_api_path_is_a_json_404_in_development_too(client, db, settin
     assert response.json()["code"] == "not_found"
 
 
+def test_every_operation_documents_the_errors_it_can_answer(client, db):
+    document = client.get("/api/v1/openapi.json").json()
+    assert set(document["components"]["schemas"]["Error"]["required"]) == {"detail", "code"}
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            documented = set(operation["responses"])
+            assert {"401", "403"} <= documented, (method, path)
+            if "{" in path:
+                assert "404" in documented, (method, path)
+            if method in ("post", "put", "patch", "delete"):
+                assert {"400", "409", "503"} <= documented, (method, path)
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert "422" in documented, (method, path)
+
+
 def test_every_choice_has_a_component_of_its_own(client, db):
     """Ten classes called Kind shared one component, so real answers broke the document (issue 14, item 13)."""
     from technopark.events.models import Event
