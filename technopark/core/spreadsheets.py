@@ -12,6 +12,7 @@ imported back."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 
@@ -21,6 +22,19 @@ from openpyxl.utils import get_column_letter
 
 # What Excel, LibreOffice and Google Sheets take as the start of a formula or a DDE call.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# Dates and moments are real date cells in XLSX (sortable, filterable), written as in Minsk; in CSV, text so.
+DATE_FORMAT = "DD.MM.YYYY"
+DATETIME_FORMAT = "DD.MM.YYYY HH:MM"
+
+
+def _csv_value(value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d.%m.%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return neutralise(value)
 
 
 def neutralise(value: object) -> object:
@@ -54,6 +68,10 @@ def xlsx_bytes(
             # openpyxl makes any text beginning with "=" a formula; people's text stays text.
             if cell.data_type == "f":
                 cell.data_type = "s"
+            elif isinstance(cell.value, dt.datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(cell.value, dt.date):
+                cell.number_format = DATE_FORMAT
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
@@ -66,5 +84,5 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow([neutralise(title) for title in header])
-    writer.writerows([neutralise(value) for value in row] for row in rows)
+    writer.writerows([_csv_value(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")

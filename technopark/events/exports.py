@@ -89,14 +89,14 @@ def rows(
             name = person.full_name if person else _("Class: %(count)s students") % {"count": registration.head_count}
             row: list[object] = [
                 number, name,
-                person.birth_date.strftime("%d.%m.%Y") if person and person.birth_date else "",
+                person.birth_date if person and person.birth_date else "",
                 person.grade if person and person.grade else "",
                 institution.short_name if institution else "",
                 institution.district.name if institution else "",
                 registration.nomination.title if registration.nomination else "",
                 registration.get_form_display(), registration.team_name, supervisors,
                 registration.get_status_display(),
-                timezone.localtime(registration.created_at).strftime("%d.%m.%Y %H:%M"),
+                timezone.localtime(registration.created_at).replace(tzinfo=None, second=0, microsecond=0),
                 _("missing") if person is not None and person.pk in missing else "",
             ]  # fmt: skip
             if with_contacts:

@@ -2,8 +2,9 @@
 
 The format is the one a school department's list comes in: one institution per row, a header row
 with these column titles (in Russian, or the English keys), values as people type them ("Фрунзенский
-район", "гимназия", "партнёр", "8 (017) 200-00-00"). An export uses the same columns, so an
-exported list can be corrected and imported again.
+район", "гимназия", "партнёр", "8 (017) 200-00-00"). An export uses the same columns in the reader's
+language (Russian titles as above, Belarusian or English labels), so an exported list can be corrected and
+imported again.
 """
 
 from __future__ import annotations
@@ -58,10 +59,22 @@ class TableError(Exception):
 # --- Reading ---------------------------------------------------------------------------------------
 
 
-def _header_map(header: list[str]) -> dict[int, str]:
+def _header_titles() -> dict[str, str]:
+    """Every header a column is known by: its Russian title, its key, and its label in the three languages (an
+    export in Belarusian or English imports back)."""
+    from django.utils import translation
+
     known = {search_key(column.title): column.key for column in COLUMNS} | {
         column.key: column.key for column in COLUMNS
     }
+    for language in ("ru", "be", "en"):
+        with translation.override(language):
+            known |= {search_key(str(column.label)): column.key for column in COLUMNS}
+    return known
+
+
+def _header_map(header: list[str]) -> dict[int, str]:
+    known = _header_titles()
     mapping = {}
     for index, title in enumerate(header):
         key = known.get(search_key(str(title or "")))
@@ -226,7 +239,7 @@ def institution_row(institution: Institution) -> list[str]:
         institution.full_name,
         institution.short_name,
         str(institution.get_kind_display()),
-        institution.district.name_ru,
+        institution.district.name,
         institution.country,
         institution.address,
         institution.website,
@@ -236,15 +249,27 @@ def institution_row(institution: Institution) -> list[str]:
     ]
 
 
-def xlsx_bytes(rows: Iterable[list[str]], *, sheet_title: str = "Учреждения") -> bytes:
-    header = [column.title for column in COLUMNS]
+def header() -> list[str]:
+    """The header row in the reader's language: in Russian the school departments' own titles, otherwise the
+    columns' labels; the import knows them all."""
+    from django.utils import translation
+
+    if (translation.get_language() or "ru").startswith("ru"):
+        return [column.title for column in COLUMNS]
+    return [str(column.label) for column in COLUMNS]
+
+
+def xlsx_bytes(rows: Iterable[list[str]], *, sheet_title: str | None = None) -> bytes:
     return spreadsheets.xlsx_bytes(
-        header, rows, sheet_title=sheet_title, widths=[60, 30, 24, 26, 14, 40, 30, 28, 20, 22]
+        header(),
+        rows,
+        sheet_title=sheet_title or str(_("Institutions")),
+        widths=[60, 30, 24, 26, 14, 40, 30, 28, 20, 22],
     )
 
 
 def csv_bytes(rows: Iterable[list[str]]) -> bytes:
-    return spreadsheets.csv_bytes([column.title for column in COLUMNS], rows)
+    return spreadsheets.csv_bytes(header(), rows)
 
 
 def template_bytes() -> bytes:
@@ -263,7 +288,8 @@ def template_bytes() -> bytes:
         "+375 17 200-00-00",
         "Базовое учреждение",
     ]
-    data = xlsx_bytes([example])
+    with translation.override("ru"):  # the template is the school departments' own format, in Russian
+        data = xlsx_bytes([example], sheet_title="Учреждения")
     workbook = load_workbook(io.BytesIO(data))
     values = workbook.create_sheet("Допустимые значения")
     with translation.override("ru"):

@@ -520,3 +520,22 @@ def test_a_registration_of_an_event_that_is_over_cannot_be_cancelled(
     with pytest.raises(ConflictError) as refused:
         services.cancel_registration(registration, actor=methodologist, after_deadline=True)
     assert refused.value.code == "event_over"
+
+
+def test_the_participants_export_speaks_the_page_language_with_real_dates(
+    make_event: Any, school: Any, methodologist: Any
+) -> None:
+    from openpyxl import load_workbook
+
+    event = make_event(status="registration_open")
+    pupil = _teen(school, "Датов")
+    services.register(event, actor=methodologist, form="individual", person=pupil)
+    staff = Client()
+    staff.force_login(methodologist)
+    sheet = load_workbook(io.BytesIO(staff.get(f"/en/staff/events/{event.pk}/participants.xlsx").content)).active
+    assert sheet.title == "Participants" and sheet.cell(row=1, column=2).value == "Full name"
+    born, registered = sheet.cell(row=2, column=3), sheet.cell(row=2, column=12)
+    assert born.is_date and born.value.date() == pupil.birth_date and born.number_format == "DD.MM.YYYY"
+    assert registered.is_date and registered.number_format == "DD.MM.YYYY HH:MM"
+    csv_text = staff.get(f"/staff/events/{event.pk}/participants.csv").content.decode("utf-8-sig")
+    assert f"{pupil.birth_date:%d.%m.%Y}" in csv_text  # text in CSV, written as in Minsk

@@ -277,3 +277,19 @@ def test_contacts_are_for_staff_and_coordinators_not_the_public(client, methodol
         "Петрова"
         in client.get(reverse("network:institution-detail", kwargs={"institution_id": school.pk})).content.decode()
     )
+
+
+def test_an_export_follows_the_page_language_and_imports_back(client, methodologist, make_institution):
+    from technopark.network.imports import check_rows
+    from technopark.network.tabular import read_table
+
+    make_institution("Гимназия № 1")
+    client.force_login(methodologist)
+    xlsx = client.get("/en/staff/network/export.xlsx")
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert sheet.title == "Institutions" and rows[0][0] == "Full official name"
+    assert rows[1][2] == "Gymnasium" and rows[1][3] == "Frunzensky district"
+    plan = check_rows(read_table(xlsx.content, "institutions.xlsx"))
+    assert plan.problems == [] and [row.action for row in plan.rows] == ["update"]
