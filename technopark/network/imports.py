@@ -36,10 +36,14 @@ class RowProblem:
 @dataclass
 class PlannedRow:
     row: int
-    action: str  # "create" or "update"
+    action: str  # "create", "update" or "unchanged"
     values: dict[str, Any]
     institution_id: int | None = None
     name: str = ""
+    # For an update: each field that changes, as the preview shows it ({"column", "old", "new"}), and when the
+    # institution was last changed, so that the import refuses to overwrite a change made after the check.
+    changes: list[dict[str, str]] = field(default_factory=list)
+    seen_at: str = ""
 
 
 @dataclass
@@ -55,12 +59,17 @@ class ImportPlan:
     def updated(self) -> int:
         return sum(1 for row in self.rows if row.action == "update")
 
+    @property
+    def unchanged(self) -> int:
+        return sum(1 for row in self.rows if row.action == "unchanged")
+
     def as_data(self) -> dict[str, Any]:
         return {
             "rows": [asdict(row) for row in self.rows],
             "problems": [asdict(problem) for problem in self.problems],
             "created": self.created,
             "updated": self.updated,
+            "unchanged": self.unchanged,
         }
 
     @classmethod
@@ -82,12 +91,43 @@ def _existing_by_name() -> dict[str, Institution]:
     return index
 
 
+def _shown(key: str, value: Any, districts: dict[int, District]) -> str:
+    """A value of a column as the preview shows it, in the reader's language."""
+    if value in (None, ""):
+        return "—"
+    if key == "kind":
+        return str(Institution.Kind(value).label)
+    if key == "cluster_role":
+        return str(Institution.ClusterRole(value).label)
+    if key == "district":
+        district = districts.get(value)
+        return district.name if district else "—"
+    return str(value)
+
+
+def _changes(institution: Institution, values: dict[str, Any], districts: dict[int, District]) -> list[dict[str, str]]:
+    """What an update would change in ``institution``, field by field (old → new)."""
+    changes = []
+    for column in COLUMNS:
+        current = institution.district_id if column.key == "district" else getattr(institution, column.key)
+        if (current or "") != (values[column.key] or ""):
+            changes.append(
+                {
+                    "column": str(column.label),
+                    "old": _shown(column.key, current, districts),
+                    "new": _shown(column.key, values[column.key], districts),
+                }
+            )
+    return changes
+
+
 def check_rows(
     rows: list[tuple[int, dict[str, str]]], *, progress: Callable[[int, int], None] | None = None
 ) -> ImportPlan:
     """Validate every row and match it against the registry; never writes."""
     plan = ImportPlan()
     kinds, roles, districts = kind_lookup(), role_lookup(), district_lookup()
+    districts_by_pk = {district.pk: district for district in districts.values()}
     existing = _existing_by_name()
     seen: dict[str, int] = {}
     for done, (number, raw) in enumerate(rows, start=1):
@@ -164,13 +204,16 @@ def check_rows(
         if problems:
             plan.problems.extend(problems)
         else:
+            changes = _changes(match, values, districts_by_pk) if match else []
             plan.rows.append(
                 PlannedRow(
                     row=number,
-                    action="update" if match else "create",
+                    action="create" if match is None else "update" if changes else "unchanged",
                     values=values,
                     institution_id=match.pk if match else None,
                     name=values["short_name"],
+                    changes=changes,
+                    seen_at=match.updated_at.isoformat() if match else "",
                 )
             )
         if progress is not None and (done % 50 == 0 or done == len(rows)):
@@ -188,12 +231,21 @@ def apply_plan(plan: ImportPlan, *, actor: User | None, source: str = "") -> dic
     updated = [row.institution_id for row in plan.rows if row.action == "update" and row.institution_id]
     locked = {institution.pk: institution for institution in lock_rows(Institution.objects.filter(pk__in=updated))}
     for row in plan.rows:
+        if row.action == "unchanged":
+            continue
         values = dict(row.values)
         values["district"] = districts[values["district"]]
         if row.action == "update":
             institution = locked.get(row.institution_id or 0)
             if institution is None:
                 raise Institution.DoesNotExist(f"institution {row.institution_id} no longer exists")
+            if row.seen_at and institution.updated_at.isoformat() != row.seen_at:
+                # Someone edited it after the preview was shown: what they did is not overwritten unseen.
+                raise services.NetworkError(
+                    _("«%(name)s» was changed after the file was checked; nothing was imported. Check the file again.")
+                    % {"name": institution.short_name},
+                    code="import_stale",
+                )
             services.update_institution(institution, actor=actor, **values)
         else:
             services.create_institution(actor=actor, **values)

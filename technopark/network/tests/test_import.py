@@ -190,3 +190,34 @@ def test_the_centres_own_csv_export_imports_back_without_apostrophes(db):
     assert "'+375 17 200-00-01" in exported.decode("utf-8-sig")
     rows = read_table(exported, "export.csv")
     assert rows[0][1]["phone"] == "+375 17 200-00-01" and rows[0][1]["address"] == "-й переулок, 3"
+
+
+def test_the_preview_shows_each_field_an_update_changes_and_leaves_equal_rows_alone(make_institution):
+    from django.utils import translation
+
+    existing = make_institution("Гимназия № 1", phone="+375 17 200-00-01")
+    twin = make_institution("Лицей № 2")
+    rows = [
+        _row("Гимназия № 1", full_name=existing.full_name, phone="8 (017) 200-00-02", address=existing.address),
+        _row("Лицей № 2", **{key: getattr(twin, key) for key in ("full_name", "address", "country")}),
+    ]
+    with translation.override("en"):
+        plan = imports.check_rows(read_table(_xlsx(rows), "list.xlsx"))
+    update, same = plan.rows
+    assert update.action == "update" and update.changes == [
+        {"column": "Phone", "old": "+375 17 200-00-01", "new": "+375 17 200-00-02"}
+    ]
+    assert same.action == "unchanged" and same.changes == [] and plan.as_data()["unchanged"] == 1
+
+
+def test_an_institution_edited_after_the_check_is_not_overwritten(make_institution):
+    from technopark.network import services
+
+    existing = make_institution("Гимназия № 1")
+    plan = imports.check_rows(read_table(_xlsx([_row("Гимназия № 1", address="из файла")]), "list.xlsx"))
+    services.update_institution(existing, actor=None, address="поправили вручную")
+    with pytest.raises(services.NetworkError) as refused:
+        imports.apply_plan(imports.ImportPlan.from_data(plan.as_data()), actor=None)
+    assert refused.value.code == "import_stale"
+    existing.refresh_from_db()
+    assert existing.address == "поправили вручную"

@@ -125,7 +125,9 @@ def test_export_of_the_filtered_list_opens_as_xlsx_and_csv_and_reimports(client,
     from technopark.network.imports import check_rows
     from technopark.network.tabular import read_table
 
-    assert [row.action for row in check_rows(read_table(xlsx.content, "x.xlsx")).rows] == ["update"]
+    assert [row.action for row in check_rows(read_table(xlsx.content, "x.xlsx")).rows] == [
+        "unchanged"
+    ]  # its own export, unedited, changes nothing
 
 
 def test_the_import_page_checks_the_file_then_imports_on_confirmation(client, methodologist, district):
@@ -292,4 +294,15 @@ def test_an_export_follows_the_page_language_and_imports_back(client, methodolog
     assert sheet.title == "Institutions" and rows[0][0] == "Full official name"
     assert rows[1][2] == "Gymnasium" and rows[1][3] == "Frunzensky district"
     plan = check_rows(read_table(xlsx.content, "institutions.xlsx"))
-    assert plan.problems == [] and [row.action for row in plan.rows] == ["update"]
+    assert plan.problems == [] and [row.action for row in plan.rows] == ["unchanged"]
+
+
+def test_the_import_preview_shows_old_and_new_values_before_anything_changes(client, methodologist, make_institution):
+    existing = make_institution("Школа № 1", phone="+375 17 200-00-01")
+    client.force_login(methodologist)
+    row = _row("Школа № 1", phone="+375 17 200-00-02")
+    response = client.post(reverse("network:import-start"), {"file": SimpleUploadedFile("l.xlsx", _xlsx([row]))})
+    page = client.get(response["Location"]).content.decode()
+    assert "Телефон: <del>+375 17 200-00-01</del> → <ins>+375 17 200-00-02</ins>" in page
+    existing.refresh_from_db()
+    assert existing.phone == "+375 17 200-00-01"  # nothing changes before the confirmation

@@ -342,7 +342,8 @@ def _job_context(request: HttpRequest, job: BackgroundJob) -> dict[str, object]:
         "job": job,
         "plan": plan,
         "problems": plan.get("problems", []),
-        "preview": plan.get("rows", [])[:200],
+        # Updates first: they change what is in the registry, so each is shown field by field.
+        "preview": sorted(plan.get("rows", []), key=lambda row: {"update": 0, "create": 1}.get(row["action"], 2))[:200],
         "error": job.data.get("error", ""),
         "summary": job.data.get("summary"),
         "poll_url": reverse("network:import-progress", kwargs={"job_id": job.pk}),
