@@ -306,3 +306,22 @@ def test_reasons_written_before_become_codes(held_contest: Any, methodologist: A
     second.refresh_from_db()
     assert (first.revoked_because, first.revoke_reason) == ("reissued", "")
     assert (second.revoked_because, second.revoke_reason) == ("by_staff", "Ошибка в фамилии")
+
+
+def test_the_zip_link_shows_only_where_there_are_documents_and_never_leads_to_a_404(
+    held_contest: Any,
+    methodologist: Any,
+    make_user: Any,
+    school: Any,  # noqa: F811
+) -> None:
+    event = held_contest["event"]
+    coordinator = make_user("coord.zip@example.test")
+    network_services.add_coordinator(school, coordinator, actor=None)
+    client = Client()
+    client.force_login(coordinator)
+    zip_url = f"/events/{event.pk}/institutions/{school.pk}/documents.zip"
+    assert zip_url not in client.get(f"/events/{event.pk}/").content.decode()  # nothing issued yet
+    before = client.get(f"/en{zip_url}", follow=True)
+    assert before.status_code == 200 and "There are no documents for this institution" in (before.content.decode())
+    services.issue_certificates(event, actor=methodologist)
+    assert zip_url in client.get(f"/events/{event.pk}/").content.decode()

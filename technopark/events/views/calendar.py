@@ -79,6 +79,7 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     access_event(request.user, event_id)
     event = selectors.event_page(visible_events(request.user), event_id).get()
+    coordinated = coordinated_institutions(request.user) if event.registrations.exists() else []
     return render(
         request,
         "events/event_detail.html",
@@ -86,8 +87,13 @@ def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
             "event": event,
             "may_manage": may_manage_events(request.user),
             "show_link": may_see_online_link(request.user, event),
-            "coordinated": coordinated_institutions(request.user) if event.registrations.exists() else [],
-            "has_certificates": event.status in HELD_STATUSES and event.certificates.exists(),
+            "coordinated": coordinated,
+            # The ZIP link only for an institution whose people have documents (an empty one was a dead link).
+            "with_documents": (
+                {row["id"] for row in selectors.certificates_by_institution(event)}
+                if coordinated and event.status in HELD_STATUSES
+                else set()
+            ),
         },
     )
 

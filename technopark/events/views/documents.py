@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -132,7 +132,9 @@ def certificates_zip(request: HttpRequest, event_id: int, institution_id: int) -
         raise PermissionDenied
     certificates = list(event.certificates.filter(revoked_at__isnull=True, institution_id=institution_id))
     if not certificates:
-        raise Http404
+        # An old link or a bookmark from before the documents were issued: say so where the link was.
+        messages.info(request, _("There are no documents for this institution's people yet."))
+        return redirect("events:event-detail", event_id=event.pk)
     response = HttpResponse(zip_bytes(certificates), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="documents-{event.pk}-{institution_id}.zip"'
     response["Cache-Control"] = "private, no-store"
