@@ -8,11 +8,26 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import ConsentText
+from technopark.accounts.models import ConsentText, User
 from technopark.accounts.roles import Role
+from technopark.accounts.services import update_profile
 from technopark.core.bounds import MAX_SEARCH_LENGTH, validate_calendar_date
 from technopark.core.forms import TranslatedFormMixin
 from technopark.core.i18n import CONTENT_LANGUAGES
+
+
+class SignupNamesForm(forms.Form):
+    """ФИО asked on the sign-up page (allauth's `ACCOUNT_SIGNUP_FORM_CLASS`): a new login has a name from its
+    first day, so teachers, staff and the audit log see a person, not an e-mail address."""
+
+    last_name = forms.CharField(label=_("Surname"), max_length=150)
+    first_name = forms.CharField(label=_("Name"), max_length=150)
+    patronymic = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
+
+    def signup(self, request: Any, user: User) -> None:
+        # allauth's form inherits this one: its own fields (e-mail, passwords) are among self.fields.
+        names = ("last_name", "first_name", "patronymic")
+        update_profile(user, actor=user, **{name: self.cleaned_data[name].strip() for name in names})
 
 
 class ProfileForm(forms.Form):

@@ -15,6 +15,9 @@ def test_a_visitor_signs_up_confirms_the_email_and_later_resets_a_forgotten_pass
     email = "new.pupil@example.test"
 
     page.goto("/accounts/signup/")
+    page.fill("#id_last_name", "Новикова")
+    page.fill("#id_first_name", "Алеся")
+    page.fill("#id_patronymic", "Игоревна")
     page.fill("#id_email", email)
     page.fill("#id_password1", "first-passphrase-of-mine")
     page.fill("#id_password2", "first-passphrase-of-mine")
@@ -29,6 +32,7 @@ def test_a_visitor_signs_up_confirms_the_email_and_later_resets_a_forgotten_pass
 
     assert page.url.endswith("/accounts/profile/")
     assert email in page.locator("main").inner_text(), "the visitor is signed in and sees the profile"
+    assert page.input_value("#id_last_name") == "Новикова", "the ФИО typed at sign-up is the profile's"
 
     sign_out(page)
     assert page.locator(".site-header a[href$='/accounts/login/']").count() == 1, "signed out"
