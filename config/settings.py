@@ -192,6 +192,8 @@ LANGUAGES = [("ru", _("Russian")), ("be", _("Belarusian")), ("en", _("English"))
 # Our own catalogs first; locale-vendor holds Belarusian for third-party apps that lack it (allauth).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale-vendor"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Minsk")
+# The last day of the school year ("MM-DD"): teachers book a term's lessons in a lab until it.
+SCHOOL_YEAR_ENDS = env_str("SCHOOL_YEAR_ENDS", "05-31")
 FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True

@@ -18,6 +18,7 @@ from technopark.labs.services.bookings import (
     decide_booking,
     maintenance_conflicts,
     record_use,
+    school_year_end,
     set_equipment_status,
     supervisor_not_allowed,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "revoke_authorisation",
     "save_equipment",
     "schedule_training",
+    "school_year_end",
     "send_expiry_reminders",
     "set_equipment_status",
     "set_opening_hours",

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -102,7 +103,7 @@ def check_rules(
     _check_equipment_row(equipment, units=units, purpose=purpose)
     if purpose == Booking.Purpose.MAINTENANCE:
         return  # staff block any time, outside hours too; the other rules are for users
-    _check_time(starts_at, now)
+    _check_time(starts_at, now, purpose=purpose)
     if ends_at - starts_at > dt.timedelta(hours=equipment.max_hours):
         raise BookingError(
             _("A booking of %(kind)s lasts at most %(hours)s h.")
@@ -110,7 +111,9 @@ def check_rules(
             code="too_long", field="ends_at",
         )  # fmt: skip
     _check_hours(equipment.lab, starts_at, ends_at)
-    if person is None:
+    # A lesson is the teacher's: its pupils are the teacher's responsibility, so the rules of age, authorisation
+    # and consent are asked of whoever uses a machine for project work, never of the adult who books a lesson.
+    if person is None or purpose == Booking.Purpose.LESSON:
         return
     day = timezone.localtime(starts_at).date()
     # A confirmed date of birth only: a child's own typing never meets a machine's minimum age.
@@ -160,13 +163,33 @@ def _check_equipment_row(equipment: Equipment, *, units: int, purpose: str) -> N
         )
 
 
-def _check_time(starts_at: dt.datetime, now: dt.datetime) -> None:
+def school_year_end(today: dt.date) -> dt.date:
+    """The last day of the school year ``today`` is in (`SCHOOL_YEAR_ENDS`, "MM-DD", 31 May by default)."""
+    month, day = (int(part) for part in settings.SCHOOL_YEAR_ENDS.split("-"))
+    end = dt.date(today.year, month, day)
+    return end if today <= end else dt.date(today.year + 1, month, day)
+
+
+def horizon(purpose: str, now: dt.datetime) -> dt.datetime:
+    """The latest start a booking may have: `HORIZON_DAYS` ahead, and for a teacher's lessons the end of the
+    school year when that is later (a term's timetable is booked once, in September or January)."""
+    limit = now + dt.timedelta(days=HORIZON_DAYS)
+    if purpose == Booking.Purpose.LESSON:
+        last_day = school_year_end(timezone.localdate(now))
+        limit = max(limit, timezone.make_aware(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time())))
+    return limit
+
+
+def _check_time(starts_at: dt.datetime, now: dt.datetime, *, purpose: str) -> None:
     if starts_at < now:
         raise BookingError(_("The start is in the past."), code="in_the_past", field="starts_at")
-    if starts_at > now + dt.timedelta(days=HORIZON_DAYS):
+    limit = horizon(purpose, now)
+    if starts_at >= limit:
+        last_day = timezone.localtime(limit - dt.timedelta(microseconds=1)).date()
         raise BookingError(
-            _("Bookings open %(days)s days ahead.") % {"days": HORIZON_DAYS}, code="beyond_horizon", field="starts_at"
-        )
+            _("Bookings can start until %(date)s.") % {"date": last_day.strftime("%d.%m.%Y")},
+            code="beyond_horizon", field="starts_at",
+        )  # fmt: skip
 
 
 def _check_hours(lab: Lab, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
@@ -182,7 +205,7 @@ def check_lab_rules(lab: Lab, *, starts_at: dt.datetime, ends_at: dt.datetime, n
     teacher's responsibility, as with a lesson on a machine (authorisations are asked of project work)."""
     if ends_at <= starts_at:
         raise BookingError(_("The end must be after the start."), code="span_invalid", field="ends_at")
-    _check_time(starts_at, now)
+    _check_time(starts_at, now, purpose=Booking.Purpose.LESSON)
     if ends_at - starts_at > dt.timedelta(hours=Lab.MAX_LESSON_HOURS):
         raise BookingError(
             _("A lesson in the whole lab lasts at most %(hours)s h.") % {"hours": Lab.MAX_LESSON_HOURS},
@@ -339,8 +362,8 @@ def last_series_day(starts_at: dt.datetime, *, purpose: str, now: dt.datetime) -
     first = timezone.localtime(starts_at)
     last = first.date() + dt.timedelta(weeks=MAX_SERIES_WEEKS - 1) if first.date() < LATEST_DATE else first.date()
     if purpose != Booking.Purpose.MAINTENANCE:
-        horizon = timezone.localtime(now + dt.timedelta(days=HORIZON_DAYS))
-        last_within = horizon.date() if first.time() <= horizon.time() else horizon.date() - dt.timedelta(days=1)
+        limit = timezone.localtime(horizon(purpose, now) - dt.timedelta(microseconds=1))
+        last_within = limit.date() if first.time() <= limit.time() else limit.date() - dt.timedelta(days=1)
         last = min(last, last_within)
     return last
 

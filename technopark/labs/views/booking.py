@@ -52,6 +52,15 @@ from technopark.labs.views.common import PAGE_SIZE, lab_context, week_context
 # --- Booking ---------------------------------------------------------------------------------------------
 
 
+def _next_open_day(equipment: Equipment) -> dt.date:
+    """The form's first day: tomorrow, or the next day the lab opens (a closed day refused every date)."""
+    day = timezone.localdate() + dt.timedelta(days=1)
+    for offset in range(14):
+        if selectors.opening_spans(equipment.lab, day + dt.timedelta(days=offset)):
+            return day + dt.timedelta(days=offset)
+    return day
+
+
 def booking_form(request: HttpRequest, equipment: Equipment, data: Any = None) -> BookingForm:
     """The booking form: it lists the user's own record and children (and whom they chose); a teacher
     finds a student by name (`people_search`) rather than scrolling a school's list on every page."""
@@ -69,7 +78,7 @@ def booking_form(request: HttpRequest, equipment: Equipment, data: Any = None) -
         # Only a booking that waits for approval names the teacher who approves it.
         teachers=None if may_book_without_approval(user) else approving_teachers(user),
         lessons=may_book_lessons(user),
-        initial={"day": timezone.localdate() + dt.timedelta(days=1)},
+        initial={"day": _next_open_day(equipment)},
     )
     own = next((item for item in shown if item.user_id == user.pk), None)
     if own is not None:
