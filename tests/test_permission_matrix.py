@@ -343,7 +343,7 @@ def matrix_world(module_db: None, tmp_path_factory: Any) -> tuple[dict[str, Any]
     media = tmp_path_factory.mktemp("matrix-media")
     with override_settings(MEDIA_ROOT=media):
         personas = create_personas()
-        return personas, _world(create_user, personas), media
+        return personas, build_world(create_user, personas), media
 
 
 @pytest.fixture
@@ -363,7 +363,7 @@ def world(
     return world
 
 
-def _world(make_user: Any, personas: dict[str, Any]) -> dict[str, Any]:
+def build_world(make_user: Any, personas: dict[str, Any]) -> dict[str, Any]:
     """The objects the URLs are about: a published news item with an image, a draft, a block, a user."""
     from technopark.accounts import services as account_services
     from technopark.core.files import validate_image
@@ -631,13 +631,15 @@ def test_url_answers_each_persona_as_the_policy_says(
         assert set(body) >= {"detail", "code"}, body
 
 
+@pytest.mark.xdist_group("matrix-isolation")
 @pytest.mark.parametrize("turn", ["first", "second"])
 def test_a_case_sees_nothing_the_case_before_it_wrote(
     turn: str, personas: dict[str, Any], world: dict[str, Any], client_for: Any, settings: Any
 ) -> None:
     """The world is built once per module (`matrix_world`), yet each case starts from it as built: both turns
     find it untouched, then change it through a POST, a write of their own and a deleted file. Whichever turn
-    runs second fails if what the first wrote was kept."""
+    runs second fails if what the first wrote was kept. (Under pytest-xdist their group keeps them in one
+    process, one after the other.)"""
     from technopark.portal.models import HomeBlock, News
 
     image = Path(settings.MEDIA_ROOT, world["published"].image.name)
