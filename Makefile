@@ -37,9 +37,14 @@ run: $(VENV)/.main-installed
 	@echo "Serving at http://$(HOST):$(PORT)/  (Ctrl+C to stop; e-mails such as sign-up links are printed here)"
 	@$(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs in one process per core (pytest-xdist), tests handed out in pytest-django's order (no
+# test of the database after one that empties it); an xdist_group's tests go to one process together.
+# PYTEST_ARGS comes after and wins: PYTEST_ARGS="-n 0" runs it all in this process.
+PYTEST_PARALLEL ?= -n auto --dist loadgroup
+
 test: $(VENV)/.dev-installed
 	@mkdir -p var/static
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff format --check .

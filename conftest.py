@@ -12,7 +12,7 @@ entered (`_second_factor_at_sign_in`): centre staff act as staff only after that
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -79,37 +79,68 @@ def sign_in_without_second_factor() -> Callable[[Any, Any], Any]:
     return _sign_in
 
 
-@pytest.fixture
-def make_user(db: Any) -> Callable[..., Any]:
+def create_user(email: str, *roles: str, mfa: bool | None = None, password: str = PASSWORD, **fields: Any) -> Any:
+    """A login with ``roles`` and a verified e-mail address (what `make_user` makes, for fixtures of a wider
+    scope than a test's)."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.totp.internal.auth import TOTP
 
     from technopark.accounts.models import RoleAssignment, User
     from technopark.accounts.roles import STAFF_ROLES, Role
 
-    def _make(email: str, *roles: str, mfa: bool | None = None, password: str = PASSWORD, **fields: Any) -> User:
-        user = User.objects.create_user(email, password, **fields)
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        for role in roles:
-            RoleAssignment.objects.create(user=user, role=role)
-        if Role.ADMINISTRATOR in roles:
-            User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
-            user.refresh_from_db()
-        if mfa if mfa is not None else bool(set(roles) & STAFF_ROLES):
-            TOTP.activate(user, TOTP_SECRET)
-        return user
+    user = User.objects.create_user(email, password, **fields)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    for role in roles:
+        RoleAssignment.objects.create(user=user, role=role)
+    if Role.ADMINISTRATOR in roles:
+        User.objects.filter(pk=user.pk).update(is_staff=True, is_superuser=True)
+        user.refresh_from_db()
+    if mfa if mfa is not None else bool(set(roles) & STAFF_ROLES):
+        TOTP.activate(user, TOTP_SECRET)
+    return user
 
-    return _make
+
+def create_personas() -> dict[str, Any]:
+    """Every persona by name; ``["anonymous"]`` is None."""
+    people: dict[str, Any] = {
+        name: create_user(f"{name.replace('_', '.')}@example.test", *roles) for name, roles in PERSONA_ROLES.items()
+    }
+    people["anonymous"] = None
+    return people
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    return create_user
 
 
 @pytest.fixture
 def personas(make_user: Callable[..., Any]) -> dict[str, Any]:
     """Every persona by name; ``personas["anonymous"]`` is None."""
-    people: dict[str, Any] = {
-        name: make_user(f"{name.replace('_', '.')}@example.test", *roles) for name, roles in PERSONA_ROLES.items()
-    }
-    people["anonymous"] = None
-    return people
+    return create_personas()
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """One transaction around a whole test module, rolled back after its last test, for data its tests share
+    (a module-scoped fixture that depends on this one builds it once). Each test that asks for ``db`` still
+    runs in a savepoint of its own inside it, so what a test writes is gone before the next one starts.
+
+    Only for modules whose tests all use ``db``: a ``transactional_db`` or ``live_server`` test would run
+    inside this transaction. The block is marked as a test's own, as Django's ``TestCase`` marks its
+    blocks, so code that must open a transaction of its own (`technopark.core.locking`) still has to.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic._from_testcase = True
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture
@@ -124,3 +155,19 @@ def client_for(client: Any) -> Callable[[Any], Any]:
         return c
 
     return _client
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`make test` runs pytest-xdist with ``--dist loadgroup``: the tests of one ``xdist_group`` go to one
+    worker, found by the ``@group`` that xdist appends to their node ids. pytest 9.2 builds node ids anew and
+    xdist 3.8's suffix no longer takes (pytest-xdist issue 1386), so it is appended here when missing."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        marks = item.iter_markers("xdist_group")
+        groups = {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default")) for mark in marks}
+        if groups and "@" not in item.nodeid.rpartition("]")[2]:
+            from _pytest.nodeid import NodeId
+
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(groups))}")  # type: ignore[attr-defined]

@@ -13,7 +13,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-MEDIA_ROOT = VAR_DIR / "test-media"
+# `make test` runs the suite in parallel processes (pytest-xdist); each keeps its files apart. Their
+# databases are apart too: pytest-django appends the worker's id to the test database's name (…_gw0).
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+MEDIA_ROOT = VAR_DIR / (f"test-media-{_WORKER}" if _WORKER else "test-media")
 MFA_REQUIRED_FOR_STAFF = True
 PAGE_CACHE = False  # tests of the cache switch it on themselves
 if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):

@@ -24,12 +24,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from technopark.labs.models import Equipment, Lab, OpeningHours
-from tests.test_permission_matrix import world  # noqa: F401  (a fixture: every kind of object, for every URL)
+from tests.test_permission_matrix import build_world
 
 # A request that works for a second of CPU is unbounded work, not a slow page: these tests compare CPU time
 # in the test process against that guard (`time.process_time()`, immune to a busy machine's waiting), they
 # do not measure speed.
 CPU_GUARD = 1.0
+
+
+@pytest.fixture
+def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any]:
+    """The permission matrix's world (every kind of object, for every URL), built for each test that asks: the
+    module's other tests make objects of their own."""
+    settings.MEDIA_ROOT = tmp_path
+    return build_world(make_user, personas)
 
 
 def _timed(call: Any) -> tuple[Any, float]:
@@ -205,7 +213,7 @@ def test_a_search_of_300_000_characters_is_refused_on_the_pages(make_user: Any) 
 
 def test_numbers_in_staff_forms_are_checked_by_their_length_before_they_are_read(
     personas: dict[str, Any],
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
     client_for: Any,
 ) -> None:
     """Each of these read a 300 000-digit number with int() (a ValueError past 4 300 digits: a 500)."""
@@ -355,7 +363,7 @@ def _pages(persona: str, objects: dict[str, Any]) -> list[str]:
 def test_no_page_answers_a_5xx_or_works_long_for_a_hostile_query(
     persona: str,
     personas: dict[str, Any],
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
     client_for: Any,
 ) -> None:
     client = client_for(personas[persona])
@@ -497,7 +505,7 @@ def _call(client: Any, operation: Operation, path: dict[str, str], query: dict[s
 def test_no_api_operation_answers_a_5xx_or_works_long_for_hostile_input(
     persona: str,
     personas: dict[str, Any],
-    world: dict[str, Any],  # noqa: F811
+    world: dict[str, Any],
     client_for: Any,
 ) -> None:
     client = client_for(personas[persona])

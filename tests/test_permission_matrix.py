@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
-from conftest import PERSONAS
+from conftest import PERSONAS, create_personas, create_user
 
 ORDER = ["administrator", "methodologist", "lab_manager", "teacher", "student", "guardian", "jury_member", "outsider", "anonymous"]  # fmt: skip
 assert sorted(ORDER) == sorted(PERSONAS)
@@ -330,15 +333,43 @@ def _png() -> SimpleUploadedFile:
     return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
 
 
+@pytest.fixture(scope="module")
+def matrix_world(module_db: None, tmp_path_factory: Any) -> tuple[dict[str, Any], dict[str, Any], Path]:
+    """The personas, the world and the directory of its files, built once for the module's thousands of
+    cases (`module_db` rolls them back after its last test); each case sees them through `personas` and
+    `world`, in a savepoint of its own."""
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("matrix-media")
+    with override_settings(MEDIA_ROOT=media):
+        personas = create_personas()
+        return personas, build_world(create_user, personas), media
+
+
 @pytest.fixture
-def world(make_user: Any, personas: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any]:
+def personas(matrix_world: tuple[dict[str, Any], dict[str, Any], Path], db: None) -> dict[str, Any]:
+    return matrix_world[0]
+
+
+@pytest.fixture
+def world(
+    matrix_world: tuple[dict[str, Any], dict[str, Any], Path], db: None, settings: Any, tmp_path: Path
+) -> dict[str, Any]:
+    """The module's world; its files are linked into a directory of the case's own, so that a case that deletes
+    one (or all) leaves them to the next."""
+    _personas, world, media = matrix_world
+    settings.MEDIA_ROOT = tmp_path / "media"
+    shutil.copytree(media, settings.MEDIA_ROOT, copy_function=os.link)
+    return world
+
+
+def build_world(make_user: Any, personas: dict[str, Any]) -> dict[str, Any]:
     """The objects the URLs are about: a published news item with an image, a draft, a block, a user."""
     from technopark.accounts import services as account_services
     from technopark.core.files import validate_image
     from technopark.portal import services
     from technopark.portal.models import HomeBlock
 
-    settings.MEDIA_ROOT = tmp_path
     author = make_user("author@example.test", "methodologist")
     published = services.create_news(actor=author, title_ru="Опубликовано", image=validate_image(_png()))
     services.publish_news(published, actor=author)
@@ -598,6 +629,31 @@ def test_url_answers_each_persona_as_the_policy_says(
     if url.startswith("/api/") and response.status_code >= 400:
         body = response.json()
         assert set(body) >= {"detail", "code"}, body
+
+
+@pytest.mark.xdist_group("matrix-isolation")
+@pytest.mark.parametrize("turn", ["first", "second"])
+def test_a_case_sees_nothing_the_case_before_it_wrote(
+    turn: str, personas: dict[str, Any], world: dict[str, Any], client_for: Any, settings: Any
+) -> None:
+    """The world is built once per module (`matrix_world`), yet each case starts from it as built: both turns
+    find it untouched, then change it through a POST, a write of their own and a deleted file. Whichever turn
+    runs second fails if what the first wrote was kept. (Under pytest-xdist their group keeps them in one
+    process, one after the other.)"""
+    from technopark.portal.models import HomeBlock, News
+
+    image = Path(settings.MEDIA_ROOT, world["published"].image.name)
+    assert News.objects.get(pk=world["draft"].pk).status == News.Status.DRAFT
+    assert not HomeBlock.objects.filter(title_ru="Isolation").exists()
+    assert image.is_file()
+
+    url = reverse("portal:news-set-status", kwargs={"news_id": world["draft"].pk})
+    assert client_for(personas["administrator"]).post(url, {"status": "published"}).status_code == 302
+    HomeBlock.objects.create(kind=HomeBlock.Kind.DIRECTION, title_ru="Isolation")
+    image.unlink()
+
+    assert News.objects.get(pk=world["draft"].pk).status == News.Status.PUBLISHED
+    assert HomeBlock.objects.filter(title_ru="Isolation").exists()
 
 
 # Every view that streams a stored file (DOMAIN.md rule 8), with the world's object that has one.

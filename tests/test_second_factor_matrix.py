@@ -17,7 +17,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.test_permission_matrix import MATRIX, _kwargs, world  # noqa: F401 - a fixture, used by name
+# The matrix's fixtures, used by name: its world and personas, built once for this module too.
+from tests.test_permission_matrix import MATRIX, _kwargs, matrix_world, personas, world  # noqa: F401
 
 STAFF = ["administrator", "methodologist", "lab_manager"]
 PUPIL = "Ученикова"  # the surname of the matrix world's pupil
