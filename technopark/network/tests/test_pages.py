@@ -301,8 +301,9 @@ def test_the_import_preview_shows_old_and_new_values_before_anything_changes(cli
     existing = make_institution("Школа № 1", phone="+375 17 200-00-01")
     client.force_login(methodologist)
     row = _row("Школа № 1", phone="+375 17 200-00-02")
-    response = client.post(reverse("network:import-start"), {"file": SimpleUploadedFile("l.xlsx", _xlsx([row]))})
+    upload = {"file": SimpleUploadedFile("l.xlsx", _xlsx([row]))}
+    response = client.post("/en/staff/network/import/", upload, HTTP_ACCEPT_LANGUAGE="en")
     page = client.get(response["Location"]).content.decode()
-    assert "Телефон: <del>+375 17 200-00-01</del> → <ins>+375 17 200-00-02</ins>" in page
+    assert "Phone: <del>+375 17 200-00-01</del> → <ins>+375 17 200-00-02</ins>" in page
     existing.refresh_from_db()
     assert existing.phone == "+375 17 200-00-01"  # nothing changes before the confirmation
