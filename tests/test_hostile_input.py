@@ -228,7 +228,7 @@ def test_a_news_text_of_11_mb_is_refused_on_the_page_in_the_api_and_by_the_servi
     ("model", "field"),
     [
         ("portal.News", "body_be"),
-        ("accounts.ConsentText", "body_ru"),
+        ("people.ConsentText", "body_ru"),
         ("portal.HomeBlock", "text_ru"),
         ("events.Event", "description_en"),
         ("events.Question", "choices"),

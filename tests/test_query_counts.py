@@ -69,17 +69,17 @@ def _people(count: int) -> None:
     guardian persona (their guardian), and a duplicate pair per student for the staff's duplicates page."""
     import datetime as dt
 
-    from technopark.accounts import services as account_services
-    from technopark.accounts.models import Consent, ConsentText, Guardianship, Person
-    from technopark.network.models import Affiliation, District, Institution
+    from technopark.network.models import District, Institution
+    from technopark.people import services as people_services
+    from technopark.people.models import Affiliation, Consent, ConsentText, Guardianship, Person
 
     school = Institution.objects.create(
         full_name="Гимназия", short_name="Гимназия", kind="gymnasium", district=District.objects.first(),
         cluster_role="base",
     )  # fmt: skip
-    teacher = account_services.ensure_own_person(User.objects.get(email="teacher@example.test"))
+    teacher = people_services.ensure_own_person(User.objects.get(email="teacher@example.test"))
     Affiliation.objects.create(person=teacher, institution=school, kind="teacher")
-    parent = account_services.ensure_own_person(User.objects.get(email="guardian@example.test"))
+    parent = people_services.ensure_own_person(User.objects.get(email="guardian@example.test"))
     text = ConsentText.objects.create(
         purpose="participation", version=1, title_ru="С", body_ru="Т", published_at=timezone.now()
     )
@@ -130,8 +130,8 @@ def _event_with_participants(count: int) -> dict[str, int]:
     a document for each participant (stand-in files: the pages list them, they do not render them)."""
     import datetime as dt
 
-    from technopark.accounts.models import Person
     from technopark.events.models import Answer, Certificate, Event, Question, Registration
+    from technopark.people.models import Person
 
     start = timezone.now() - dt.timedelta(days=3)
     event = Event.objects.create(

@@ -31,6 +31,7 @@ from technopark.core.locking import RowsBusy, is_collision
 from technopark.events.api import router as events_router
 from technopark.labs.api import router as labs_router
 from technopark.network.api import router as network_router
+from technopark.people.api import router as people_router
 from technopark.portal.api import router as portal_router
 from technopark.projects.api import router as projects_router
 
@@ -185,6 +186,7 @@ def index(request: HttpRequest) -> dict[str, Any]:
 api.add_router("/", portal_router)
 api.add_router("/", accounts_router)
 api.add_router("/", network_router)
+api.add_router("/", people_router)
 api.add_router("/", events_router)
 api.add_router("/", labs_router)
 api.add_router("/", projects_router)

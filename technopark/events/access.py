@@ -10,20 +10,20 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.access import may_act_as
-from technopark.accounts.models import Person
 from technopark.accounts.roles import Role
 from technopark.core.access import get_visible_or_404
 from technopark.core.errors import DomainError
 from technopark.core.models import BackgroundJob
 from technopark.events.models import Certificate, Event, EventDocument, Registration, TeamMember
-from technopark.network.access import (
-    coordinated_institutions,
+from technopark.network.access import coordinated_institutions
+from technopark.people.access import (
     institutions_for_people,
     may_edit_person,
     persons_acted_for,
     teaching_institutions,
     visible_persons,
 )
+from technopark.people.models import Person
 
 # Centre staff who run events (DOMAIN.md: methodologist — events, results, certificates).
 EVENT_MANAGERS = (Role.METHODOLOGIST,)

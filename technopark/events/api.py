@@ -12,7 +12,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from technopark.accounts.models import Person
 from technopark.core.access import get_visible_or_404
 from technopark.core.bounds import MAX_SEARCH_LENGTH, CalendarDate, CalendarDateTime, Id
 from technopark.core.models import LONG_TEXT_LENGTH
@@ -30,8 +29,9 @@ from technopark.events.access import (
     visible_events,
 )
 from technopark.events.models import CentreLab, Direction, Event, Nomination, Question, Registration
-from technopark.network.access import access_person, institutions_for_people
 from technopark.network.models import Institution
+from technopark.people.access import access_person, institutions_for_people
+from technopark.people.models import Person
 
 router = Router(tags=["events"])
 

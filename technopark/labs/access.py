@@ -10,14 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from technopark.accounts.access import may_act_as
-from technopark.accounts.models import Person
 from technopark.accounts.roles import Role
-from technopark.accounts.selectors import find_persons
 from technopark.core.access import get_visible_or_404
 from technopark.core.text import search_key
 from technopark.labs.models import Authorisation, Booking
-from technopark.network.access import institutions_for_people, may_edit_person, teaching_institutions, visible_persons
-from technopark.network.models import Affiliation
+from technopark.people.access import institutions_for_people, may_edit_person, teaching_institutions, visible_persons
+from technopark.people.models import Affiliation, Person
+from technopark.people.selectors import find_persons
 
 LAB_MANAGERS = (Role.LAB_MANAGER,)
 

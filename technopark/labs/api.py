@@ -14,7 +14,6 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from technopark.accounts.models import Person
 from technopark.core.bounds import CalendarDate, CalendarDateTime, Id
 from technopark.core.pagination import Pagination
 from technopark.labs import selectors, services
@@ -27,7 +26,8 @@ from technopark.labs.access import (
     own_authorisations,
 )
 from technopark.labs.models import Authorisation, Booking, Equipment, Lab
-from technopark.network.access import access_person
+from technopark.people.access import access_person
+from technopark.people.models import Person
 
 router = Router(tags=["labs"])
 

@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from technopark.accounts.access import may_act_as
-from technopark.accounts.models import Person
 from technopark.accounts.roles import Role
 from technopark.core.access import deny, get_visible_or_404
 from technopark.labs.access import approving_teachers, booking_candidates
+from technopark.people.models import Person
 from technopark.projects.models import ContestEntry, JournalStep, Project, ProjectFile, StepImage
 
 PROJECT_STAFF = (Role.LAB_MANAGER, Role.METHODOLOGIST)

@@ -17,14 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import signed_in_user
-from technopark.accounts.models import Person
-from technopark.accounts.services.consent import CONSENTS_REVISION
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.forms import show_service_error
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.labs.models import Booking
-from technopark.network.models import Affiliation
+from technopark.people.models import Affiliation, Person
+from technopark.people.services.consent import CONSENTS_REVISION
 from technopark.projects import selectors, services
 from technopark.projects.access import (
     access_contest_entry,

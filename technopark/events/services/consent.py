@@ -19,13 +19,13 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from technopark.accounts.models import ConsentPurpose, Person
 from technopark.core.locking import lock_rows
 from technopark.core.services import log_action
 from technopark.core.transactions import email_after_commit
 from technopark.events.models import Event, Registration, TeamMember
 from technopark.events.services.mail import notify_consent_release
 from technopark.events.services.registrations import promote_waitlist
+from technopark.people.models import ConsentPurpose, Person
 
 # Why the registration changed, in the audit record.
 WHY = "consent_withdrawn"

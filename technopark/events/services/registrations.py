@@ -19,8 +19,6 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import ConsentPurpose, Person
-from technopark.accounts.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.locking import lock_row
 from technopark.core.services import log_action
@@ -28,6 +26,8 @@ from technopark.core.transactions import email_after_commit
 from technopark.events.models import Event, Nomination, Registration, TeamMember
 from technopark.events.services.mail import notify_member_left, notify_registration
 from technopark.events.services.questions import check_answers, save_answers
+from technopark.people.models import ConsentPurpose, Person
+from technopark.people.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 from technopark.projects.models import Project
 
 

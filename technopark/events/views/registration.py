@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import signed_in_user
-from technopark.accounts.models import Person, User
+from technopark.accounts.models import User
 from technopark.core.bounds import QueryValueError, query_int
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
@@ -46,7 +46,8 @@ from technopark.events.models import (
     Event,
     Registration,
 )
-from technopark.network.access import institutions_for_people
+from technopark.people.access import institutions_for_people
+from technopark.people.models import Person
 from technopark.projects.models import Project
 
 PAGE_SIZE = 20

@@ -23,8 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import ConsentPurpose, Person
-from technopark.accounts.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 from technopark.core.bounds import LATEST_DATE
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.locking import is_deadlock, lock_row, lock_rows
@@ -34,6 +32,8 @@ from technopark.labs import selectors
 from technopark.labs.access import may_book_labs, may_book_without_approval, may_decide, may_supervise
 from technopark.labs.models import PUBLIC_LABS, Booking, BookingUnit, Equipment, EquipmentStatusChange, Lab
 from technopark.labs.services.mail import local_moment, notify_booking
+from technopark.people.models import ConsentPurpose, Person
+from technopark.people.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 
 # How far ahead people may book.
 HORIZON_DAYS = 120

@@ -13,12 +13,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from technopark.accounts.models import ConsentPurpose, Person
 from technopark.core.locking import lock_rows
 from technopark.core.transactions import email_after_commit
 from technopark.labs.models import Booking
 from technopark.labs.services.bookings import cancel_booking
 from technopark.labs.services.mail import notify_booking
+from technopark.people.models import ConsentPurpose, Person
 
 # Why the booking was cancelled, in the audit record and the e-mail's subject.
 WHY = "consent_withdrawn"
