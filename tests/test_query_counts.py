@@ -165,11 +165,12 @@ PAGES = {
     "api institution list": ("/api/v1/institutions?limit=50", None, _institutions, 2),
     "staff agreement list": ("/staff/agreements/", "methodologist", _institutions, 6),
     "api agreement list": ("/api/v1/agreements?limit=50", "methodologist", _institutions, 5),
-    # People: session, user, roles, who-sees-whom, then count + page + institutions (+ consent text).
-    "people list for a teacher": ("/people/?grade=7", "teacher", _people, 8),
-    "people list for a guardian": ("/people/", "guardian", _people, 8),
+    # People: session, user, roles, who-sees-whom, then count + page + institutions (+ consent text). Whom a
+    # teacher or a guardian acts for is read as ids first, once per request (`people.access.acting_for`).
+    "people list for a teacher": ("/people/?grade=7", "teacher", _people, 9),
+    "people list for a guardian": ("/people/", "guardian", _people, 9),
     "people list for staff": ("/people/?q=ученик", "methodologist", _people, 9),
-    "api people list": ("/api/v1/persons?limit=50", "teacher", _people, 6),
+    "api people list": ("/api/v1/persons?limit=50", "teacher", _people, 7),
     "api consent list": ("/api/v1/consents?limit=50", "methodologist", _people, 5),
     "staff duplicates": ("/staff/people/duplicates/", "methodologist", _people, 5),
     # The calendar (anonymous pages are cached; measured signed in): count + page + co-organisers.

@@ -99,6 +99,19 @@ class User(AbstractUser):
     # has not used its second factor acts with the roles of a non-staff login (DOMAIN.md rule 11).
     awaiting_second_factor = False
     second_factor_checked = False
+    # Answers every access rule of one request asks again (whom this login acts for, its own record:
+    # `people.access`), kept until the request ends. Only the login a request reads gets a dict
+    # (`start_request_memo`), so nothing outlives its request or reaches another login; any other user
+    # object (a command, a task, a test) computes the answers afresh.
+    request_memo: dict[str, Any] | None = None
+
+    def start_request_memo(self) -> None:
+        self.request_memo = {}
+
+    def forget_request_memo(self) -> None:
+        """After a write that changes what the memo holds: the rest of the request reads it again."""
+        if self.request_memo is not None:
+            self.request_memo.clear()
 
     def withhold_staff_roles(self) -> None:
         """Act with the roles of a non-staff login for the rest of this request (`accounts.access`)."""

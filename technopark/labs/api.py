@@ -26,7 +26,7 @@ from technopark.labs.access import (
     own_authorisations,
 )
 from technopark.labs.models import Authorisation, Booking, Equipment, Lab
-from technopark.people.access import access_person
+from technopark.people.access import access_person, own_person
 from technopark.people.models import Person
 
 router = Router(tags=["labs"])
@@ -187,7 +187,7 @@ def equipment_availability(
 
 def _person(user: Any, person_id: int | None) -> Person | None:
     if person_id is None:
-        return Person.objects.filter(user=user).first()
+        return own_person(user)
     person = access_person(user, person_id)
     if not may_book_for(user, person):
         raise PermissionDenied

@@ -119,6 +119,7 @@ def add_coordinator(institution: Institution, user: Any, *, actor: Any) -> None:
             _("This person already acts for the institution."), code="already_coordinator", field="email"
         )
     institution.coordinators.add(user)
+    user.forget_request_memo()  # it acts for the institution's people now (people.access)
     role = Role.PARTNER if institution.cluster_role == Institution.ClusterRole.PARTNER else Role.COORDINATOR
     if role not in user.roles:
         account_services.grant_role(user, role, actor=actor)
@@ -129,6 +130,7 @@ def add_coordinator(institution: Institution, user: Any, *, actor: Any) -> None:
 def remove_coordinator(institution: Institution, user: Any, *, actor: Any) -> None:
     """Stop ``user`` acting for the institution; the role goes when they act for no institution."""
     institution.coordinators.remove(user)
+    user.forget_request_memo()
     log_action(institution, "network.institution.coordinator_removed", actor=actor, data={"user_id": user.pk})
     if not user.coordinated_institutions.exists():
         for role in (Role.COORDINATOR, Role.PARTNER):

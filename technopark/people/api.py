@@ -23,6 +23,7 @@ from technopark.people.access import (
     may_confirm_birth_date,
     may_issue_claim_code,
     may_manage_people,
+    own_person,
     visible_consents,
     visible_persons,
 )
@@ -383,7 +384,7 @@ def give_consent(request: HttpRequest, person_id: Id, payload: ConsentIn) -> Sta
     """The caller consents online: for their child under 16 as a guardian, or for themself from 16."""
     user = _signed_in(request)
     person = access_person(user, person_id)
-    giver = Person.objects.filter(user=user).first()
+    giver = own_person(user)
     if giver is None:
         raise PermissionDenied
     return Status(201, services.give_consent(person, purpose=payload.purpose, giver=giver, actor=user))

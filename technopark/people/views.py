@@ -41,6 +41,7 @@ from technopark.people.access import (
     may_edit_person,
     may_issue_claim_code,
     may_manage_people,
+    own_person,
     visible_consents,
     visible_persons,
     withdrawable_consents,
@@ -59,7 +60,7 @@ from technopark.people.forms import (
     PersonForm,
     StudentForm,
 )
-from technopark.people.models import Affiliation, Consent, ConsentPurpose, ConsentText, Guardianship, Person
+from technopark.people.models import Affiliation, Consent, ConsentPurpose, ConsentText, Guardianship
 
 # A class fits on one page.
 PAGE_SIZE = 30
@@ -343,14 +344,14 @@ def consent_give(request: HttpRequest, person_id: int, purpose: str) -> HttpResp
     if text is None:
         raise Http404
     user = signed_in_user(request)
-    own_person = Person.objects.filter(user=user).first()
+    giver = own_person(user)
     error = ""
     if request.method == "POST":
-        if own_person is None:
+        if giver is None:
             error = _("Online consent is given only by the person consenting, signed in with their own login.")
         else:
             try:
-                services.give_consent(person, purpose=purpose, giver=own_person, actor=user)
+                services.give_consent(person, purpose=purpose, giver=giver, actor=user)
             except DomainError as refusal:
                 error = str(refusal.message)
             else:

@@ -22,7 +22,8 @@ from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.forms import show_service_error
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.labs.models import Booking
-from technopark.people.models import Affiliation, Person
+from technopark.people.access import own_person
+from technopark.people.models import Affiliation
 from technopark.people.services.consent import CONSENTS_REVISION
 from technopark.projects import selectors, services
 from technopark.projects.access import (
@@ -132,7 +133,7 @@ def _project_form(request: HttpRequest, project: Project | None, data: Any = Non
     user = signed_in_user(request)
     initial: dict[str, Any] = {}
     if project is None:
-        own = Person.objects.filter(user=user).first()
+        own = own_person(user)
         if own is not None:
             link = Affiliation.objects.filter(person=own).select_related("institution").first()
             initial = {

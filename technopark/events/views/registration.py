@@ -46,8 +46,7 @@ from technopark.events.models import (
     Event,
     Registration,
 )
-from technopark.people.access import institutions_for_people
-from technopark.people.models import Person
+from technopark.people.access import institutions_for_people, own_person
 from technopark.projects.models import Project
 
 PAGE_SIZE = 20
@@ -64,7 +63,7 @@ def _registration_form(request: HttpRequest, event: Event, data: Any = None, fil
         teachers=teachers,
     )  # fmt: skip
     if "supervisors" in form.fields:
-        own = Person.objects.filter(user=user).first()
+        own = own_person(user)
         form.fields["supervisors"].initial = [own] if own else []
     return form
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from technopark.accounts.models import User
 from technopark.core.errors import DomainError
 from technopark.core.services import log_action
 from technopark.core.text import search_key
 from technopark.network.models import Institution
 from technopark.network.services import NetworkError
+from technopark.people.access import forget_what_changed
 from technopark.people.models import Affiliation, Person
 from technopark.people.services.people import create_person
 
@@ -28,7 +31,7 @@ def _same_person_at(institution: Institution, fields: dict[str, Any]) -> bool:
 
 
 @transaction.atomic
-def add_student(institution: Institution, *, actor: Any, **fields: Any) -> Person:
+def add_student(institution: Institution, *, actor: User | AnonymousUser | None, **fields: Any) -> Person:
     """Add a student of ``institution`` to the registry (no login; they or a guardian claim it later).
 
     The date of birth is required (the consent rule needs the age). Raises `NetworkError` when the
@@ -51,7 +54,9 @@ def add_student(institution: Institution, *, actor: Any, **fields: Any) -> Perso
 
 
 @transaction.atomic
-def add_students(institution: Institution, rows: list[dict[str, Any]], *, actor: Any) -> list[Person]:
+def add_students(
+    institution: Institution, rows: list[dict[str, Any]], *, actor: User | AnonymousUser | None
+) -> list[Person]:
     """Add a class list at once: every row or none. Raises `RowErrors` listing each refused row."""
     errors: list[tuple[int, str]] = []
     people: list[Person] = []
@@ -85,7 +90,9 @@ class RowErrors(NetworkError):
         self.rows = rows
 
 
-def _attach(person: Person, institution: Institution, *, kind: str, position: str, actor: Any) -> Affiliation:
+def _attach(
+    person: Person, institution: Institution, *, kind: str, position: str, actor: User | AnonymousUser | None
+) -> Affiliation:
     affiliation = Affiliation(person=person, institution=institution, kind=kind, position=position.strip())
     affiliation.full_clean(validate_constraints=False)
     affiliation.save()
@@ -95,12 +102,13 @@ def _attach(person: Person, institution: Institution, *, kind: str, position: st
         actor=actor,
         data={"institution": institution.pk, "name": str(institution), "kind": kind, "position": affiliation.position},
     )
+    forget_what_changed(actor, person.user)
     return affiliation
 
 
 @transaction.atomic
 def set_affiliation(
-    person: Person, institution: Institution, *, kind: str, actor: Any, position: str = ""
+    person: Person, institution: Institution, *, kind: str, actor: User | AnonymousUser | None, position: str = ""
 ) -> Affiliation:
     """Attach ``person`` to ``institution`` as a student (moving them from their previous school) or as a
     teacher (in addition to other places, with a position). Raises `NetworkError` if already attached."""
@@ -115,7 +123,7 @@ def set_affiliation(
 
 
 @transaction.atomic
-def remove_affiliation(affiliation: Affiliation, *, actor: Any) -> None:
+def remove_affiliation(affiliation: Affiliation, *, actor: User | AnonymousUser | None) -> None:
     person, institution = affiliation.person, affiliation.institution
     affiliation.delete()
     log_action(
@@ -124,3 +132,4 @@ def remove_affiliation(affiliation: Affiliation, *, actor: Any) -> None:
         actor=actor,
         data={"institution": institution.pk, "name": str(institution), "kind": affiliation.kind},
     )
+    forget_what_changed(actor, person.user)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Protocol
+from typing import Protocol
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from technopark.accounts.models import User
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.i18n import translated_fields
 from technopark.core.locking import lock_row, lock_rows
@@ -32,7 +34,7 @@ class ConsentError(DomainError):
 
 
 @transaction.atomic
-def create_consent_text(*, actor: Any, purpose: str, **texts: str) -> ConsentText:
+def create_consent_text(*, actor: User | AnonymousUser | None, purpose: str, **texts: str) -> ConsentText:
     """A new draft version of the text for ``purpose``; it asks nobody until it is published."""
     if purpose not in ConsentPurpose.values:
         raise ConsentError(_("Unknown purpose."), code="unknown_purpose", field="purpose")
@@ -44,7 +46,7 @@ def create_consent_text(*, actor: Any, purpose: str, **texts: str) -> ConsentTex
     text = ConsentText(
         purpose=purpose,
         version=latest + 1,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor if isinstance(actor, User) else None,
         **{name: (texts.get(name) or "").strip() for name in TEXT_FIELDS},
     )
     text.full_clean()
@@ -54,7 +56,7 @@ def create_consent_text(*, actor: Any, purpose: str, **texts: str) -> ConsentTex
 
 
 @transaction.atomic
-def update_consent_text(text: ConsentText, *, actor: Any, **texts: str) -> ConsentText:
+def update_consent_text(text: ConsentText, *, actor: User | AnonymousUser | None, **texts: str) -> ConsentText:
     """Edit a draft. A published version is what people agreed to and never changes."""
     if text.published_at is not None:
         raise ConflictError(
@@ -70,7 +72,7 @@ def update_consent_text(text: ConsentText, *, actor: Any, **texts: str) -> Conse
 
 
 @transaction.atomic
-def publish_consent_text(text: ConsentText, *, actor: Any) -> ConsentText:
+def publish_consent_text(text: ConsentText, *, actor: User | AnonymousUser | None) -> ConsentText:
     """Put a draft in force. From now on consents to earlier versions no longer count: people are asked again."""
     text = lock_row(ConsentText, text.pk)
     if text.published_at is not None:
@@ -90,7 +92,7 @@ def give_consent(
     *,
     purpose: str,
     giver: Person,
-    actor: Any,
+    actor: User | AnonymousUser | None,
     channel: str = Consent.Channel.ONLINE,
     scan: UploadedFile | None = None,
     at: dt.datetime | None = None,
@@ -156,7 +158,7 @@ def give_consent(
         text=text,
         given_at=when,
         channel=channel,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_by=actor if isinstance(actor, User) else None,
     )
     if scan is not None:
         consent.scan = scan
@@ -182,7 +184,7 @@ def give_consent(
 
 
 class ConsentEndedHandler(Protocol):
-    def __call__(self, subject: Person, *, purpose: str, actor: Any) -> object: ...
+    def __call__(self, subject: Person, *, purpose: str, actor: User | AnonymousUser | None) -> object: ...
 
 
 # Apps above accounts act when a child may no longer take part (events cancel the child's coming
@@ -198,7 +200,11 @@ def register_consent_ended_handler(handler: ConsentEndedHandler) -> None:
 
 @transaction.atomic
 def withdraw_consent(
-    consent: Consent, *, actor: Any, at: dt.datetime | None = None, reason: str = WithdrawalReason.REQUEST
+    consent: Consent,
+    *,
+    actor: User | AnonymousUser | None,
+    at: dt.datetime | None = None,
+    reason: str = WithdrawalReason.REQUEST,
 ) -> Consent:
     """End a consent: withdrawn by its giver (one click), by the subject from their 16th birthday, or by staff
     on a written request (``reason`` "request"); ended by the services when the date of birth is corrected or
@@ -215,7 +221,7 @@ def withdraw_consent(
     if consent.withdrawn_at is not None:
         raise ConflictError(_("This consent is already withdrawn."), code="consent_withdrawn")
     consent.withdrawn_at = at or timezone.now()
-    consent.withdrawn_by = actor if getattr(actor, "pk", None) else None
+    consent.withdrawn_by = actor if isinstance(actor, User) else None
     consent.withdrawal_reason = reason
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
     bump_content_revision(CONSENTS_REVISION)
@@ -242,7 +248,7 @@ def _rightful_giver(consent: Consent, rule: str, guardians: set[int]) -> bool:
 
 
 @transaction.atomic
-def end_consents_of_wrong_givers(person: Person, *, actor: Any) -> list[Consent]:
+def end_consents_of_wrong_givers(person: Person, *, actor: User | AnonymousUser | None) -> list[Consent]:
     """After the date of birth of ``person`` is corrected or confirmed: end (reason "age corrected") every
     active consent whose giver is not the one `selectors.giver_rule` names for the day it was given, e.g. a
     15-year-old's own consent given while the record said 2000. Returns the consents ended."""
@@ -260,7 +266,7 @@ def end_consents_of_wrong_givers(person: Person, *, actor: Any) -> list[Consent]
 
 
 @transaction.atomic
-def end_consents_of_guardian(child: Person, guardian: Person, *, actor: Any) -> list[Consent]:
+def end_consents_of_guardian(child: Person, guardian: Person, *, actor: User | AnonymousUser | None) -> list[Consent]:
     """When a guardianship is revoked: end (reason "guardianship revoked") every active consent the former
     guardian gave for ``child`` — a wrong guardian's consent must not outlive the link. Returns them."""
     consents = lock_rows(Consent.objects.filter(subject=child, giver=guardian, withdrawn_at__isnull=True))

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -20,6 +21,7 @@ from technopark.core.errors import ConflictError, DomainError
 from technopark.core.locking import lock_row, lock_rows
 from technopark.core.services import log_action
 from technopark.core.text import normalize_phone, search_key
+from technopark.people.access import forget_what_changed
 from technopark.people.models import ClaimCode, Guardianship, NotDuplicate, Person, validate_birth_date
 from technopark.people.services.consent import end_consents_of_guardian, end_consents_of_wrong_givers
 
@@ -75,20 +77,20 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
-def _is_own_record(person: Person, actor: Any, user: User | None = None) -> bool:
+def _is_own_record(person: Person, actor: User | AnonymousUser | None, user: User | None = None) -> bool:
     """Whether ``actor`` is the login of ``person`` itself (``user``: the login the record is about to get)."""
     own = user.pk if user is not None else person.user_id
     return own is not None and getattr(actor, "pk", None) == own
 
 
-def _confirm_by(person: Person, actor: Any) -> None:
+def _confirm_by(person: Person, actor: User | AnonymousUser | None) -> None:
     """Mark the date of birth as set or confirmed by ``actor`` (someone other than the person; None when a
     command or an import wrote it), or unconfirmed when there is no date."""
     if person.birth_date is None:
         person.birth_date_confirmed_at, person.birth_date_confirmed_by = None, None
     else:
         person.birth_date_confirmed_at = timezone.now()
-        person.birth_date_confirmed_by = actor if getattr(actor, "pk", None) else None
+        person.birth_date_confirmed_by = actor if isinstance(actor, User) else None
 
 
 def _refresh_search_text(person: Person) -> None:
@@ -104,25 +106,26 @@ def _snapshot(person: Person) -> dict[str, Any]:
 
 
 @transaction.atomic
-def create_person(*, actor: Any, user: User | None = None, **fields: Any) -> Person:
+def create_person(*, actor: User | AnonymousUser | None, user: User | None = None, **fields: Any) -> Person:
     """Add a person to the registry (the caller's access rule decides who may). Fields are
     `PERSON_FIELDS`; names are trimmed, the phone normalised. A date of birth counts as confirmed unless the
     record is the actor's own (DOMAIN.md rule 10). Raises `ValidationError` or `PersonError`."""
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
-    person = Person(**_clean_fields(fields), user=user, created_by=actor if getattr(actor, "pk", None) else None)
+    person = Person(**_clean_fields(fields), user=user, created_by=actor if isinstance(actor, User) else None)
     if not _is_own_record(person, actor, user):
         _confirm_by(person, actor)
     _refresh_search_text(person)
     person.full_clean()
     person.save()
     log_action(person, "accounts.person.created", actor=actor, data=_snapshot(person))
+    forget_what_changed(actor, user)
     return person
 
 
 @transaction.atomic
-def update_person(person: Person, *, actor: Any, **fields: Any) -> Person:
+def update_person(person: Person, *, actor: User | AnonymousUser | None, **fields: Any) -> Person:
     """Change a person's details; the audit record keeps each changed value before and after.
 
     The date of birth decides who consents (DOMAIN.md rule 10). Changed by anyone else who may edit the
@@ -170,7 +173,7 @@ def update_person(person: Person, *, actor: Any, **fields: Any) -> Person:
 
 
 @transaction.atomic
-def confirm_birth_date(person: Person, *, actor: Any) -> Person:
+def confirm_birth_date(person: Person, *, actor: User | AnonymousUser | None) -> Person:
     """Confirm a date of birth the person entered themself, so that it counts for the consent rule and for
     age limits. The caller's access rule decides who may (`network.access.may_confirm_birth_date`: whoever
     may edit the record but the person). Consents a wrong giver gave under the old state end.
@@ -200,7 +203,7 @@ def confirm_birth_date(person: Person, *, actor: Any) -> Person:
 
 
 @transaction.atomic
-def ensure_own_person(user: User, *, actor: Any = None) -> Person:
+def ensure_own_person(user: User, *, actor: User | AnonymousUser | None = None) -> Person:
     """The registry record of a login, created from its name when it has none yet."""
     person = next(iter(lock_rows(Person.objects.filter(user=user))), None)
     if person is not None:
@@ -216,7 +219,9 @@ def ensure_own_person(user: User, *, actor: Any = None) -> Person:
 
 
 @transaction.atomic
-def link_guardian(child: Person, guardian: Person, *, actor: Any, claim_code: ClaimCode | None = None) -> Guardianship:
+def link_guardian(
+    child: Person, guardian: Person, *, actor: User | AnonymousUser | None, claim_code: ClaimCode | None = None
+) -> Guardianship:
     """Make ``guardian`` a guardian of ``child``. A child has at most two guardians. With ``claim_code`` the
     link records that the guardian claimed the child with that code (`claim_person`).
 
@@ -234,7 +239,7 @@ def link_guardian(child: Person, guardian: Person, *, actor: Any, claim_code: Cl
     link = Guardianship.objects.create(
         child=child,
         guardian=guardian,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor if isinstance(actor, User) else None,
         source=Guardianship.Source.CLAIM_CODE if claim_code is not None else Guardianship.Source.LINKED,
         claim_code=claim_code,
     )
@@ -249,11 +254,12 @@ def link_guardian(child: Person, guardian: Person, *, actor: Any, claim_code: Cl
             "code_id": claim_code.pk if claim_code is not None else None,
         },
     )
+    forget_what_changed(actor, guardian.user)
     return link
 
 
 @transaction.atomic
-def add_guardian(child: Person, *, actor: Any, **fields: Any) -> Person:
+def add_guardian(child: Person, *, actor: User | AnonymousUser | None, **fields: Any) -> Person:
     """A new record for a guardian without a login (a parent who signs on paper), linked to ``child``.
     Fields as `create_person`; raises what `link_guardian` raises, and then nothing is saved."""
     guardian = create_person(actor=actor, **fields)
@@ -262,7 +268,7 @@ def add_guardian(child: Person, *, actor: Any, **fields: Any) -> Person:
 
 
 @transaction.atomic
-def unlink_guardian(link: Guardianship, *, actor: Any) -> None:
+def unlink_guardian(link: Guardianship, *, actor: User | AnonymousUser | None) -> None:
     """Revoke a guardianship (staff, when it was made by mistake or claimed by someone who is not the
     child's guardian). The consents the former guardian gave for the child end with it
     (`end_consents_of_guardian`), and the people concerned are told."""
@@ -276,6 +282,7 @@ def unlink_guardian(link: Guardianship, *, actor: Any) -> None:
     }
     link.delete()
     log_action(child, "accounts.guardian.unlinked", actor=actor, data=data)
+    forget_what_changed(actor, guardian.user)
     end_consents_of_guardian(child, guardian, actor=actor)
 
 
@@ -290,7 +297,7 @@ def _new_code() -> str:
 
 
 @transaction.atomic
-def issue_claim_code(person: Person, *, claimant: str, actor: Any) -> tuple[ClaimCode, str]:
+def issue_claim_code(person: Person, *, claimant: str, actor: User | AnonymousUser | None) -> tuple[ClaimCode, str]:
     """A new single-use code for ``person`` and the code itself (shown once, stored only as a hash).
 
     Earlier unused codes of the same kind for the person stop working. Raises `PersonError` when the
@@ -312,7 +319,7 @@ def issue_claim_code(person: Person, *, claimant: str, actor: Any) -> tuple[Clai
         claimant=claimant,
         code_hash=_hash_code(code),
         expires_at=now + dt.timedelta(days=CLAIM_CODE_DAYS),
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor if isinstance(actor, User) else None,
     )
     log_action(person, "accounts.claim_code.issued", actor=actor, data={"claimant": claimant, "code_id": claim.pk})
     return claim, code
@@ -336,7 +343,9 @@ def claim_person(code: str, *, user: User) -> Person:
         log_action(None, "accounts.claim_code.throttled", actor=user)
         raise PersonError(_("Too many wrong codes. Try again in an hour."), code="claim_throttled", field="code")
     try:
-        return _claim(code, user=user)
+        person = _claim(code, user=user)
+        forget_what_changed(user)
+        return person
     except GuardianClaimRefused as refusal:
         # Recorded outside the failed transaction; the code stays valid for the real guardian.
         log_action(
@@ -436,13 +445,13 @@ def _ordered_pair(first: Person, second: Person) -> tuple[Person, Person]:
 
 
 @transaction.atomic
-def mark_not_duplicate(first: Person, second: Person, *, actor: Any) -> None:
+def mark_not_duplicate(first: Person, second: Person, *, actor: User | AnonymousUser | None) -> None:
     """Remember that two similar records are different people, so they are no longer offered for merging."""
     low, high = _ordered_pair(first, second)
     if low.pk == high.pk:
         raise PersonError(_("Choose two different records."), code="same_person")
     _pair, created = NotDuplicate.objects.get_or_create(
-        first=low, second=high, defaults={"created_by": actor if getattr(actor, "pk", None) else None}
+        first=low, second=high, defaults={"created_by": actor if isinstance(actor, User) else None}
     )
     if created:
         log_action(low, "accounts.person.not_duplicate", actor=actor, data={"other": high.pk, "name": str(high)})
@@ -485,7 +494,9 @@ def _row(model: type[models.Model], row: models.Model) -> dict[str, Any]:
     return {"model": str(model._meta.verbose_name), "id": row.pk, "what": str(row)}
 
 
-def _merge(keep: Person, duplicate: Person, *, actor: Any) -> tuple[Person, dict[str, Any], MergeSummary]:
+def _merge(
+    keep: Person, duplicate: Person, *, actor: User | AnonymousUser | None
+) -> tuple[Person, dict[str, Any], MergeSummary]:
     if keep.pk == duplicate.pk:
         raise PersonError(_("Choose two different records."), code="same_person")
     locked = {p.pk: p for p in lock_rows(Person.objects.filter(pk__in=[keep.pk, duplicate.pk]))}
@@ -554,7 +565,7 @@ def _merge(keep: Person, duplicate: Person, *, actor: Any) -> tuple[Person, dict
 
 
 @transaction.atomic
-def merge_persons(keep: Person, duplicate: Person, *, actor: Any) -> Person:
+def merge_persons(keep: Person, duplicate: Person, *, actor: User | AnonymousUser | None) -> Person:
     """Merge ``duplicate`` into ``keep``: every link to the duplicate (guardianship, affiliations,
     consents, and whatever later modules attach) moves to ``keep``, empty fields of ``keep`` are filled
     from the duplicate, and the duplicate is deleted. A link ``keep`` already has is not doubled; links that
@@ -567,6 +578,7 @@ def merge_persons(keep: Person, duplicate: Person, *, actor: Any) -> Person:
     """
     keep, removed, summary = _merge(keep, duplicate, actor=actor)
     log_action(keep, "accounts.person.merged", actor=actor, data={"removed": removed, **summary.as_data()})
+    forget_what_changed(actor, keep.user)
     return keep
 
 
@@ -576,7 +588,7 @@ class _PreviewDone(Exception):
         self.summary = summary
 
 
-def preview_merge(keep: Person, duplicate: Person, *, actor: Any) -> MergeSummary:
+def preview_merge(keep: Person, duplicate: Person, *, actor: User | AnonymousUser | None) -> MergeSummary:
     """What `merge_persons` would move and drop, found by merging for real in a transaction that is then
     rolled back, so the answer is exactly what the constraints will decide. Raises what `merge_persons`
     raises."""
