@@ -9,6 +9,12 @@ from technopark.people.services.affiliations import (
     remove_affiliation,
     set_affiliation,
 )
+from technopark.people.services.claims import (
+    CLAIM_CODE_DAYS,
+    GuardianClaimRefused,
+    claim_person,
+    issue_claim_code,
+)
 from technopark.people.services.consent import (
     CONSENTS_REVISION,
     ConsentError,
@@ -21,21 +27,19 @@ from technopark.people.services.consent import (
     update_consent_text,
     withdraw_consent,
 )
-from technopark.people.services.people import (
-    CLAIM_CODE_DAYS,
-    GuardianClaimRefused,
+from technopark.people.services.merge import (
     MergeSummary,
-    PersonError,
-    add_guardian,
-    claim_person,
-    confirm_birth_date,
-    create_person,
-    ensure_own_person,
-    issue_claim_code,
-    link_guardian,
     mark_not_duplicate,
     merge_persons,
     preview_merge,
+)
+from technopark.people.services.people import (
+    PersonError,
+    add_guardian,
+    confirm_birth_date,
+    create_person,
+    ensure_own_person,
+    link_guardian,
     unlink_guardian,
     update_person,
 )

@@ -1,37 +1,23 @@
-"""Every write to people in the registry: records, guardianship, claim codes, duplicates and merges."""
+"""Every write to people's records and their guardians; claim codes are in `claims`, merges in `merge`."""
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import secrets
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import RoleAssignment, User
-from technopark.accounts.roles import Role
+from technopark.accounts.models import User
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.locking import lock_row, lock_rows
 from technopark.core.services import log_action
 from technopark.core.text import normalize_phone, search_key
 from technopark.people.access import forget_what_changed
-from technopark.people.models import ClaimCode, Guardianship, NotDuplicate, Person, validate_birth_date
+from technopark.people.models import ClaimCode, Guardianship, Person, validate_birth_date
 from technopark.people.services.consent import end_consents_of_guardian, end_consents_of_wrong_givers
-
-# A claim code is valid this long after it is issued.
-CLAIM_CODE_DAYS = 30
-# Unambiguous letters and digits (no 0/O, 1/I/L): 12 of them carry 60 bits, so codes cannot be guessed,
-# and failed attempts are limited besides.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 12
-MAX_FAILED_CLAIMS_PER_HOUR = 10
 
 PERSON_FIELDS = (
     "last_name",
@@ -47,17 +33,6 @@ PERSON_FIELDS = (
 
 class PersonError(DomainError):
     code = "person_error"
-
-
-class GuardianClaimRefused(PersonError):
-    """A guardian code redeemed by someone who may never be the child's guardian by a code (DOMAIN.md
-    rule 10): its issuer, a teacher or a coordinator of an institution the child is attached to."""
-
-    code = "guardian_claim_refused"
-
-    def __init__(self, message: Any, *, reason: str, claim: ClaimCode, person: Person) -> None:
-        super().__init__(message, field="code")
-        self.reason, self.claim, self.person = reason, claim, person
 
 
 def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
@@ -93,11 +68,11 @@ def _confirm_by(person: Person, actor: User | AnonymousUser | None) -> None:
         person.birth_date_confirmed_by = actor if isinstance(actor, User) else None
 
 
-def _refresh_search_text(person: Person) -> None:
+def refresh_search_text(person: Person) -> None:
     person.search_text = search_key(person.last_name, person.first_name, person.patronymic)
 
 
-def _snapshot(person: Person) -> dict[str, Any]:
+def snapshot_of(person: Person) -> dict[str, Any]:
     data = {name: getattr(person, name) for name in PERSON_FIELDS}
     if data["birth_date"]:
         data["birth_date"] = data["birth_date"].isoformat()
@@ -116,10 +91,10 @@ def create_person(*, actor: User | AnonymousUser | None, user: User | None = Non
     person = Person(**_clean_fields(fields), user=user, created_by=actor if isinstance(actor, User) else None)
     if not _is_own_record(person, actor, user):
         _confirm_by(person, actor)
-    _refresh_search_text(person)
+    refresh_search_text(person)
     person.full_clean()
     person.save()
-    log_action(person, "accounts.person.created", actor=actor, data=_snapshot(person))
+    log_action(person, "accounts.person.created", actor=actor, data=snapshot_of(person))
     forget_what_changed(actor, user)
     return person
 
@@ -138,7 +113,7 @@ def update_person(person: Person, *, actor: User | AnonymousUser | None, **field
     if unknown:
         raise TypeError(f"unknown person fields: {sorted(unknown)}")
     person = lock_row(Person, person.pk)
-    before = _snapshot(person)
+    before = snapshot_of(person)
     cleaned = _clean_fields(fields)
     new_date = "birth_date" in cleaned and cleaned["birth_date"] != person.birth_date
     own = _is_own_record(person, actor)
@@ -160,10 +135,10 @@ def update_person(person: Person, *, actor: User | AnonymousUser | None, **field
         else:
             _confirm_by(person, actor)
         update_fields += ["birth_date_confirmed_at", "birth_date_confirmed_by"]
-    _refresh_search_text(person)
+    refresh_search_text(person)
     person.full_clean()
     person.save(update_fields=update_fields)
-    after = _snapshot(person)
+    after = snapshot_of(person)
     changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     if changed:
         log_action(person, "accounts.person.changed", actor=actor, data={"changed": changed})
@@ -284,317 +259,3 @@ def unlink_guardian(link: Guardianship, *, actor: User | AnonymousUser | None) -
     log_action(child, "accounts.guardian.unlinked", actor=actor, data=data)
     forget_what_changed(actor, guardian.user)
     end_consents_of_guardian(child, guardian, actor=actor)
-
-
-def _hash_code(code: str) -> str:
-    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
-    return hashlib.sha256(normalised.encode()).hexdigest()
-
-
-def _new_code() -> str:
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return "-".join(raw[i : i + 4] for i in range(0, CODE_LENGTH, 4))
-
-
-@transaction.atomic
-def issue_claim_code(person: Person, *, claimant: str, actor: User | AnonymousUser | None) -> tuple[ClaimCode, str]:
-    """A new single-use code for ``person`` and the code itself (shown once, stored only as a hash).
-
-    Earlier unused codes of the same kind for the person stop working. Raises `PersonError` when the
-    record already has a login (for ``self``) or already has two guardians (for ``guardian``).
-    """
-    if claimant not in ClaimCode.Claimant.values:
-        raise PersonError(_("Choose who will use the code."), code="claimant", field="claimant")
-    if claimant == ClaimCode.Claimant.SELF and person.user_id:
-        raise PersonError(_("This record already belongs to a login."), code="already_claimed")
-    if claimant == ClaimCode.Claimant.GUARDIAN and person.guardianships.count() >= Guardianship.MAX_PER_CHILD:
-        raise PersonError(_("A child can have at most two guardians."), code="too_many_guardians")
-    now = timezone.now()
-    ClaimCode.objects.filter(person=person, claimant=claimant, used_at__isnull=True, expires_at__gt=now).update(
-        expires_at=now
-    )
-    code = _new_code()
-    claim = ClaimCode.objects.create(
-        person=person,
-        claimant=claimant,
-        code_hash=_hash_code(code),
-        expires_at=now + dt.timedelta(days=CLAIM_CODE_DAYS),
-        created_by=actor if isinstance(actor, User) else None,
-    )
-    log_action(person, "accounts.claim_code.issued", actor=actor, data={"claimant": claimant, "code_id": claim.pk})
-    return claim, code
-
-
-def _failed_claims_key(user: User) -> str:
-    return f"accounts:claim-failures:{user.pk}"
-
-
-def claim_person(code: str, *, user: User) -> Person:
-    """Claim the record a code was issued for: as the person themself (the record gets this login) or as
-    a guardian (the login's own record becomes the child's guardian, and the link records the code).
-
-    Raises `PersonError` for an unknown, used or expired code (after too many failures, for any code for
-    an hour) and when the login already has a record of its own (for ``self``); `GuardianClaimRefused`
-    (audited) when a guardian code is redeemed by its issuer or by a teacher or coordinator of an
-    institution the child is attached to.
-    """
-    failures_key = _failed_claims_key(user)
-    if (cache.get(failures_key) or 0) >= MAX_FAILED_CLAIMS_PER_HOUR:
-        log_action(None, "accounts.claim_code.throttled", actor=user)
-        raise PersonError(_("Too many wrong codes. Try again in an hour."), code="claim_throttled", field="code")
-    try:
-        person = _claim(code, user=user)
-        forget_what_changed(user)
-        return person
-    except GuardianClaimRefused as refusal:
-        # Recorded outside the failed transaction; the code stays valid for the real guardian.
-        log_action(
-            refusal.person,
-            "accounts.claim_code.refused",
-            actor=user,
-            data={"code_id": refusal.claim.pk, "reason": refusal.reason, "issued_by": refusal.claim.created_by_id},
-        )
-        raise
-    except PersonError as error:
-        if error.code == "claim_code_invalid":
-            try:
-                cache.incr(failures_key)
-            except ValueError:
-                cache.set(failures_key, 1, timeout=3600)
-            # Recorded outside the failed transaction, so the attempt stays in the audit log.
-            log_action(None, "accounts.claim_code.failed", actor=user)
-        raise
-
-
-@transaction.atomic
-def _claim(code: str, *, user: User) -> Person:
-    invalid = PersonError(
-        _("This code is not valid. Check it, or ask the teacher for a new one."),
-        code="claim_code_invalid",
-        field="code",
-    )
-    claim = next(iter(lock_rows(ClaimCode.objects.filter(code_hash=_hash_code(code)).select_related("person"))), None)
-    if claim is None or claim.used_at is not None or claim.expires_at <= timezone.now():
-        raise invalid
-    person = lock_row(Person, claim.person_id)
-    if claim.claimant == ClaimCode.Claimant.SELF:
-        if person.user_id:
-            raise invalid
-        if Person.objects.filter(user=user).exists():
-            raise PersonError(
-                _("Your login already has a record of its own. Ask the centre to merge the two records."),
-                code="login_has_person",
-                field="code",
-            )
-        person.user = user
-        person.save(update_fields=["user", "updated_at"])
-        role = Role.STUDENT
-    else:
-        _check_may_claim_as_guardian(claim, person, user)
-        guardian = ensure_own_person(user)
-        if guardian.pk == person.pk:
-            raise invalid
-        if not Guardianship.objects.filter(child=person, guardian=guardian).exists():
-            link_guardian(person, guardian, actor=user, claim_code=claim)
-        role = Role.GUARDIAN
-    if not RoleAssignment.objects.filter(user=user, role=role).exists():
-        RoleAssignment.objects.create(user=user, role=role)
-        user.__dict__.pop("roles", None)
-        log_action(user, "accounts.role.granted", actor=user, data={"role": role, "by": "claim_code"})
-    claim.used_at = timezone.now()
-    claim.used_by = user
-    claim.save(update_fields=["used_at", "used_by"])
-    log_action(person, "accounts.person.claimed", actor=user, data={"claimant": claim.claimant, "code_id": claim.pk})
-    return person
-
-
-def _check_may_claim_as_guardian(claim: ClaimCode, child: Person, user: User) -> None:
-    """Refuse a guardian code to whoever keeps the child's record rather than being the child's guardian:
-    the code's issuer, and the teachers and coordinators of the institutions the child is attached to
-    (a teacher would otherwise make themself a guardian and consent for the child)."""
-    # One query each, by reverse relation names, whatever institution the child is attached to.
-    child_institutions = Person.objects.filter(pk=child.pk).values("affiliations__institution")
-    if claim.created_by_id == user.pk:
-        raise GuardianClaimRefused(
-            _(
-                "You issued this code, so you cannot redeem it as the child's guardian. Hand it to the "
-                "guardian: they sign in with their own login and enter it."
-            ),
-            reason="issuer",
-            claim=claim,
-            person=child,
-        )
-    teaches = Person.objects.filter(
-        user=user, affiliations__kind="teacher", affiliations__institution__in=child_institutions
-    ).exists()
-    coordinates = User.objects.filter(pk=user.pk, coordinated_institutions__in=child_institutions).exists()
-    if teaches or coordinates:
-        raise GuardianClaimRefused(
-            _(
-                "A teacher or coordinator of the child's institution cannot become the child's guardian with a "
-                "code. If you are the child's parent or legal representative, ask the centre to link you."
-            ),
-            reason="teacher" if teaches else "coordinator",
-            claim=claim,
-            person=child,
-        )
-
-
-def _ordered_pair(first: Person, second: Person) -> tuple[Person, Person]:
-    return (first, second) if first.pk < second.pk else (second, first)
-
-
-@transaction.atomic
-def mark_not_duplicate(first: Person, second: Person, *, actor: User | AnonymousUser | None) -> None:
-    """Remember that two similar records are different people, so they are no longer offered for merging."""
-    low, high = _ordered_pair(first, second)
-    if low.pk == high.pk:
-        raise PersonError(_("Choose two different records."), code="same_person")
-    _pair, created = NotDuplicate.objects.get_or_create(
-        first=low, second=high, defaults={"created_by": actor if isinstance(actor, User) else None}
-    )
-    if created:
-        log_action(low, "accounts.person.not_duplicate", actor=actor, data={"other": high.pk, "name": str(high)})
-
-
-def _reverse_relations() -> list[models.ForeignObjectRel]:
-    """Every foreign key to `Person` from any app, including ones added later (events, projects…)."""
-    return [
-        rel
-        for rel in Person._meta.get_fields(include_hidden=True)
-        if isinstance(rel, models.ForeignObjectRel) and (rel.one_to_many or rel.one_to_one) and rel.field.concrete
-    ]
-
-
-@dataclass
-class MergeSummary:
-    """What a merge moves to the record that stays and what it drops, row by row: shown on the merge page
-    before staff confirm (`preview_merge`) and kept in the audit record of the merge."""
-
-    moved: dict[str, int] = field(default_factory=dict)  # "app.Model.field" → rows moved
-    dropped: dict[str, int] = field(default_factory=dict)  # "app.Model.field" → rows dropped
-    moved_rows: list[dict[str, Any]] = field(default_factory=list)  # {"model": verbose name, "what": str(row)}
-    dropped_rows: list[dict[str, Any]] = field(default_factory=list)
-    filled: list[str] = field(default_factory=list)  # fields of the kept record filled from the duplicate
-    # Consents that moved but were given by someone the kept record's date of birth does not allow.
-    ended_consents: list[dict[str, Any]] = field(default_factory=list)
-
-    def as_data(self) -> dict[str, Any]:
-        return {
-            "moved": self.moved,
-            "dropped": self.dropped,
-            "moved_rows": self.moved_rows,
-            "dropped_rows": self.dropped_rows,
-            "filled": self.filled,
-            "ended_consents": self.ended_consents,
-        }
-
-
-def _row(model: type[models.Model], row: models.Model) -> dict[str, Any]:
-    return {"model": str(model._meta.verbose_name), "id": row.pk, "what": str(row)}
-
-
-def _merge(
-    keep: Person, duplicate: Person, *, actor: User | AnonymousUser | None
-) -> tuple[Person, dict[str, Any], MergeSummary]:
-    if keep.pk == duplicate.pk:
-        raise PersonError(_("Choose two different records."), code="same_person")
-    locked = {p.pk: p for p in lock_rows(Person.objects.filter(pk__in=[keep.pk, duplicate.pk]))}
-    if len(locked) != 2:
-        raise ConflictError(_("One of the records no longer exists."), code="person_gone")
-    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
-    if keep.user_id and duplicate.user_id:
-        raise PersonError(
-            _("Both records have logins. An administrator must block one of the logins first."),
-            code="both_have_logins",
-        )
-    removed = {**_snapshot(duplicate), "id": duplicate.pk, "user": duplicate.user_id}
-    summary = MergeSummary()
-    for rel in _reverse_relations():
-        model, field_ = rel.related_model, rel.field
-        assert isinstance(model, type)  # resolved once the app registry is ready
-        label = f"{model._meta.label}.{field_.name}"
-        rows = model._default_manager.filter(**{field_.name: duplicate})
-        # A one-to-one link (one row per person) moves only when ``keep`` has none; the duplicate's goes.
-        if rel.one_to_one and model._default_manager.filter(**{field_.name: keep}).exists():
-            for row in rows:
-                summary.dropped[label] = summary.dropped.get(label, 0) + 1
-                summary.dropped_rows.append(_row(model, row))
-            continue
-        for row in rows:
-            described = _row(model, row)
-            setattr(row, field_.attname, keep.pk)
-            try:
-                with transaction.atomic():
-                    row.save(update_fields=[field_.name])
-            except IntegrityError:
-                # ``keep`` already has this very link (the same guardian, the same school as the same kind):
-                # the copy goes. Two different schools are two links, and both stay.
-                row.delete()
-                summary.dropped[label] = summary.dropped.get(label, 0) + 1
-                summary.dropped_rows.append(described)
-            else:
-                summary.moved[label] = summary.moved.get(label, 0) + 1
-                summary.moved_rows.append(described)
-    # A guardianship turned into a link from a person to themself cannot stand.
-    Guardianship.objects.filter(child=keep, guardian=keep).delete()
-    for name in PERSON_FIELDS:
-        if getattr(keep, name) in ("", None) and getattr(duplicate, name) not in ("", None):
-            setattr(keep, name, getattr(duplicate, name))
-            summary.filled.append(name)
-    # The confirmation travels with the date it confirms.
-    same_date = keep.birth_date is not None and keep.birth_date == duplicate.birth_date
-    if "birth_date" in summary.filled or (
-        same_date and duplicate.birth_date_confirmed and not keep.birth_date_confirmed
-    ):
-        keep.birth_date_confirmed_at = duplicate.birth_date_confirmed_at
-        keep.birth_date_confirmed_by_id = duplicate.birth_date_confirmed_by_id
-    user = duplicate.user
-    duplicate.delete()
-    if user is not None and keep.user_id is None:
-        keep.user = user
-        summary.filled.append("user")
-    _refresh_search_text(keep)
-    keep.full_clean()
-    keep.save()
-    for consent in end_consents_of_wrong_givers(keep, actor=actor):
-        summary.ended_consents.append(
-            {"id": consent.pk, "purpose": consent.purpose, "giver": consent.giver_id, "what": str(consent)}
-        )
-    return keep, removed, summary
-
-
-@transaction.atomic
-def merge_persons(keep: Person, duplicate: Person, *, actor: User | AnonymousUser | None) -> Person:
-    """Merge ``duplicate`` into ``keep``: every link to the duplicate (guardianship, affiliations,
-    consents, and whatever later modules attach) moves to ``keep``, empty fields of ``keep`` are filled
-    from the duplicate, and the duplicate is deleted. A link ``keep`` already has is not doubled; links that
-    differ all stay (a student of two schools, or of a school and a centre of additional education, keeps
-    both, and staff detach the one that no longer holds). `preview_merge` shows the same before.
-
-    Raises `PersonError` when both records have logins (an administrator must decide which login stays)
-    or when they are the same record. The audit record keeps the duplicate's details and, row by row, what
-    moved and what was dropped.
-    """
-    keep, removed, summary = _merge(keep, duplicate, actor=actor)
-    log_action(keep, "accounts.person.merged", actor=actor, data={"removed": removed, **summary.as_data()})
-    forget_what_changed(actor, keep.user)
-    return keep
-
-
-class _PreviewDone(Exception):
-    def __init__(self, summary: MergeSummary) -> None:
-        super().__init__("merge preview")
-        self.summary = summary
-
-
-def preview_merge(keep: Person, duplicate: Person, *, actor: User | AnonymousUser | None) -> MergeSummary:
-    """What `merge_persons` would move and drop, found by merging for real in a transaction that is then
-    rolled back, so the answer is exactly what the constraints will decide. Raises what `merge_persons`
-    raises."""
-    try:
-        with transaction.atomic():
-            _kept, _removed, summary = _merge(keep, duplicate, actor=actor)
-            raise _PreviewDone(summary)
-    except _PreviewDone as done:
-        return done.summary

@@ -101,7 +101,7 @@ def test_codes_cannot_be_guessed_by_trying_many(db: Any, make_user: Any) -> None
     child = _person()
     _claim, code = services.issue_claim_code(child, claimant="guardian", actor=None)
     login = make_user("guesser@example.test")
-    for attempt in range(services.people.MAX_FAILED_CLAIMS_PER_HOUR):
+    for attempt in range(services.claims.MAX_FAILED_CLAIMS_PER_HOUR):
         with pytest.raises(services.PersonError):
             services.claim_person(f"AAAA-AAAA-{attempt:04d}", user=login)
     with pytest.raises(services.PersonError) as refused:
