@@ -27,7 +27,8 @@ from bursts import Burst, arguments, errors_5xx, run  # the shared harness
 PREPARE_SCRIPT = """
 import datetime as dt
 from django.utils import timezone
-from technopark.accounts.models import Person, User
+from technopark.people.models import Person
+from technopark.accounts.models import User
 from technopark.accounts.services import issue_api_token
 from technopark.core.text import search_key
 from technopark.events import services

@@ -565,7 +565,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db.models import Count
 from technopark.accounts.models import User
 from technopark.accounts.services import issue_api_token
-from technopark.network.models import Affiliation, Institution
+from technopark.people.models import Affiliation
+from technopark.network.models import Institution
 school = Institution.objects.filter(email__endswith="@scale.test").annotate(
     n=Count("affiliations", filter=models.Q(affiliations__kind="student"))).order_by("-n").first()
 teacher = Affiliation.objects.filter(institution=school, kind="teacher", person__user__is_active=True,

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "technopark.core",
     "technopark.accounts",
     "technopark.network",
+    "technopark.people",
     "technopark.labs",
     "technopark.projects",
     "technopark.events",

@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("technopark.accounts.urls")),
     path("", include("technopark.network.urls")),
+    path("", include("technopark.people.urls")),
     path("", include("technopark.events.urls")),
     path("", include("technopark.labs.urls")),
     path("", include("technopark.projects.urls")),

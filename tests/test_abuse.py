@@ -21,16 +21,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import PASSWORD
-from technopark.accounts import services as account_services
-from technopark.accounts.models import Consent, Guardianship, Person
 from technopark.accounts.roles import Role
-from technopark.accounts.selectors import may_process
 from technopark.core.models import AuditLog
 from technopark.events import services as event_services
 from technopark.events.models import Registration
 from technopark.labs.models import Booking, Equipment, Lab, OpeningHours
 from technopark.network import services as network_services
 from technopark.network.models import District
+from technopark.people import services as people_services
+from technopark.people.models import Consent, Guardianship, Person
+from technopark.people.selectors import may_process
 
 TODAY = timezone.localdate()
 # A hostile request is refused before the work it asks for; this bounds the CPU it may take (a guard
@@ -64,14 +64,14 @@ def world(make_user: Any) -> dict[str, Any]:
     """A school with a teacher and a coordinator, consent texts in force, an open event, the FabLab with a
     laser cutter that needs an authorisation."""
     for purpose in ("participation", "publication", "ndtp_transfer"):
-        text = account_services.create_consent_text(actor=None, purpose=purpose, title_ru="Согласие", body_ru="Текст")
-        account_services.publish_consent_text(text, actor=None)
+        text = people_services.create_consent_text(actor=None, purpose=purpose, title_ru="Согласие", body_ru="Текст")
+        people_services.publish_consent_text(text, actor=None)
     school = network_services.create_institution(
         actor=None, full_name="ГУО «Гимназия № 7 г. Минска»", short_name="Гимназия № 7", kind="gymnasium",
         district=District.objects.get(code="frunzensky"), cluster_role="base",
     )  # fmt: skip
     teacher = make_user("teacher@example.test", Role.TEACHER, last_name="Учителева", first_name="Мария")
-    network_services.set_affiliation(account_services.ensure_own_person(teacher), school, kind="teacher", actor=None)
+    people_services.set_affiliation(people_services.ensure_own_person(teacher), school, kind="teacher", actor=None)
     coordinator = make_user("coordinator@example.test")
     network_services.add_coordinator(school, coordinator, actor=None)
     methodologist = make_user("methodologist@example.test", Role.METHODOLOGIST)
@@ -141,7 +141,7 @@ def test_a_15_year_old_cannot_make_themself_an_adult_to_consent_or_be_published(
 def test_a_child_whose_date_nobody_confirmed_gains_nothing_by_typing_one(world, make_user):
     login = make_user("self.signed@example.test", Role.STUDENT)
     me = _signed_in(login)
-    own = account_services.ensure_own_person(login)
+    own = people_services.ensure_own_person(login)
     event_url = f"/api/v1/events/{world['event'].pk}/registrations"
     # Without a date the platform does not take them for an adult: no registration without a guardian.
     refused = _api(me, "POST", event_url, {})
@@ -177,7 +177,7 @@ def test_a_student_cannot_approve_their_own_project_booking(world, make_user):
     }  # fmt: skip
     # Naming themself, or a login that teaches nowhere near them, as the approving teacher is refused alike.
     stranger = make_user("not.a.teacher@example.test")
-    for supervisor in (pupil.pk, account_services.ensure_own_person(stranger).pk):
+    for supervisor in (pupil.pk, people_services.ensure_own_person(stranger).pk):
         refused = _api(me, "POST", "/api/v1/bookings", {**body, "supervisor": supervisor})
         assert refused.status_code == 400 and refused.json()["code"] == "supervisor_not_allowed"
     assert not Booking.objects.filter(person=pupil).exists()
@@ -227,7 +227,7 @@ def test_a_teacher_cannot_make_themself_a_pupils_guardian_and_consent_for_them(w
     # Redeemed through the API and through the page, it is refused to the teacher who issued it.
     refused = _api(teacher, "POST", "/api/v1/persons/claim", {"code": code})
     assert refused.status_code == 400 and refused.json()["code"] == "guardian_claim_refused"
-    assert teacher.post(reverse("network:claim"), {"code": code}).status_code == 400
+    assert teacher.post(reverse("people:claim"), {"code": code}).status_code == 400
     assert not Guardianship.objects.filter(child=pupil).exists()
     for purpose in ("publication", "ndtp_transfer"):
         assert _api(teacher, "POST", f"/api/v1/persons/{pupil.pk}/consents", {"purpose": purpose}).status_code >= 400
@@ -254,8 +254,8 @@ def test_a_stolen_staff_password_without_the_second_factor_reads_no_childs_data(
     assert thief.get(f"/api/v1/persons/{pupil.pk}").status_code == 403
     assert _api(thief, "PATCH", f"/api/v1/persons/{pupil.pk}", {"phone": "+375291234567"}).status_code == 403
     # The pages show what any signed-in person sees: not the pupil, and no staff page.
-    assert thief.get(reverse("network:person-detail", kwargs={"person_id": pupil.pk})).status_code == 404
-    assert pupil.last_name not in thief.get(reverse("network:person-list")).content.decode()
+    assert thief.get(reverse("people:person-detail", kwargs={"person_id": pupil.pk})).status_code == 404
+    assert pupil.last_name not in thief.get(reverse("people:person-list")).content.decode()
     staff_page = thief.get(reverse("portal:news-manage"))
     assert staff_page.status_code == 302 and "/2fa/" in staff_page["Location"]
 

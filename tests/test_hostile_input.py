@@ -133,8 +133,8 @@ def test_an_integer_or_a_date_past_what_the_database_holds_is_a_422_in_a_filter(
 
 def test_null_empties_a_text_and_is_refused_where_a_value_is_required(make_user: Any) -> None:
     """Issue 14, item 15: `{"description_ru": null}` and `{"email": null}` answered 500."""
-    from technopark.accounts.models import Person
     from technopark.events.models import Event
+    from technopark.people.models import Person
 
     staff = make_user("nulls@example.test", "methodologist")
     client = Client()
@@ -265,7 +265,7 @@ def test_a_news_text_of_11_mb_is_refused_on_the_page_in_the_api_and_by_the_servi
     ("model", "field"),
     [
         ("portal.News", "body_be"),
-        ("accounts.ConsentText", "body_ru"),
+        ("people.ConsentText", "body_ru"),
         ("portal.HomeBlock", "text_ru"),
         ("events.Event", "description_en"),
         ("events.Question", "choices"),

@@ -94,12 +94,13 @@ def _event(staff: Any, title: str, capacity: int | None = None) -> Any:
 def _student() -> Any:
     from technopark.network import services as network_services
     from technopark.network.models import District
+    from technopark.people import services as people_services
 
     school = network_services.create_institution(
         actor=None, full_name="Школа", short_name="Школа", kind="school",
         district=District.objects.get(code="frunzensky"), cluster_role="base",
     )  # fmt: skip
-    return network_services.add_student(
+    return people_services.add_student(
         school, actor=None, last_name="Отменов", first_name="Иван", birth_date=dt.date(TODAY.year - 17, 1, 15)
     )
 
@@ -107,20 +108,20 @@ def _student() -> Any:
 def test_a_consent_withdrawn_locks_the_consent_then_bookings_then_events_then_registrations(
     recorder: OrderRecorder, make_user: Any
 ) -> None:
-    from technopark.accounts import services as account_services
     from technopark.events import services as event_services
     from technopark.labs import services as lab_services
+    from technopark.people import services as people_services
 
     staff = make_user("order.staff@example.test", "methodologist", "lab_manager")
-    text = account_services.create_consent_text(actor=None, purpose="participation", title_ru="С", body_ru="Т")
-    account_services.publish_consent_text(text, actor=None)
+    text = people_services.create_consent_text(actor=None, purpose="participation", title_ru="С", body_ru="Т")
+    people_services.publish_consent_text(text, actor=None)
     parent_login = make_user("order.parent@example.test", "guardian")
-    parent = account_services.ensure_own_person(parent_login)
-    child = account_services.create_person(
+    parent = people_services.ensure_own_person(parent_login)
+    child = people_services.create_person(
         actor=None, last_name="Порядков", first_name="Лев", birth_date=dt.date(TODAY.year - 13, 1, 15)
     )
-    account_services.link_guardian(child, parent, actor=None)
-    consent = account_services.give_consent(child, purpose="participation", giver=parent, actor=parent_login)
+    people_services.link_guardian(child, parent, actor=None)
+    consent = people_services.give_consent(child, purpose="participation", giver=parent, actor=parent_login)
     _lab, laser, _printer = _labs()
     lab_services.grant_authorisation(child, actor=staff, kind="laser_cutter", months=12)
     for hour in (10, 12):
@@ -131,9 +132,9 @@ def test_a_consent_withdrawn_locks_the_consent_then_bookings_then_events_then_re
         event_services.register(event, actor=parent_login, form="individual", person=child)
 
     recorder.start()
-    account_services.withdraw_consent(consent, actor=parent_login)
-    assert recorder.locks[0] == "accounts.Consent"
-    assert set(recorder.locks) == {"accounts.Consent", "labs.Booking", "events.Event", "events.Registration"}
+    people_services.withdraw_consent(consent, actor=parent_login)
+    assert recorder.locks[0] == "people.Consent"
+    assert set(recorder.locks) == {"people.Consent", "labs.Booking", "events.Event", "events.Registration"}
 
 
 def test_a_lesson_in_the_whole_lab_locks_the_lab_then_its_equipment(recorder: OrderRecorder, make_user: Any) -> None:

@@ -117,30 +117,30 @@ MATRIX: dict[str, Case] = {
     # People: who sees whom (DOMAIN.md). The world: "pupil" is a student of the institution where the
     # teacher persona teaches, and the guardian persona is the pupil's guardian; the student, jury member
     # and outsider personas have nothing to do with the pupil. Missing and forbidden look the same (404).
-    "network:person-list":                  Case("GET",    "200 200 200 200 200 200 200 200 302"),
-    "network:person-detail":                Case("GET",    "200 200 200 200 404 200 404 404 302", "person_id=pupil"),
-    "network:person-edit":                  Case("GET",    "200 200 404 200 404 200 404 404 302", "person_id=pupil"),
+    "people:person-list":                  Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "people:person-detail":                Case("GET",    "200 200 200 200 404 200 404 404 302", "person_id=pupil"),
+    "people:person-edit":                  Case("GET",    "200 200 404 200 404 200 404 404 302", "person_id=pupil"),
     # Confirming a date of birth: whoever edits the record but the person (the pupil's is confirmed already).
-    "network:birth-date-confirm":           Case("POST",   "302 302 403 302 404 302 404 404 302", "person_id=pupil"),
-    "network:student-create":               Case("GET",    "200 200 403 200 403 403 403 403 302"),
-    "network:class-create":                 Case("GET",    "200 200 403 200 403 403 403 403 302"),
-    "network:claim":                        Case("GET",    "200 200 200 200 200 200 200 200 302"),
-    "network:affiliation-add":              Case("POST",   "302 302 403 403 404 403 404 404 302", "person_id=pupil", {"kind": "teacher"}),
-    "network:affiliation-remove":           Case("POST",   "302 302 403 403 404 403 404 404 302", "affiliation_id=pupil_school"),
-    "network:guardian-add":                 Case("GET",    "200 200 403 200 404 403 404 404 302", "person_id=pupil"),
-    "network:guardian-remove":              Case("POST",   "302 302 403 403 403 403 403 403 302", "person_id=pupil,guardian_id=parent"),
-    "network:claim-code-issue":             Case("POST",   "200 200 403 200 404 403 404 404 302", "person_id=pupil", {"claimant": "self"}),
-    "network:consent-paper":                Case("GET",    "200 200 403 403 403 403 403 403 302", "person_id=pupil"),
-    "network:consent-give":                 Case("GET",    "200 200 200 200 404 200 404 404 302", "person_id=pupil,purpose=publication"),
-    "network:consent-withdraw":             Case("POST",   "302 302 404 404 404 302 404 404 302", "consent_id=consent"),
-    "network:consent-scan":                 Case("GET",    "200 200 200 404 404 200 404 404 302", "consent_id=consent"),
-    "network:duplicate-list":               Case("GET",    "200 200 403 403 403 403 403 403 302"),
-    "network:person-merge":                 Case("GET",    "200 200 403 403 403 403 403 403 302", "keep_id=pupil,other_id=twin"),
-    "network:not-duplicate":                Case("POST",   "302 302 403 403 403 403 403 403 302", "first_id=pupil,second_id=twin"),
-    "accounts:consent-text-list":           Case("GET",    "200 200 403 403 403 403 403 403 302"),
-    "accounts:consent-text-create":         Case("GET",    "200 200 403 403 403 403 403 403 302"),
-    "accounts:consent-text-edit":           Case("GET",    "200 200 403 403 403 403 403 403 302", "text_id=draft_text"),
-    "accounts:consent-text-publish":        Case("POST",   "302 302 403 403 403 403 403 403 302", "text_id=draft_text"),
+    "people:birth-date-confirm":           Case("POST",   "302 302 403 302 404 302 404 404 302", "person_id=pupil"),
+    "people:student-create":               Case("GET",    "200 200 403 200 403 403 403 403 302"),
+    "people:class-create":                 Case("GET",    "200 200 403 200 403 403 403 403 302"),
+    "people:claim":                        Case("GET",    "200 200 200 200 200 200 200 200 302"),
+    "people:affiliation-add":              Case("POST",   "302 302 403 403 404 403 404 404 302", "person_id=pupil", {"kind": "teacher"}),
+    "people:affiliation-remove":           Case("POST",   "302 302 403 403 404 403 404 404 302", "affiliation_id=pupil_school"),
+    "people:guardian-add":                 Case("GET",    "200 200 403 200 404 403 404 404 302", "person_id=pupil"),
+    "people:guardian-remove":              Case("POST",   "302 302 403 403 403 403 403 403 302", "person_id=pupil,guardian_id=parent"),
+    "people:claim-code-issue":             Case("POST",   "200 200 403 200 404 403 404 404 302", "person_id=pupil", {"claimant": "self"}),
+    "people:consent-paper":                Case("GET",    "200 200 403 403 403 403 403 403 302", "person_id=pupil"),
+    "people:consent-give":                 Case("GET",    "200 200 200 200 404 200 404 404 302", "person_id=pupil,purpose=publication"),
+    "people:consent-withdraw":             Case("POST",   "302 302 404 404 404 302 404 404 302", "consent_id=consent"),
+    "people:consent-scan":                 Case("GET",    "200 200 200 404 404 200 404 404 302", "consent_id=consent"),
+    "people:duplicate-list":               Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "people:person-merge":                 Case("GET",    "200 200 403 403 403 403 403 403 302", "keep_id=pupil,other_id=twin"),
+    "people:not-duplicate":                Case("POST",   "302 302 403 403 403 403 403 403 302", "first_id=pupil,second_id=twin"),
+    "people:consent-text-list":           Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "people:consent-text-create":         Case("GET",    "200 200 403 403 403 403 403 403 302"),
+    "people:consent-text-edit":           Case("GET",    "200 200 403 403 403 403 403 403 302", "text_id=draft_text"),
+    "people:consent-text-publish":        Case("POST",   "302 302 403 403 403 403 403 403 302", "text_id=draft_text"),
     # People through the API ("@name" in the data stands for that world object's id)
     "api:person-list":                      Case("GET",    "200 200 200 200 200 200 200 200 401"),
     "api:person-detail":                    Case("GET",    "200 200 200 200 404 200 404 404 401", "person_id=pupil"),
@@ -534,28 +534,25 @@ def _events_world(author: Any) -> dict[str, Any]:
 def _people_world(author: Any, personas: dict[str, Any], institution: Any) -> dict[str, Any]:
     import datetime as dt
 
-    from technopark.accounts import services as account_services
-    from technopark.network import services as network_services
+    from technopark.people import services as people_services
 
     for purpose in ("participation", "publication", "ndtp_transfer"):
-        text = account_services.create_consent_text(actor=author, purpose=purpose, title_ru="Согласие", body_ru="Текст")
-        account_services.publish_consent_text(text, actor=author)
-    draft_text = account_services.create_consent_text(
-        actor=author, purpose="participation", title_ru="v2", body_ru="v2"
-    )
-    teacher = account_services.ensure_own_person(personas["teacher"])
-    network_services.set_affiliation(teacher, institution, kind="teacher", position="Учитель информатики", actor=author)
+        text = people_services.create_consent_text(actor=author, purpose=purpose, title_ru="Согласие", body_ru="Текст")
+        people_services.publish_consent_text(text, actor=author)
+    draft_text = people_services.create_consent_text(actor=author, purpose="participation", title_ru="v2", body_ru="v2")
+    teacher = people_services.ensure_own_person(personas["teacher"])
+    people_services.set_affiliation(teacher, institution, kind="teacher", position="Учитель информатики", actor=author)
     born = dt.date(2013, 4, 1)
-    pupil = network_services.add_student(
+    pupil = people_services.add_student(
         institution, actor=author, last_name="Ученикова", first_name="Анна", birth_date=born
     )
-    twin = network_services.add_student(
+    twin = people_services.add_student(
         institution, actor=author, last_name="Ученикова", first_name="Анна", patronymic="С.", birth_date=born
     )
-    parent = account_services.ensure_own_person(personas["guardian"])
-    account_services.link_guardian(pupil, parent, actor=author)
+    parent = people_services.ensure_own_person(personas["guardian"])
+    people_services.link_guardian(pupil, parent, actor=author)
     scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
-    consent = account_services.give_consent(
+    consent = people_services.give_consent(
         pupil, purpose="participation", giver=parent, actor=author, channel="paper", scan=scan
     )
     return {
@@ -659,7 +656,7 @@ def test_a_case_sees_nothing_the_case_before_it_wrote(
 # Every view that streams a stored file (DOMAIN.md rule 8), with the world's object that has one.
 FILE_URLS = [
     "events:answer-file", "events:certificate-file", "events:document-file", "events:event-image", "labs:lab-photo",
-    "network:agreement-scan", "network:consent-scan", "portal:news-image", "projects:file", "projects:image",
+    "network:agreement-scan", "people:consent-scan", "portal:news-image", "projects:file", "projects:image",
 ]  # fmt: skip
 
 

@@ -69,17 +69,17 @@ def _people(count: int) -> None:
     guardian persona (their guardian), and a duplicate pair per student for the staff's duplicates page."""
     import datetime as dt
 
-    from technopark.accounts import services as account_services
-    from technopark.accounts.models import Consent, ConsentText, Guardianship, Person
-    from technopark.network.models import Affiliation, District, Institution
+    from technopark.network.models import District, Institution
+    from technopark.people import services as people_services
+    from technopark.people.models import Affiliation, Consent, ConsentText, Guardianship, Person
 
     school = Institution.objects.create(
         full_name="Гимназия", short_name="Гимназия", kind="gymnasium", district=District.objects.first(),
         cluster_role="base",
     )  # fmt: skip
-    teacher = account_services.ensure_own_person(User.objects.get(email="teacher@example.test"))
+    teacher = people_services.ensure_own_person(User.objects.get(email="teacher@example.test"))
     Affiliation.objects.create(person=teacher, institution=school, kind="teacher")
-    parent = account_services.ensure_own_person(User.objects.get(email="guardian@example.test"))
+    parent = people_services.ensure_own_person(User.objects.get(email="guardian@example.test"))
     text = ConsentText.objects.create(
         purpose="participation", version=1, title_ru="С", body_ru="Т", published_at=timezone.now()
     )
@@ -130,8 +130,8 @@ def _event_with_participants(count: int) -> dict[str, int]:
     a document for each participant (stand-in files: the pages list them, they do not render them)."""
     import datetime as dt
 
-    from technopark.accounts.models import Person
     from technopark.events.models import Answer, Certificate, Event, Question, Registration
+    from technopark.people.models import Person
 
     start = timezone.now() - dt.timedelta(days=3)
     event = Event.objects.create(
@@ -165,11 +165,12 @@ PAGES = {
     "api institution list": ("/api/v1/institutions?limit=50", None, _institutions, 2),
     "staff agreement list": ("/staff/agreements/", "methodologist", _institutions, 6),
     "api agreement list": ("/api/v1/agreements?limit=50", "methodologist", _institutions, 5),
-    # People: session, user, roles, who-sees-whom, then count + page + institutions (+ consent text).
-    "people list for a teacher": ("/people/?grade=7", "teacher", _people, 8),
-    "people list for a guardian": ("/people/", "guardian", _people, 8),
+    # People: session, user, roles, who-sees-whom, then count + page + institutions (+ consent text). Whom a
+    # teacher or a guardian acts for is read as ids first, once per request (`people.access.acting_for`).
+    "people list for a teacher": ("/people/?grade=7", "teacher", _people, 9),
+    "people list for a guardian": ("/people/", "guardian", _people, 9),
     "people list for staff": ("/people/?q=ученик", "methodologist", _people, 9),
-    "api people list": ("/api/v1/persons?limit=50", "teacher", _people, 6),
+    "api people list": ("/api/v1/persons?limit=50", "teacher", _people, 7),
     "api consent list": ("/api/v1/consents?limit=50", "methodologist", _people, 5),
     "staff duplicates": ("/staff/people/duplicates/", "methodologist", _people, 5),
     # The calendar (anonymous pages are cached; measured signed in): count + page + co-organisers.

@@ -38,6 +38,7 @@ def _world(make_user: Any, capacity: int) -> tuple[Any, list[Any], str]:
     from technopark.events import services
     from technopark.network import services as network_services
     from technopark.network.models import District
+    from technopark.people import services as people_services
 
     # Transactional tests empty the database after each one, reference rows included: put them back.
     importlib.import_module("technopark.network.migrations.0002_districts").create(apps, None)
@@ -48,7 +49,7 @@ def _world(make_user: Any, capacity: int) -> tuple[Any, list[Any], str]:
     )  # fmt: skip
     born = timezone.localdate() - dt.timedelta(days=17 * 366)
     people = [
-        network_services.add_student(school, actor=None, last_name=f"Участник{i}", first_name="Иван", birth_date=born)
+        people_services.add_student(school, actor=None, last_name=f"Участник{i}", first_name="Иван", birth_date=born)
         for i in range(BURST)
     ]
     event = services.create_event(

@@ -27,17 +27,17 @@ PUPIL = "Ученикова"  # the surname of the matrix world's pupil
 # url name → what a staff login without its second factor gets: "student" (the student persona's answer,
 # from the matrix), "second factor" (a staff page: sent to set up or use the app), "mfa_required" (the API)
 RULE: dict[str, str] = {
-    "network:person-list": "student",
-    "network:person-detail": "student",
-    "network:person-edit": "student",
-    "network:consent-scan": "student",
+    "people:person-list": "student",
+    "people:person-detail": "student",
+    "people:person-edit": "student",
+    "people:consent-scan": "student",
     "events:certificate-file": "student",
     "events:answer-file": "student",
     "events:registration-qr": "student",
     "events:institution-participants-export": "student",
     "events:participants-export": "second factor",
     "events:check-in-list": "second factor",
-    "network:duplicate-list": "second factor",
+    "people:duplicate-list": "second factor",
     "accounts:user-list": "second factor",
     "accounts:audit-list": "second factor",
     "labs:staff": "second factor",
@@ -50,7 +50,7 @@ RULE: dict[str, str] = {
     "api:news-list": "mfa_required",
 }
 # Lists answer 200 to everyone; what matters is whose names are in them.
-LISTS = {"network:person-list"}
+LISTS = {"people:person-list"}
 
 
 def _request(client: Client, url_name: str, world: dict[str, Any]) -> Any:
@@ -119,7 +119,7 @@ def test_the_header_says_why_staff_pages_are_hidden(world, sign_in):
     assert 'class="dropdown__menu"' not in enrol
     assert "second-factor-notice" in enrol and reverse("mfa_activate_totp") in enrol
 
-    verify = sign_in("methodologist", "password only").get(reverse("network:person-list")).content.decode()
+    verify = sign_in("methodologist", "password only").get(reverse("people:person-list")).content.decode()
     assert 'class="dropdown__menu"' not in verify
     assert "second-factor-notice" in verify and reverse("mfa_reauthenticate") in verify
 
@@ -127,6 +127,6 @@ def test_the_header_says_why_staff_pages_are_hidden(world, sign_in):
 def test_with_the_rule_switched_off_staff_without_an_authenticator_reach_what_staff_reach(world, sign_in, settings):
     settings.MFA_REQUIRED_FOR_STAFF = False
     client = sign_in("methodologist", "no authenticator")
-    assert PUPIL in client.get(reverse("network:person-list")).content.decode()
+    assert PUPIL in client.get(reverse("people:person-list")).content.decode()
     assert client.get(reverse("api:person-list")).json()["count"] >= 1
     assert client.get(reverse("portal:news-manage")).status_code == 200

@@ -8,12 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import ConsentText, User
+from technopark.accounts.models import User
 from technopark.accounts.roles import Role
 from technopark.accounts.services import update_profile
 from technopark.core.bounds import MAX_SEARCH_LENGTH, validate_calendar_date
-from technopark.core.forms import TranslatedFormMixin
-from technopark.core.i18n import CONTENT_LANGUAGES
 
 
 class SignupNamesForm(forms.Form):
@@ -111,23 +109,3 @@ class AuditFilterForm(forms.Form):
             "since": day_start(data.get("since")),
             "until": day_start(data.get("until"), 1),
         }
-
-
-class ConsentTextForm(TranslatedFormMixin, forms.ModelForm):
-    """A version of a consent text in three languages; Russian is required."""
-
-    translated_names = ("title", "body")
-
-    class Meta:
-        model = ConsentText
-        fields = ["purpose", "title_ru", "body_ru", "title_be", "body_be", "title_en", "body_en"]
-        widgets = {f"body_{code}": forms.Textarea(attrs={"rows": 12}) for code in CONTENT_LANGUAGES}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # The purpose of a version never changes.
-            del self.fields["purpose"]
-
-    def service_fields(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.fields}

@@ -14,8 +14,4 @@ urlpatterns = [
     path("staff/users/<int:user_id>/roles/<slug:role>/remove/", views.user_revoke_role, name="user-role-revoke"),
     path("staff/users/<int:user_id>/active/", views.user_set_active, name="user-set-active"),
     path("staff/audit/", views.audit_list, name="audit-list"),
-    path("staff/consent-texts/", views.consent_text_list, name="consent-text-list"),
-    path("staff/consent-texts/new/", views.consent_text_create, name="consent-text-create"),
-    path("staff/consent-texts/<int:text_id>/", views.consent_text_edit, name="consent-text-edit"),
-    path("staff/consent-texts/<int:text_id>/publish/", views.consent_text_publish, name="consent-text-publish"),
 ]

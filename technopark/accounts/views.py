@@ -21,18 +21,10 @@ from technopark.accounts.access import (
     staff_required,
     visible_users,
 )
-from technopark.accounts.forms import (
-    ApiTokenForm,
-    AuditFilterForm,
-    ConsentTextForm,
-    GrantRoleForm,
-    ProfileForm,
-    UserFilterForm,
-)
-from technopark.accounts.models import ConsentPurpose, ConsentText, User
+from technopark.accounts.forms import ApiTokenForm, AuditFilterForm, GrantRoleForm, ProfileForm, UserFilterForm
+from technopark.accounts.models import User
 from technopark.accounts.roles import Role
-from technopark.accounts.selectors import current_consent_text, find_users
-from technopark.core.access import get_visible_or_404
+from technopark.accounts.selectors import find_users
 from technopark.core.errors import DomainError
 from technopark.core.forms import show_service_error
 from technopark.core.selectors import audit_records
@@ -206,74 +198,3 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         records = records.none()
     page = Paginator(records.select_related("target_type"), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "accounts/audit_list.html", {"form": form, "page_obj": page})
-
-
-# --- Consent texts (methodologists write them; DOMAIN.md rule 4) -------------------------------------
-
-CONSENT_TEXT_EDITORS = (Role.METHODOLOGIST,)
-
-
-@staff_required(*CONSENT_TEXT_EDITORS)
-def consent_text_list(request: HttpRequest) -> HttpResponse:
-    texts = ConsentText.objects.order_by("purpose", "-version")
-    current = {purpose: current_consent_text(purpose) for purpose in ConsentPurpose.values}
-    groups = [
-        {
-            "purpose": purpose,
-            "label": label,
-            "current": current[purpose],
-            "texts": [t for t in texts if t.purpose == purpose],
-        }
-        for purpose, label in ConsentPurpose.choices
-    ]
-    return render(request, "accounts/consent_text_list.html", {"groups": groups})
-
-
-@staff_required(*CONSENT_TEXT_EDITORS)
-def consent_text_create(request: HttpRequest) -> HttpResponse:
-    initial = {}
-    if (purpose := request.GET.get("purpose")) in ConsentPurpose.values:
-        initial["purpose"] = purpose
-        if latest := current_consent_text(purpose):
-            # A new version starts from the one in force: staff change what changed.
-            initial |= {name: getattr(latest, name) for name in ConsentTextForm.Meta.fields if name != "purpose"}
-    form = ConsentTextForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            text = services.create_consent_text(actor=request.user, **form.service_fields())
-        except DomainError as error:
-            show_service_error(form, error)
-        else:
-            messages.success(request, _("The draft is saved. Check it and publish it when it is ready."))
-            return redirect("accounts:consent-text-edit", text_id=text.pk)
-    status = 400 if form.errors else 200
-    return render(request, "accounts/consent_text_form.html", {"form": form, "text": None}, status=status)
-
-
-@staff_required(*CONSENT_TEXT_EDITORS)
-def consent_text_edit(request: HttpRequest, text_id: int) -> HttpResponse:
-    text = get_visible_or_404(ConsentText.objects.all(), user=request.user, pk=text_id)
-    form = ConsentTextForm(request.POST or None, instance=text) if text.published_at is None else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            services.update_consent_text(text, actor=request.user, **form.service_fields())
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The draft is saved."))
-            return redirect("accounts:consent-text-edit", text_id=text.pk)
-    status = 400 if form is not None and form.errors else 200
-    return render(request, "accounts/consent_text_form.html", {"form": form, "text": text}, status=status)
-
-
-@staff_required(*CONSENT_TEXT_EDITORS)
-@require_POST
-def consent_text_publish(request: HttpRequest, text_id: int) -> HttpResponse:
-    text = get_visible_or_404(ConsentText.objects.all(), user=request.user, pk=text_id)
-    try:
-        services.publish_consent_text(text, actor=request.user)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The new version is in force. Everyone will be asked to consent again."))
-    return redirect("accounts:consent-text-list")

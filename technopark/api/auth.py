@@ -40,6 +40,7 @@ class TokenAuth(HttpBearer):
             raise AuthenticationError
         # The token's own second-factor rule stood in for the session's (`apply_second_factor_rule`).
         user.second_factor_checked = True
+        user.start_request_memo()
         request.user = user
         return user
 

@@ -41,18 +41,18 @@ from technopark.core.errors import DomainError
 M = TypeVar("M", bound=models.Model)
 
 # The order rows are locked in, first to last, for every transaction whatever it writes (model labels, since
-# core imports no app). Lower apps come first, in the apps' dependency order (accounts → network → labs →
-# projects → events): a higher app's rows are locked after a lower one's, as when a consent withdrawn in
-# accounts cancels a child's bookings and registrations. Inside an app, what holds comes before what it holds:
+# core imports no app). Lower apps come first, in the apps' dependency order (accounts → network → people →
+# labs → projects → events): a higher app's rows are locked after a lower one's, as when a consent withdrawn in
+# people cancels a child's bookings and registrations. Inside an app, what holds comes before what it holds:
 # a lab before its equipment, an event before its registrations. Add a model here before locking its rows.
 LOCK_ORDER: tuple[str, ...] = (
     "accounts.RoleAssignment",  # the administrators, before one of them loses the role
     "accounts.ApiToken",
-    "accounts.ClaimCode",  # a code before the record it claims
-    "accounts.Person",  # a record before its consents (a corrected date of birth ends some)
-    "accounts.ConsentText",
-    "accounts.Consent",  # a consent before what ends with it: bookings, then registrations
     "network.Institution",
+    "people.ClaimCode",  # a code before the record it claims
+    "people.Person",  # a record before its consents (a corrected date of birth ends some)
+    "people.ConsentText",
+    "people.Consent",  # a consent before what ends with it: bookings, then registrations
     "labs.Lab",  # a lab before its equipment (a lesson in the whole lab; equipment added or moved)
     "labs.Equipment",  # a machine before its bookings (maintenance displaces them)
     "labs.Booking",

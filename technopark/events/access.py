@@ -10,21 +10,23 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.access import may_act_as
-from technopark.accounts.models import Person
 from technopark.accounts.roles import Role
 from technopark.accounts.typing import AnyUser
 from technopark.core.access import get_visible_or_404
 from technopark.core.errors import DomainError
 from technopark.core.models import BackgroundJob
 from technopark.events.models import Certificate, Event, EventDocument, Registration, TeamMember
-from technopark.network.access import (
-    coordinated_institutions,
+from technopark.network.access import coordinated_institutions
+from technopark.people.access import (
+    acting_for,
+    acting_for_ids,
     institutions_for_people,
     may_edit_person,
-    persons_acted_for,
-    teaching_institutions,
+    own_person,
+    self_and_children_ids,
     visible_persons,
 )
+from technopark.people.models import Person
 
 # Centre staff who run events (DOMAIN.md: methodologist — events, results, certificates).
 EVENT_MANAGERS = (Role.METHODOLOGIST,)
@@ -65,9 +67,9 @@ def may_register_for(user: AnyUser, person: Person) -> bool:
 
 def _made_or_acted_for(user: AnyUser) -> Q:
     """Registrations ``user`` made or supervises, those of the institutions they coordinate, and those whose
-    participant or team member they act for (`network.access.persons_acted_for`: themself, their children,
+    participant or team member they act for (`people.access.acting_for`: themself, their children,
     their institution's students)."""
-    people = persons_acted_for(user).values("pk")
+    people = acting_for_ids(user)
     coordinated = coordinated_institutions(user).values("pk")
     return (
         Q(registered_by=user) | Q(supervisors__user=user) | Q(institution__in=coordinated)
@@ -95,7 +97,7 @@ def cancellable_registrations(user: AnyUser) -> QuerySet[Registration]:
         return Registration.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Registration.objects.none()
-    individual = Q(form=Registration.Form.INDIVIDUAL, person__in=persons_acted_for(user).values("pk"))
+    individual = Q(form=Registration.Form.INDIVIDUAL, person__in=acting_for_ids(user))
     collective = ~Q(form=Registration.Form.INDIVIDUAL) & (
         Q(supervisors__user=user) | Q(institution__in=coordinated_institutions(user).values("pk"))
     )
@@ -142,17 +144,13 @@ def access_registration_to_cancel(user: AnyUser, registration_id: int) -> Regist
     return registration
 
 
-def _self_or_children(user: AnyUser) -> Q:
-    return Q(user=user) | Q(guardianships__guardian__user=user)
-
-
 def may_withdraw_member(user: AnyUser, person: Person) -> bool:
     """A member leaves a team themself, or their guardian withdraws them; event managers withdraw anyone."""
     if may_manage_events(user):
         return True
     if not getattr(user, "is_authenticated", False):
         return False
-    return Person.objects.filter(_self_or_children(user), pk=person.pk).exists()
+    return person.pk in self_and_children_ids(user)
 
 
 def access_team_member(user: AnyUser, registration_id: int, person_id: int) -> tuple[Registration, Person]:
@@ -173,7 +171,7 @@ def members_user_may_withdraw(user: AnyUser, registrations: Any) -> dict[int, li
     ids = [r.pk for r in registrations if r.form == Registration.Form.TEAM]
     if not ids or not getattr(user, "is_authenticated", False):
         return {}
-    people = Person.objects.filter(_self_or_children(user)).values("pk")
+    people = self_and_children_ids(user)
     found: dict[int, list[Person]] = {}
     for member in TeamMember.objects.filter(registration_id__in=ids, person__in=people).select_related("person"):
         found.setdefault(member.registration_id, []).append(member.person)
@@ -202,7 +200,7 @@ def online_link_registrations(user: AnyUser) -> QuerySet[Registration]:
     member of its team, as the guardian of one, as whoever registered it, as its supervising teacher."""
     if not getattr(user, "is_authenticated", False):
         return Registration.objects.none()
-    people = Person.objects.filter(_self_or_children(user)).values("pk")
+    people = self_and_children_ids(user)
     rule = Q(registered_by=user) | Q(supervisors__user=user) | Q(person__in=people) | Q(members__person__in=people)
     return Registration.objects.filter(rule, status=Registration.Status.CONFIRMED)
 
@@ -221,20 +219,15 @@ def registration_candidates(user: AnyUser) -> QuerySet[Person]:
     """Whom ``user`` picks in the registration form: themself, their children, the students of the
     institutions where they teach, the people of those they coordinate. Staff register others through
     those roles or the API: the whole registry does not fit a form."""
-    if not getattr(user, "is_authenticated", False):
-        return Person.objects.none()
-    rule = Q(user=user) | Q(guardianships__guardian__user=user)
-    rule |= Q(affiliations__kind="student", affiliations__institution__in=teaching_institutions(user).values("pk"))
-    rule |= Q(affiliations__institution__in=coordinated_institutions(user).values("pk"))
-    ids = Person.objects.filter(rule).values("pk")
-    return Person.objects.filter(pk__in=ids).order_by("grade", "last_name", "first_name", "id")
+    return acting_for(user).order_by("grade", "last_name", "first_name", "id")
 
 
 def supervisor_candidates(user: AnyUser) -> QuerySet[Person]:
     """Whom ``user`` names as a team's or class's supervising teacher: themself and the teachers of the
     institutions whose people they keep."""
     teachers = Q(affiliations__kind="teacher", affiliations__institution__in=institutions_for_people(user).values("pk"))
-    ids = Person.objects.filter(Q(user=user) | teachers).values("pk")
+    own = own_person(user)
+    ids = Person.objects.filter(Q(pk__in=[own.pk] if own else []) | teachers).values("pk")
     return Person.objects.filter(pk__in=ids).order_by("last_name", "first_name")
 
 
@@ -259,12 +252,12 @@ CERTIFICATES_JOB = "events.issue_certificates"  # the BackgroundJob kind of `tas
 
 def visible_certificates(user: AnyUser) -> QuerySet[Certificate]:
     """Event managers see every document; others the documents of the people they act for (their own,
-    their children's, their institution's people: `network.access.persons_acted_for`), lab managers too."""
+    their children's, their institution's people: `people.access.acting_for`), lab managers too."""
     if may_manage_events(user):
         return Certificate.objects.all()
     if not getattr(user, "is_authenticated", False):
         return Certificate.objects.none()
-    return Certificate.objects.filter(person__in=persons_acted_for(user).values("pk"))
+    return Certificate.objects.filter(person__in=acting_for_ids(user))
 
 
 def access_certificate(user: AnyUser, certificate_id: int) -> Certificate:

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from technopark.accounts.models import Person, User
+from technopark.accounts.models import User
 from technopark.accounts.typing import AnyUser
 from technopark.core.access import get_visible_or_404
 from technopark.core.bounds import MAX_SEARCH_LENGTH, CalendarDate, CalendarDateTime, Id, patch_values
@@ -31,8 +31,9 @@ from technopark.events.access import (
     visible_events,
 )
 from technopark.events.models import CentreLab, Direction, Event, Nomination, Question, Registration
-from technopark.network.access import access_person, institutions_for_people
 from technopark.network.models import Institution
+from technopark.people.access import access_person, institutions_for_people, own_person
+from technopark.people.models import Person
 
 router = Router(tags=["events"])
 
@@ -323,7 +324,7 @@ def create_registration(request: HttpRequest, event_id: Id, payload: Registratio
     person = None
     if payload.form == Registration.Form.INDIVIDUAL:
         if payload.person is None:
-            person = Person.objects.filter(user=user).first()
+            person = own_person(user)
             if person is None:
                 raise services.RegistrationError(
                     _("Your login has no record in the registry yet; ask your teacher for a code."),
@@ -368,7 +369,7 @@ def leave_team(request: HttpRequest, registration_id: Id, payload: LeaveIn) -> R
     user = _signed_in(request)
     person_id = payload.person
     if person_id is None:
-        own = Person.objects.filter(user=user).first()
+        own = own_person(user)
         if own is None:
             raise services.RegistrationError(
                 _("Your login has no record in the registry yet; name the member who leaves."),

@@ -9,9 +9,9 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         # Project passports list their entries to the centre's contests; projects may not import events.
-        from technopark.accounts.services import register_consent_ended_handler
         from technopark.events.selectors import project_entries
         from technopark.events.services.consent import release_without_consent
+        from technopark.people.services import register_consent_ended_handler
         from technopark.projects.selectors import register_entry_source
 
         register_entry_source(project_entries)

@@ -10,10 +10,9 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from technopark.accounts.models import ConsentPurpose, Person
-from technopark.accounts.selectors import needing_consent_without_it
 from technopark.events.models import Answer, Event, Question, Registration, TeamMember
-from technopark.network.models import Affiliation
+from technopark.people.models import Affiliation, ConsentPurpose, Person
+from technopark.people.selectors import needing_consent_without_it
 
 
 def header(*, with_contacts: bool, questions: list[Question] = ()) -> list[str]:  # type: ignore[assignment]

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from technopark.accounts.models import Person
 from technopark.core.bounds import MAX_SEARCH_LENGTH, validate_calendar_date, validate_calendar_datetime
 from technopark.core.files import validate_document, validate_image
 from technopark.core.forms import TranslatedFormMixin
 from technopark.core.i18n import CONTENT_LANGUAGES
 from technopark.events.models import Direction, Event, EventDocument, Nomination, Question, Registration
 from technopark.network.models import Institution
+from technopark.people.models import Person
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]

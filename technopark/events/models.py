@@ -333,7 +333,7 @@ class Registration(TimeStampedModel):
     )  # fmt: skip
     form = models.CharField(_("form"), max_length=12, choices=Form.choices)
     person = models.ForeignKey(
-        "accounts.Person", verbose_name=_("participant"), null=True, blank=True, on_delete=models.PROTECT,
+        "people.Person", verbose_name=_("participant"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="event_registrations", help_text=_("For an individual registration"),
     )  # fmt: skip
     team_name = models.CharField(_("team name"), max_length=200, blank=True)
@@ -343,7 +343,7 @@ class Registration(TimeStampedModel):
     )  # fmt: skip
     head_count = models.PositiveIntegerField(_("number of students"), null=True, blank=True)
     supervisors = models.ManyToManyField(
-        "accounts.Person", verbose_name=_("supervisors"), blank=True, related_name="supervised_registrations"
+        "people.Person", verbose_name=_("supervisors"), blank=True, related_name="supervised_registrations"
     )
     places = models.PositiveIntegerField(_("places"), default=1)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
@@ -393,7 +393,7 @@ class TeamMember(models.Model):
     """A member of a team registration; the same person is in one active registration of an event at most."""
 
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="members")
-    person = models.ForeignKey("accounts.Person", on_delete=models.PROTECT, related_name="team_memberships")
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="team_memberships")
 
     class Meta:
         verbose_name = _("team member")
@@ -548,7 +548,7 @@ class Certificate(TimeStampedModel):
         related_name="certificates",
     )  # fmt: skip
     person = models.ForeignKey(
-        "accounts.Person", verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="certificates"
+        "people.Person", verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="certificates"
     )
     recipient_name = models.CharField(_("recipient"), max_length=460)
     institution = models.ForeignKey(

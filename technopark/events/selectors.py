@@ -144,9 +144,9 @@ def published_results(event: Event) -> list[dict[str, object]]:
     A participant's name appears only with a consent to publish names (DOMAIN.md rules 4 and 9); without it
     the row shows the institution alone. Dates of birth and contacts are never part of it.
     """
-    from technopark.accounts.models import ConsentPurpose, Person
-    from technopark.accounts.selectors import persons_with_consent
     from technopark.events.models import Registration, Result
+    from technopark.people.models import ConsentPurpose, Person
+    from technopark.people.selectors import persons_with_consent
 
     results = list(
         Result.objects.filter(registration__event=event, registration__status=Registration.Status.CONFIRMED)
@@ -222,8 +222,8 @@ def find_certificate(code: str) -> Certificate | None:
 
 def may_show_name(person: Any) -> bool:
     """A name on a public page needs a consent to publish it (DOMAIN.md rules 4 and 9)."""
-    from technopark.accounts.models import ConsentPurpose, Person
-    from technopark.accounts.selectors import persons_with_consent
+    from technopark.people.models import ConsentPurpose, Person
+    from technopark.people.selectors import persons_with_consent
 
     return persons_with_consent(Person.objects.filter(pk=person.pk), ConsentPurpose.PUBLICATION).exists()
 

@@ -8,15 +8,22 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from technopark.accounts.access import may_act_as
-from technopark.accounts.models import Person, User
+from technopark.accounts.models import User
 from technopark.accounts.roles import Role
-from technopark.accounts.selectors import find_persons
 from technopark.accounts.typing import AnyUser
 from technopark.core.access import get_visible_or_404
 from technopark.core.text import search_key
 from technopark.labs.models import Authorisation, Booking
-from technopark.network.access import institutions_for_people, may_edit_person, teaching_institutions, visible_persons
-from technopark.network.models import Affiliation
+from technopark.people.access import (
+    family_and_kept_students_ids,
+    institutions_for_people,
+    may_edit_person,
+    self_and_children_ids,
+    teaching_institutions,
+    visible_persons,
+)
+from technopark.people.models import Affiliation, Person
+from technopark.people.selectors import find_persons
 
 LAB_MANAGERS = (Role.LAB_MANAGER,)
 
@@ -115,25 +122,15 @@ def may_see_names(user: AnyUser) -> bool:
 def booking_candidates(user: User) -> QuerySet[Person]:
     """Whom the user books project work for: themself, their children, their institution's students. A
     union of id lists: an OR across these joins makes databases scan the whole registry."""
-    own = Person.objects.filter(user=user).order_by().values_list("pk", flat=True)
-    children = Person.objects.filter(guardianships__guardian__user=user).order_by().values_list("pk", flat=True)
-    students = (
-        Affiliation.objects.filter(kind="student", institution__in=institutions_for_people(user).values("pk"))
-        .order_by()
-        .values_list("person_id", flat=True)
-    )
     # The ids first (hundreds at most): PostgreSQL plans `IN (… UNION …)` over the registry as a scan.
-    ids = list(own.union(children, students))
-    return Person.objects.filter(pk__in=ids).order_by("last_name", "first_name")
+    return Person.objects.filter(pk__in=family_and_kept_students_ids(user)).order_by("last_name", "first_name")
 
 
 def candidates_at_hand(user: User) -> list[Person]:
     """Whom the booking form offers before any search: the user's own record and their children (a few
     rows). A teacher's or coordinator's students, hundreds of them, are found by name instead
     (`find_booking_candidates`)."""
-    own = Person.objects.filter(user=user).order_by().values_list("pk", flat=True)
-    children = Person.objects.filter(guardianships__guardian__user=user).order_by().values_list("pk", flat=True)
-    return list(Person.objects.filter(pk__in=list(own.union(children))).order_by("last_name", "first_name"))
+    return list(Person.objects.filter(pk__in=self_and_children_ids(user)).order_by("last_name", "first_name"))
 
 
 def may_search_candidates(user: AnyUser) -> bool:
@@ -147,9 +144,7 @@ def find_booking_candidates(user: User, query: str, *, limit: int = 20) -> list[
     `accounts.selectors.find_persons` reads it), in name order; nothing for less than two letters."""
     if len(search_key(query)) < 2:
         return []
-    own = Person.objects.filter(user=user).order_by().values_list("pk", flat=True)
-    children = Person.objects.filter(guardianships__guardian__user=user).order_by().values_list("pk", flat=True)
-    family = list(own.union(children))
+    family = self_and_children_ids(user)
     students = Affiliation.objects.filter(
         kind="student", institution__in=institutions_for_people(user).values("pk")
     ).values("person_id")
@@ -161,9 +156,7 @@ def find_booking_candidates(user: User, query: str, *, limit: int = 20) -> list[
 def approving_teachers(user: User) -> QuerySet[Person]:
     """Teachers who may approve: those of the user's (or their children's) active institutions, with an
     active login holding the teacher role (as `may_supervise` asks), never the user's own record."""
-    own = Person.objects.filter(user=user).order_by().values_list("pk", flat=True)
-    children = Person.objects.filter(guardianships__guardian__user=user).order_by().values_list("pk", flat=True)
-    mine = list(own.union(children))  # a few ids: the user's own record and their children's
+    mine = self_and_children_ids(user)  # a few ids: the user's own record and their children's
     schools = Affiliation.objects.filter(person__in=mine, institution__is_active=True).values("institution_id")
     teachers = Affiliation.objects.filter(kind="teacher", institution__in=schools).values("person_id")
     return (

@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import paginate
 
-from technopark.accounts.models import Person, User
+from technopark.accounts.models import User
 from technopark.core.bounds import CalendarDate, CalendarDateTime, Id
 from technopark.core.pagination import Pagination
 from technopark.labs import selectors, services
@@ -27,7 +27,8 @@ from technopark.labs.access import (
     own_authorisations,
 )
 from technopark.labs.models import Authorisation, Booking, Equipment, Lab
-from technopark.network.access import access_person
+from technopark.people.access import access_person, own_person
+from technopark.people.models import Person
 
 router = Router(tags=["labs"])
 
@@ -189,7 +190,7 @@ def equipment_availability(
 
 def _person(user: User, person_id: int | None) -> Person | None:
     if person_id is None:
-        return Person.objects.filter(user=user).first()
+        return own_person(user)
     person = access_person(user, person_id)
     if not may_book_for(user, person):
         raise PermissionDenied

@@ -7,11 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import Person, User
+from technopark.accounts.models import User
 from technopark.core.bounds import validate_calendar_date
 from technopark.core.files import validate_image
 from technopark.core.forms import LongSelect, TranslatedFormMixin
 from technopark.labs.models import Booking, Equipment, Lab, Training
+from technopark.people.models import Person
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 TIME_FORMATS = ["%H:%M"]

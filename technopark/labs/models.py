@@ -212,7 +212,7 @@ class Authorisation(TimeStampedModel):
     """A person's permission to use one kind of equipment (after its safety training), until it expires."""
 
     person = models.ForeignKey(
-        "accounts.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="authorisations"
+        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="authorisations"
     )
     kind = models.CharField(_("equipment kind"), max_length=16, choices=Equipment.Kind.choices)
     granted_at = models.DateField(_("granted"))
@@ -277,11 +277,11 @@ class Booking(TimeStampedModel):
     purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     person = models.ForeignKey(
-        "accounts.Person", verbose_name=_("who uses it"), null=True, blank=True, on_delete=models.PROTECT,
+        "people.Person", verbose_name=_("who uses it"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="bookings",
     )  # fmt: skip
     supervisor = models.ForeignKey(
-        "accounts.Person", verbose_name=_("supervising teacher"), null=True, blank=True, on_delete=models.PROTECT,
+        "people.Person", verbose_name=_("supervising teacher"), null=True, blank=True, on_delete=models.PROTECT,
         related_name="supervised_bookings",
     )  # fmt: skip
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -424,7 +424,7 @@ class TrainingSeat(TimeStampedModel):
 
     session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="seats")
     person = models.ForeignKey(
-        "accounts.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="training_seats"
+        "people.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="training_seats"
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
     registered_by = models.ForeignKey(

@@ -1,20 +1,20 @@
-"""Who may see and change institutions, contacts, agreements, and the people of the cluster."""
+"""Who may see and change institutions, contacts and agreements."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from technopark.accounts.access import may_act_as
-from technopark.accounts.models import Consent, Guardianship, Person, User
+from technopark.accounts.models import User
 from technopark.accounts.roles import Role
-from technopark.accounts.selectors import GUARDIAN, SELF, giver_rule
 from technopark.accounts.typing import AnyUser
-from technopark.core.access import deny, get_visible_or_404
+from technopark.core.access import get_visible_or_404
 from technopark.core.models import BackgroundJob
-from technopark.network.models import Affiliation, Agreement, Institution
+from technopark.network.models import Agreement, Institution
 
 # Centre staff who keep the registry of the cluster.
 NETWORK_MANAGERS = (Role.METHODOLOGIST,)
@@ -77,204 +77,20 @@ def access_import_job(user: AnyUser, job_id: int) -> BackgroundJob:
     return get_visible_or_404(visible_import_jobs(user), user=user, pk=job_id)
 
 
-# --- People (DOMAIN.md, "People and roles") ----------------------------------------------------------
-
-# Centre staff who see everyone in the registry (lab managers check who may use the machines).
-PEOPLE_READERS = (Role.METHODOLOGIST, Role.LAB_MANAGER)
-# Centre staff who correct anyone's record, merge duplicates and record consents given on paper.
-PEOPLE_MANAGERS = (Role.METHODOLOGIST,)
-
-
-def may_manage_people(user: Any) -> bool:
-    return may_act_as(user, *PEOPLE_MANAGERS)
-
-
-def teaching_institutions(user: Any) -> QuerySet[Institution]:
-    """Institutions where ``user`` is a teacher: the teacher role and a teacher's affiliation there
-    (made by staff or the institution's coordinator, never by the teacher)."""
-    if not getattr(user, "is_authenticated", False) or not user.has_role(Role.TEACHER):
-        return Institution.objects.none()
-    return Institution.objects.filter(
-        affiliations__person__user=user, affiliations__kind=Affiliation.Kind.TEACHER, is_active=True
-    )
-
-
 def coordinated_institutions(user: Any) -> QuerySet[Institution]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Institution.objects.none()
     return Institution.objects.filter(coordinators=user)
 
 
-def institutions_for_people(user: Any) -> QuerySet[Institution]:
-    """Institutions whose people ``user`` adds and edits: all for staff managers; their own for
-    coordinators; for teachers, the ones where they teach (students only, see `may_edit_person`)."""
-    if may_manage_people(user):
-        return Institution.objects.all()
-    return Institution.objects.filter(
-        Q(pk__in=teaching_institutions(user).values("pk")) | Q(pk__in=coordinated_institutions(user).values("pk"))
-    )
+# Whether a login sees anyone in the registry of people, for the link from an institution's page to its people.
+# People sit above network (decision 0007), so `PeopleConfig.ready` registers the rule (`visible_persons`).
+_people_listers: list[Callable[[Any], bool]] = []
 
 
-def visible_persons(user: Any) -> QuerySet[Person]:
-    """Whom ``user`` sees: staff everyone; a teacher the students of their institutions; a coordinator
-    everyone affiliated with their institution; a guardian their children; everyone their own record."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Person.objects.none()
-    if may_act_as(user, *PEOPLE_READERS):
-        return Person.objects.all()
-    return persons_acted_for(user)
+def register_people_lister(check: Callable[[Any], bool]) -> None:
+    _people_listers.append(check)
 
 
-def persons_acted_for(user: Any) -> QuerySet[Person]:
-    """The people ``user`` acts for in person, whatever staff role they hold: their own record, their
-    children, everyone attached to the institutions they coordinate, the students of those where they
-    teach. A lab manager reads the whole registry (`visible_persons`) to check who may use a machine, but
-    registrations, documents and answers follow this set, as for anyone else."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Person.objects.none()
-    # Each rule is an indexed lookup of ids; their UNION is small, so the database fetches the few
-    # records by primary key instead of testing every person against an OR of joins.
-    # (`order_by()` drops the models' default ordering, which a compound statement does not allow.)
-    coordinated = coordinated_institutions(user).order_by().values("pk")
-    ids = (
-        Person.objects.filter(user=user).order_by().values("pk")
-        .union(Guardianship.objects.filter(guardian__user=user).order_by().values("child_id"))
-        .union(Affiliation.objects.filter(institution__in=coordinated).order_by().values("person_id"))
-    )  # fmt: skip
-    if user.has_role(Role.TEACHER):
-        teaching = teaching_institutions(user).order_by().values("pk")
-        ids = ids.union(
-            Affiliation.objects.filter(kind=Affiliation.Kind.STUDENT, institution__in=teaching)
-            .order_by()
-            .values("person_id")
-        )
-    return Person.objects.filter(pk__in=ids)
-
-
-def access_person(user: Any, person_id: int, *, for_write: bool = False) -> Person:
-    """The person ``person_id`` if ``user`` sees it (and, ``for_write``, may edit it); `Http404` otherwise,
-    the same as for a record that does not exist (audited)."""
-    person = get_visible_or_404(visible_persons(user), user=user, pk=person_id)
-    if for_write and not may_edit_person(user, person):
-        deny(user, target=person, reason="not editable")
-    return person
-
-
-def may_edit_person(user: Any, person: Person) -> bool:
-    """Staff managers edit anyone; a coordinator the people of their institution; a teacher the students
-    of theirs; a guardian their children; everyone their own record."""
-    if may_manage_people(user):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if person.user_id == user.pk:
-        return True
-    if Guardianship.objects.filter(child=person, guardian__user=user).exists():
-        return True
-    links = Affiliation.objects.filter(person=person)
-    if links.filter(institution__in=coordinated_institutions(user).values("pk")).exists():
-        return True
-    return links.filter(
-        kind=Affiliation.Kind.STUDENT, institution__in=teaching_institutions(user).values("pk")
-    ).exists()
-
-
-def may_issue_claim_code(user: Any, person: Person) -> bool:
-    """Codes are handed out by whoever keeps the record for the institution: staff, its coordinator, the
-    student's teacher; never by the person or a guardian (a code is a key to the record)."""
-    if may_manage_people(user):
-        return True
-    if not getattr(user, "is_authenticated", False) or person.user_id == user.pk:
-        return False
-    links = Affiliation.objects.filter(person=person)
-    if links.filter(institution__in=coordinated_institutions(user).values("pk")).exists():
-        return True
-    return links.filter(
-        kind=Affiliation.Kind.STUDENT, institution__in=teaching_institutions(user).values("pk")
-    ).exists()
-
-
-def attachable_institutions(user: Any) -> QuerySet[Institution]:
-    """Where ``user`` attaches people (teachers above all) and detaches them: anywhere for staff
-    managers, their own institutions for coordinators; a teacher never attaches themself."""
-    return Institution.objects.all() if may_manage_people(user) else coordinated_institutions(user)
-
-
-def may_confirm_birth_date(user: Any, person: Person) -> bool:
-    """Who confirms a date of birth the person typed themself (DOMAIN.md rule 10): whoever may edit the
-    record (`may_edit_person`: staff, the coordinator, the student's teacher, a guardian) but the person."""
-    if not getattr(user, "is_authenticated", False) or person.user_id == user.pk:
-        return False
-    return may_edit_person(user, person)
-
-
-def _own_record_of_age(user: Any) -> Person | None:
-    """The user's own record when they consent for themself now (from 16 by a confirmed date, or an adult
-    by grant): then they read and withdraw any consent about themself, their guardian's too."""
-    own = Person.objects.filter(user=user).first()
-    return own if own is not None and giver_rule(own) == SELF else None
-
-
-def visible_consents(user: Any) -> QuerySet[Consent]:
-    """Consents whose details (giver, scan) ``user`` may read: staff all; givers their own; from 16, the
-    consents about oneself, whoever gave them."""
-    if may_act_as(user, *PEOPLE_READERS):
-        return Consent.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return Consent.objects.none()
-    own = _own_record_of_age(user)
-    if own is None:
-        return Consent.objects.filter(giver__user=user)
-    return Consent.objects.filter(Q(giver__user=user) | Q(subject=own))
-
-
-def access_consent(user: Any, consent_id: int, *, for_write: bool = False) -> Consent:
-    """A consent ``user`` may read; ``for_write`` (withdraw): its giver, the subject from their 16th birthday
-    (any consent about themself, a guardian's earlier one too), or staff managers on a written request."""
-    consent = get_visible_or_404(visible_consents(user).select_related("subject", "giver"), user=user, pk=consent_id)
-    if for_write and not may_withdraw_consent(user, consent):
-        deny(user, target=consent, reason="not the giver")
-    return consent
-
-
-def may_withdraw_consent(user: Any, consent: Consent, *, subject_rule: str | None = None) -> bool:
-    """The rule of `access_consent(..., for_write=True)` for one consent (``subject_rule``: the subject's
-    `giver_rule` today, when the caller knows it)."""
-    if may_manage_people(user):
-        return True
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if consent.giver.user_id == user.pk:
-        return True
-    if consent.subject.user_id != user.pk:
-        return False
-    return (subject_rule or giver_rule(consent.subject)) == SELF
-
-
-def may_consent_online(user: Any, person: Person) -> bool:
-    """``user`` is the one who consents online for ``person`` now: the person themself from 16 (by a confirmed
-    date, or an adult by grant), otherwise one of their guardians (`accounts.services.give_consent` enforces
-    the same rule)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    rule = giver_rule(person)
-    if rule == SELF:
-        return person.user_id == user.pk
-    if rule == GUARDIAN:
-        return person.guardianships.filter(guardian__user=user).exists()
-    return False
-
-
-def withdrawable_consents(user: Any, consents: list[Consent]) -> set[int]:
-    """Which of ``consents`` ``user`` may withdraw (`may_withdraw_consent`), the subjects' rule read once each."""
-    rules: dict[int, str] = {}
-    allowed = set()
-    for consent in consents:
-        if consent.withdrawn_at is not None:
-            continue
-        rule = None
-        if consent.subject.user_id == getattr(user, "pk", None) and consent.giver.user_id != user.pk:
-            rule = rules.setdefault(consent.subject_id, giver_rule(consent.subject))
-        if may_withdraw_consent(user, consent, subject_rule=rule):
-            allowed.add(consent.pk)
-    return allowed
+def may_list_people(user: Any) -> bool:
+    return any(check(user) for check in _people_listers)

@@ -196,35 +196,3 @@ class Agreement(TimeStampedModel):
 
     def resource_labels(self) -> list[str]:
         return [str(self.Resource(code).label) for code in self.resources if code in self.Resource.values]
-
-
-class Affiliation(TimeStampedModel):
-    """A person's place in the cluster: a student of an institution or a teacher at one or more, with their
-    position there. A student is usually at one school (`services.set_affiliation` moves them), but may be
-    at two: a school and a centre of additional education, or two schools during a move (a merge of two
-    records keeps both, issue 12 item 15)."""
-
-    class Kind(models.TextChoices):
-        STUDENT = "student", _("Student")
-        TEACHER = "teacher", _("Teacher")
-
-    person = models.ForeignKey(
-        "accounts.Person", verbose_name=_("person"), on_delete=models.CASCADE, related_name="affiliations"
-    )
-    institution = models.ForeignKey(
-        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="affiliations"
-    )
-    kind = models.CharField(_("as"), max_length=10, choices=Kind.choices)
-    position = models.CharField(pgettext_lazy("job", "position"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("affiliation")
-        verbose_name_plural = _("affiliations")
-        ordering = ["institution__short_name", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["person", "institution", "kind"], name="affiliation_unique"),
-        ]
-        indexes = [models.Index(fields=["institution", "kind"], name="affiliation_institution_kind")]
-
-    def __str__(self) -> str:
-        return f"{self.person} — {self.institution} ({self.get_kind_display()})"

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Q, QuerySet
 
-from technopark.accounts.models import Consent, ConsentPurpose, Person
-from technopark.accounts.selectors import current_consent_text, find_persons
 from technopark.core.text import search_key
-from technopark.network.models import EXPIRING_WITHIN_DAYS, Affiliation, Agreement, District, Institution
+from technopark.network.models import EXPIRING_WITHIN_DAYS, Agreement, District, Institution
 
 ORDERINGS = {
     "name": ["short_name", "id"],
@@ -66,51 +64,11 @@ def agreements_by_status(agreements: QuerySet[Agreement], status: str, today: dt
     return agreements.select_related("institution").order_by("valid_until", "institution__short_name", "id")
 
 
-# --- People -------------------------------------------------------------------------------------------
-
-
-def find_people(
-    persons: QuerySet[Person],
-    *,
-    q: str = "",
-    institution: Institution | int | None = None,
-    kind: str = "",
-    grade: int | None = None,
-    sort: str = "name",
-) -> QuerySet[Person]:
-    """``persons`` (already narrowed to what the user sees) filtered for the people list, with their
-    institutions prefetched and ``may_take_part``: the id of a consent to take part under the text in
-    force, or None."""
-    persons = find_persons(persons, q=q, sort=sort)
-    if institution or kind:
-        links = Affiliation.objects.all()
-        if institution:
-            links = links.filter(institution=institution)
-        if kind:
-            links = links.filter(kind=kind)
-        persons = persons.filter(pk__in=links.values("person_id"))
-    if grade:
-        persons = persons.filter(grade=grade)
-    text = current_consent_text(ConsentPurpose.PARTICIPATION)
-    # The id of such a consent, or NULL. A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL would turn
-    # EXISTS into a hash of every consent in the city (90 ms) instead of 30 index probes for the page.
-    consented = (
-        Subquery(
-            Consent.objects.filter(subject=OuterRef("pk"), text=text, withdrawn_at__isnull=True)
-            .order_by()
-            .values("pk")[:1]
-        )
-        if text is not None
-        else Value(None, output_field=IntegerField())
-    )
-    return persons.annotate(may_take_part=consented).prefetch_related(
-        Prefetch("affiliations", queryset=Affiliation.objects.select_related("institution").order_by("kind", "id"))
-    )
-
-
 def institution_people_counts(institution: Institution) -> dict[str, int]:
-    counts = Affiliation.objects.filter(institution=institution).aggregate(
-        students=Count("pk", filter=Q(kind=Affiliation.Kind.STUDENT)),
-        teachers=Count("pk", filter=Q(kind=Affiliation.Kind.TEACHER)),
+    # Affiliations live in people, which network may not import (decision 0007): the reverse relation
+    # and the kinds' values are enough.
+    counts = institution.affiliations.aggregate(  # type: ignore[attr-defined]
+        students=Count("pk", filter=Q(kind="student")),
+        teachers=Count("pk", filter=Q(kind="teacher")),
     )
     return {key: value or 0 for key, value in counts.items()}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from technopark.network.views import people, registry
+from technopark.network.views import registry
 
 app_name = "network"
 
@@ -30,26 +30,4 @@ urlpatterns = [
     path("staff/network/import/<int:job_id>/", registry.import_job, name="import-job"),
     path("staff/network/import/<int:job_id>/progress/", registry.import_progress, name="import-progress"),
     path("staff/network/import/<int:job_id>/confirm/", registry.import_confirm, name="import-confirm"),
-]
-
-urlpatterns += [
-    path("people/", people.person_list, name="person-list"),
-    path("people/new/", people.student_create, name="student-create"),
-    path("people/new/class/", people.class_create, name="class-create"),
-    path("people/claim/", people.claim, name="claim"),
-    path("people/<int:person_id>/", people.person_detail, name="person-detail"),
-    path("people/<int:person_id>/edit/", people.person_edit, name="person-edit"),
-    path("people/<int:person_id>/birth-date/confirm/", people.birth_date_confirm, name="birth-date-confirm"),
-    path("people/<int:person_id>/affiliations/", people.affiliation_add, name="affiliation-add"),
-    path("people/affiliations/<int:affiliation_id>/remove/", people.affiliation_remove, name="affiliation-remove"),
-    path("people/<int:person_id>/guardians/new/", people.guardian_add, name="guardian-add"),
-    path("people/<int:person_id>/guardians/<int:guardian_id>/remove/", people.guardian_remove, name="guardian-remove"),
-    path("people/<int:person_id>/claim-code/", people.claim_code_issue, name="claim-code-issue"),
-    path("people/<int:person_id>/consents/paper/", people.consent_paper, name="consent-paper"),
-    path("people/<int:person_id>/consents/<str:purpose>/", people.consent_give, name="consent-give"),
-    path("people/consents/<int:consent_id>/withdraw/", people.consent_withdraw, name="consent-withdraw"),
-    path("people/consents/<int:consent_id>/scan/", people.consent_scan, name="consent-scan"),
-    path("staff/people/duplicates/", people.duplicate_list, name="duplicate-list"),
-    path("staff/people/merge/<int:keep_id>/<int:other_id>/", people.person_merge, name="person-merge"),
-    path("staff/people/not-duplicate/<int:first_id>/<int:second_id>/", people.not_duplicate, name="not-duplicate"),
 ]

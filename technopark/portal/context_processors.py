@@ -11,7 +11,8 @@ from technopark.accounts.access import may_act_as
 from technopark.accounts.roles import CONTENT_EDITOR_ROLES
 from technopark.events.access import may_manage_events
 from technopark.labs.access import may_manage_labs
-from technopark.network.access import may_manage_network, may_manage_people
+from technopark.network.access import may_manage_network
+from technopark.people.access import may_manage_people
 
 
 def _staff_menu(request: HttpRequest) -> list[dict[str, str]]:
@@ -38,8 +39,8 @@ def _staff_menu(request: HttpRequest) -> list[dict[str, str]]:
         ]
     if may_manage_people(user):
         items += [
-            {"url": reverse("network:duplicate-list"), "label": _("Possible duplicates")},
-            {"url": reverse("accounts:consent-text-list"), "label": _("Consent texts")},
+            {"url": reverse("people:duplicate-list"), "label": _("Possible duplicates")},
+            {"url": reverse("people:consent-text-list"), "label": _("Consent texts")},
         ]
     if may_act_as(user):
         items += [

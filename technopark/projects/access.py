@@ -14,11 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from technopark.accounts.access import may_act_as
-from technopark.accounts.models import Person, User
+from technopark.accounts.models import User
 from technopark.accounts.roles import Role
 from technopark.accounts.typing import AnyUser
 from technopark.core.access import deny, get_visible_or_404
 from technopark.labs.access import approving_teachers, booking_candidates
+from technopark.people.access import own_person, self_and_children_ids
+from technopark.people.models import Person
 from technopark.projects.models import ContestEntry, JournalStep, Project, ProjectFile, StepImage
 
 PROJECT_STAFF = (Role.LAB_MANAGER, Role.METHODOLOGIST)
@@ -31,7 +33,7 @@ def may_manage_projects(user: AnyUser) -> bool:
 def _own_project_ids(user: User) -> QuerySet[Project]:
     """Ids of the projects whose team or supervisors hold ``user``'s record or their children's, or that they
     created. A union of small id lists: an OR over three joins scans every project."""
-    people = Person.objects.filter(Q(user=user) | Q(guardianships__guardian__user=user)).values("pk")
+    people = self_and_children_ids(user)
     team = Project.objects.filter(team__in=people).order_by().values("pk")
     supervised = Project.objects.filter(supervisors__user=user).order_by().values("pk")
     created = Project.objects.filter(created_by=user).order_by().values("pk")
@@ -114,7 +116,7 @@ def own_people(user: AnyUser) -> set[int]:
     visitors, so the public pages are the same for all of them."""
     if not user.is_authenticated:
         return set()
-    return set(Person.objects.filter(Q(user=user) | Q(guardianships__guardian__user=user)).values_list("pk", flat=True))
+    return set(self_and_children_ids(user))
 
 
 def access_step_image(user: AnyUser, image_id: int) -> StepImage:
@@ -149,7 +151,8 @@ def supervisor_candidates(user: User, project: Project | None = None) -> QuerySe
     teacher, and the current supervisors."""
     ids = set(approving_teachers(user).values_list("pk", flat=True))
     if may_act_as(user, Role.TEACHER):
-        ids |= set(Person.objects.filter(user=user).values_list("pk", flat=True))
+        own = own_person(user)
+        ids |= {own.pk} if own is not None else set()
     if project is not None and project.pk:
         ids |= set(project.supervisors.values_list("pk", flat=True))
     return Person.objects.filter(pk__in=ids).order_by("last_name", "first_name")

@@ -6,12 +6,12 @@ from django import forms
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import Person
 from technopark.core.bounds import MAX_SEARCH_LENGTH, validate_calendar_date
 from technopark.core.forms import LongSelect
 from technopark.core.models import Direction
 from technopark.labs.models import Booking, Equipment, Lab
 from technopark.network.models import Institution
+from technopark.people.models import Person
 from technopark.projects.models import Project
 from technopark.projects.services import MAX_IMAGES_PER_STEP
 

@@ -61,9 +61,9 @@ class Project(TimeStampedModel):
         "network.Institution", verbose_name=_("institution"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="projects",
     )  # fmt: skip
-    team = models.ManyToManyField("accounts.Person", verbose_name=_("team"), related_name="projects", blank=True)
+    team = models.ManyToManyField("people.Person", verbose_name=_("team"), related_name="projects", blank=True)
     supervisors = models.ManyToManyField(
-        "accounts.Person", verbose_name=_("supervising teachers"), related_name="supervised_projects", blank=True
+        "people.Person", verbose_name=_("supervising teachers"), related_name="supervised_projects", blank=True
     )
     equipment = models.ManyToManyField(
         "labs.Equipment", verbose_name=_("equipment used"), related_name="projects", blank=True
@@ -125,7 +125,7 @@ class StepImage(models.Model):
     image = models.ImageField(_("photo"), upload_to=step_image_path)
     alt = models.CharField(_("what the photo shows"), max_length=300)
     people = models.ManyToManyField(
-        "accounts.Person", verbose_name=_("who can be recognised"), related_name="project_photos", blank=True
+        "people.Person", verbose_name=_("who can be recognised"), related_name="project_photos", blank=True
     )
 
     class Meta:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.db.models.functions import ExtractYear
 
-from technopark.accounts.models import ConsentPurpose, Person
-from technopark.accounts.selectors import persons_with_consent
+from technopark.people.models import ConsentPurpose, Person
+from technopark.people.selectors import persons_with_consent
 from technopark.projects.models import Project, StepImage
 
 

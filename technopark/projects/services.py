@@ -13,12 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import Person, User
+from technopark.accounts.models import User
 from technopark.core.errors import DomainError
 from technopark.core.files import validate_image
 from technopark.core.locking import lock_row
 from technopark.core.services import bump_content_revision, log_action
 from technopark.labs.models import Booking, Equipment
+from technopark.people.models import Person
 from technopark.projects.files import check_project_file
 from technopark.projects.models import PUBLIC_PROJECTS, ContestEntry, JournalStep, Project, ProjectFile, StepImage
 

@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import signed_in_user
-from technopark.accounts.models import Person
-from technopark.accounts.services.consent import CONSENTS_REVISION
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.forms import show_service_error
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.labs.models import Booking
-from technopark.network.models import Affiliation
+from technopark.people.access import own_person
+from technopark.people.models import Affiliation
+from technopark.people.services.consent import CONSENTS_REVISION
 from technopark.projects import selectors, services
 from technopark.projects.access import (
     access_contest_entry,
@@ -133,7 +133,7 @@ def _project_form(request: HttpRequest, project: Project | None, data: Any = Non
     user = signed_in_user(request)
     initial: dict[str, Any] = {}
     if project is None:
-        own = Person.objects.filter(user=user).first()
+        own = own_person(user)
         if own is not None:
             link = Affiliation.objects.filter(person=own).select_related("institution").first()
             initial = {

@@ -108,10 +108,10 @@ def _project(admin, lab, printer):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
-    from technopark.accounts import services as account_services
+    from technopark.people import services as people_services
     from technopark.projects import services
 
-    member = account_services.create_person(
+    member = people_services.create_person(
         actor=admin, last_name="Лебедев", first_name="Олег", birth_date=dt.date(2010, 5, 1)
     )
     project = services.create_project(

@@ -125,20 +125,20 @@ def _open_contest(methodologist, capacity=None):
 def _school_with_teacher(make_user):
     from django.utils import timezone
 
-    from technopark.accounts import services as account_services
     from technopark.network import services as network_services
     from technopark.network.models import District
+    from technopark.people import services as people_services
 
     school = network_services.create_institution(
         actor=None, full_name="ГУО «Лицей № 9»", short_name="Лицей № 9", kind="lyceum",
         district=District.objects.get(code="moskovsky"), cluster_role="base",
     )  # fmt: skip
     login = make_user("teacher.team@example.test", "teacher", last_name="Лебедева", first_name="Ольга")
-    teacher = account_services.ensure_own_person(login)
-    network_services.set_affiliation(teacher, school, kind="teacher", actor=None)
+    teacher = people_services.ensure_own_person(login)
+    people_services.set_affiliation(teacher, school, kind="teacher", actor=None)
     born = timezone.localdate() - dt.timedelta(days=16 * 366)
     students = [
-        network_services.add_student(school, actor=None, last_name=name, first_name="Никита", birth_date=born, grade=10)
+        people_services.add_student(school, actor=None, last_name=name, first_name="Никита", birth_date=born, grade=10)
         for name in ("Артемьев", "Богданов", "Воронов", "Гусев")
     ]
     return school, login, teacher, students

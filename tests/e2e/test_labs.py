@@ -35,19 +35,19 @@ def _fablab():
 def _people(make_user):
     from django.utils import timezone
 
-    from technopark.accounts import services as account_services
     from technopark.network import services as network_services
     from technopark.network.models import District
+    from technopark.people import services as people_services
 
     school = network_services.create_institution(
         actor=None, full_name="ГУО «Лицей № 2»", short_name="Лицей № 2", kind="lyceum",
         district=District.objects.get(code="sovetsky"), cluster_role="base",
     )  # fmt: skip
     teacher_login = make_user("mentor.e2e@example.test", "teacher", last_name="Гончарова", first_name="Вера")
-    teacher = account_services.ensure_own_person(teacher_login)
-    network_services.set_affiliation(teacher, school, kind="teacher", actor=None)
+    teacher = people_services.ensure_own_person(teacher_login)
+    people_services.set_affiliation(teacher, school, kind="teacher", actor=None)
     born = timezone.localdate() - dt.timedelta(days=16 * 366 + 30)
-    student = network_services.add_student(
+    student = people_services.add_student(
         school, actor=None, last_name="Левша", first_name="Иван", birth_date=born, grade=10
     )
     student.user = make_user("levsha@example.test", "student")

@@ -15,16 +15,16 @@ pytestmark = [pytest.mark.e2e]
 
 @pytest.fixture
 def school(site, make_user):
-    from technopark.accounts import services as account_services
     from technopark.network import services
     from technopark.network.models import District
+    from technopark.people import services as people_services
 
     for purpose in ("participation", "publication", "ndtp_transfer"):
-        text = account_services.create_consent_text(
+        text = people_services.create_consent_text(
             actor=None, purpose=purpose, title_ru="Согласие на обработку персональных данных",
             body_ru="Я, законный представитель, даю согласие ГУО «Минский государственный дворец детей и молодёжи».",
         )  # fmt: skip
-        account_services.publish_consent_text(text, actor=None)
+        people_services.publish_consent_text(text, actor=None)
     return services.create_institution(
         actor=None, full_name="ГУО «Гимназия № 5 г. Минска»", short_name="Гимназия № 5", kind="gymnasium",
         district=District.objects.get(code="pervomaisky"), cluster_role="base",
@@ -33,17 +33,16 @@ def school(site, make_user):
 
 @pytest.fixture
 def teacher(make_user, school):
-    from technopark.accounts import services as account_services
-    from technopark.network import services
+    from technopark.people import services as people_services
 
     login = make_user("teacher.people@example.test", "teacher", last_name="Козлова", first_name="Елена")
-    person = account_services.ensure_own_person(login)
-    services.set_affiliation(person, school, kind="teacher", position="Учитель информатики", actor=None)
+    person = people_services.ensure_own_person(login)
+    people_services.set_affiliation(person, school, kind="teacher", position="Учитель информатики", actor=None)
     return login
 
 
 def test_a_teacher_adds_25_students_of_their_school(sign_in_browser, teacher, school):
-    from technopark.network.models import Affiliation
+    from technopark.people.models import Affiliation
 
     page = sign_in_browser(teacher)
     page.goto("/people/")
@@ -62,7 +61,7 @@ def test_a_teacher_adds_25_students_of_their_school(sign_in_browser, teacher, sc
 
 
 def test_a_class_list_with_a_mistake_keeps_every_row_and_saves_nothing(sign_in_browser, teacher, school):
-    from technopark.accounts.models import Person
+    from technopark.people.models import Person
 
     page = sign_in_browser(teacher, PHONE, has_touch=True, is_mobile=True)
     page.goto("/people/new/class/")
@@ -81,10 +80,10 @@ def test_a_class_list_with_a_mistake_keeps_every_row_and_saves_nothing(sign_in_b
 
 
 def test_a_guardian_claims_the_record_consents_online_and_withdraws(sign_in_browser, make_user, teacher, school):
-    from technopark.accounts.selectors import may_process
-    from technopark.network import services
+    from technopark.people import services as people_services
+    from technopark.people.selectors import may_process
 
-    child = services.add_student(
+    child = people_services.add_student(
         school, actor=teacher, last_name="Соколова", first_name="Дарья", birth_date=dt.date(2013, 3, 8), grade=7
     )
     teacher_page = sign_in_browser(teacher)
@@ -118,12 +117,11 @@ def test_a_guardian_claims_the_record_consents_online_and_withdraws(sign_in_brow
 
 
 def test_staff_merge_two_duplicate_records(sign_in_browser, make_user, school):
-    from technopark.accounts import services as account_services
-    from technopark.accounts.models import Person
-    from technopark.network import services
+    from technopark.people import services as people_services
+    from technopark.people.models import Person
 
     staff = make_user("methodologist.people@example.test", "methodologist")
-    first = services.add_student(
+    first = people_services.add_student(
         school,
         actor=None,
         last_name="Орлов",
@@ -131,7 +129,7 @@ def test_staff_merge_two_duplicate_records(sign_in_browser, make_user, school):
         patronymic="Игоревич",
         birth_date=dt.date(2011, 6, 1),
     )
-    second = account_services.create_person(
+    second = people_services.create_person(
         actor=None, last_name="Орлов", first_name="Максим", patronymic="Игоревич",
         birth_date=dt.date(2011, 6, 1), phone="+375 44 555-66-77",
     )  # fmt: skip
@@ -150,15 +148,14 @@ def test_staff_merge_two_duplicate_records(sign_in_browser, make_user, school):
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 def test_people_pages_have_no_accessibility_violations(sign_in_browser, make_user, teacher, school, viewport):
-    from technopark.accounts import services as account_services
-    from technopark.network import services
+    from technopark.people import services as people_services
 
-    child = services.add_student(
+    child = people_services.add_student(
         school, actor=None, last_name="Лебедев", first_name="Артём", birth_date=dt.date(2014, 2, 2)
     )
-    parent = account_services.ensure_own_person(make_user("lebedev.parent@example.test", "guardian"))
-    account_services.link_guardian(child, parent, actor=None)
-    account_services.give_consent(child, purpose="publication", giver=parent, actor=parent.user)
+    parent = people_services.ensure_own_person(make_user("lebedev.parent@example.test", "guardian"))
+    people_services.link_guardian(child, parent, actor=None)
+    people_services.give_consent(child, purpose="publication", giver=parent, actor=parent.user)
     staff = make_user("a11y.people@example.test", "methodologist")
     size = {"desktop": DESKTOP, "phone": PHONE}[viewport]
     page = sign_in_browser(staff, size)

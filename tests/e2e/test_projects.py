@@ -18,19 +18,19 @@ pytestmark = [pytest.mark.e2e]
 def _people(make_user):
     from django.utils import timezone
 
-    from technopark.accounts import services as account_services
     from technopark.network import services as network_services
     from technopark.network.models import District
+    from technopark.people import services as people_services
 
     school = network_services.create_institution(
         actor=None, full_name="ГУО «Гимназия № 3»", short_name="Гимназия № 3", kind="gymnasium",
         district=District.objects.get(code="sovetsky"), cluster_role="base",
     )  # fmt: skip
     teacher_login = make_user("projects.mentor@example.test", "teacher", last_name="Соколова", first_name="Анна")
-    teacher = account_services.ensure_own_person(teacher_login)
-    network_services.set_affiliation(teacher, school, kind="teacher", actor=None)
+    teacher = people_services.ensure_own_person(teacher_login)
+    people_services.set_affiliation(teacher, school, kind="teacher", actor=None)
     born = timezone.localdate() - dt.timedelta(days=16 * 366 + 30)
-    student = network_services.add_student(
+    student = people_services.add_student(
         school, actor=None, last_name="Кулибин", first_name="Иван", birth_date=born, grade=10
     )
     student.user = make_user("kulibin@example.test", "student")

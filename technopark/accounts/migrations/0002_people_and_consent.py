@@ -2,7 +2,7 @@
 
 import django.core.validators
 import django.db.models.deletion
-import technopark.accounts.models
+from technopark.core.files import random_upload_name
 from django.conf import settings
 from django.db import migrations, models
 
@@ -18,6 +18,12 @@ def create_c_collated_index(apps, schema_editor):
 def drop_c_collated_index(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute("DROP INDEX IF EXISTS person_search_c")
+
+
+
+def consent_scan_path(instance, filename):
+    # The model moved to people with its upload path (decision 0007); this state keeps a copy.
+    return random_upload_name("consents", filename)
 
 
 class Migration(migrations.Migration):
@@ -105,7 +111,7 @@ class Migration(migrations.Migration):
                 ('purpose', models.CharField(choices=[('participation', "Taking part in the centre's activities"), ('publication', 'Publishing photos and names'), ('ndtp_transfer', "Passing data to the National Children's Technopark for selection")], max_length=20, verbose_name='purpose')),
                 ('given_at', models.DateTimeField(verbose_name='given')),
                 ('channel', models.CharField(choices=[('online', 'Online'), ('paper', 'On paper (signed scan)')], max_length=10, verbose_name='channel')),
-                ('scan', models.FileField(blank=True, upload_to=technopark.accounts.models.consent_scan_path, verbose_name='signed scan')),
+                ('scan', models.FileField(blank=True, upload_to=consent_scan_path, verbose_name='signed scan')),
                 ('withdrawn_at', models.DateTimeField(blank=True, null=True, verbose_name='withdrawn')),
                 ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
                 ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

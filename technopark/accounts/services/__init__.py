@@ -1,17 +1,6 @@
-"""Every write in accounts: logins and roles, API tokens, people and guardianship, consent. Views, the API and
+"""Every write in accounts: logins and roles, API tokens. Views, the API and
 commands call these, never the ORM directly. Import from here: ``from technopark.accounts import services``."""
 
-from technopark.accounts.services.consent import (
-    ConsentError,
-    create_consent_text,
-    end_consents_of_guardian,
-    end_consents_of_wrong_givers,
-    give_consent,
-    publish_consent_text,
-    register_consent_ended_handler,
-    update_consent_text,
-    withdraw_consent,
-)
 from technopark.accounts.services.logins import (
     AccountError,
     grant_role,
@@ -19,24 +8,6 @@ from technopark.accounts.services.logins import (
     revoke_role,
     set_user_active,
     update_profile,
-)
-from technopark.accounts.services.people import (
-    CLAIM_CODE_DAYS,
-    GuardianClaimRefused,
-    MergeSummary,
-    PersonError,
-    add_guardian,
-    claim_person,
-    confirm_birth_date,
-    create_person,
-    ensure_own_person,
-    issue_claim_code,
-    link_guardian,
-    mark_not_duplicate,
-    merge_persons,
-    preview_merge,
-    unlink_guardian,
-    update_person,
 )
 from technopark.accounts.services.tokens import (
     TOKEN_MAX_DAYS,
@@ -48,41 +19,16 @@ from technopark.accounts.services.tokens import (
 )
 
 __all__ = [
-    "CLAIM_CODE_DAYS",
     "TOKEN_MAX_DAYS",
     "AccountError",
-    "ConsentError",
-    "GuardianClaimRefused",
-    "MergeSummary",
-    "PersonError",
     "TokenError",
-    "add_guardian",
-    "claim_person",
-    "confirm_birth_date",
-    "create_consent_text",
-    "create_person",
-    "end_consents_of_guardian",
-    "end_consents_of_wrong_givers",
-    "ensure_own_person",
-    "give_consent",
     "grant_role",
     "issue_api_token",
-    "issue_claim_code",
-    "link_guardian",
-    "mark_not_duplicate",
-    "merge_persons",
-    "preview_merge",
-    "publish_consent_text",
     "record_auth_event",
-    "register_consent_ended_handler",
     "revoke_api_token",
     "revoke_api_tokens",
     "revoke_role",
     "set_user_active",
-    "unlink_guardian",
-    "update_consent_text",
-    "update_person",
     "update_profile",
     "user_for_token",
-    "withdraw_consent",
 ]

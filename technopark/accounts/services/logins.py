@@ -43,6 +43,7 @@ def grant_role(user: User, role: str, *, actor: User) -> RoleAssignment:
     assignment.save()
     _sync_admin_flags(user)
     user.__dict__.pop("roles", None)
+    user.forget_request_memo()  # whom it acts for may follow the role (people.access)
     log_action(user, "accounts.role.granted", actor=actor, data={"role": role})
     return assignment
 
@@ -70,6 +71,7 @@ def revoke_role(user: User, role: str, *, actor: User) -> None:
     assignment.delete()
     _sync_admin_flags(user)
     user.__dict__.pop("roles", None)
+    user.forget_request_memo()  # whom it acts for may follow the role (people.access)
     log_action(user, "accounts.role.revoked", actor=actor, data={"role": role})
 
 

@@ -10,9 +10,10 @@ from technopark.accounts.models import User
 
 
 def test_signing_up_takes_the_full_name(db: Any) -> None:
+    password = "first-passphrase-of-mine"
     form = {
         "last_name": "Новикова", "first_name": "Алеся", "patronymic": "Игоревна",
-        "email": "alesia@example.test", "password1": "first-passphrase-of-mine", "password2": "first-passphrase-of-mine",
+        "email": "alesia@example.test", "password1": password, "password2": password,
     }  # fmt: skip
     assert Client().post("/accounts/signup/", form).status_code == 302
     user = User.objects.get(email="alesia@example.test")

@@ -12,9 +12,9 @@ from django.apps import apps
 from django.db import OperationalError, connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
-from technopark.accounts.models import Person
 from technopark.core import locking
 from technopark.core.models import BackgroundJob
+from technopark.people.models import Person
 
 on_postgresql = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's row locks")
 on_sqlite = pytest.mark.skipif("connection.vendor != 'sqlite'", reason="SQLite's IMMEDIATE transactions")
@@ -64,8 +64,8 @@ def test_the_table_puts_what_holds_before_what_it_holds() -> None:
     """The orders the services rely on (decision 0009): a consent before what ends with it, labs before their
     equipment, equipment before its bookings, an event before its registrations."""
     rank = {label: locking.rank(apps.get_model(label)) for label in locking.LOCK_ORDER}
-    assert rank["accounts.ClaimCode"] < rank["accounts.Person"] < rank["accounts.Consent"]
-    assert rank["accounts.Consent"] < rank["labs.Booking"] < rank["events.Event"]
+    assert rank["people.ClaimCode"] < rank["people.Person"] < rank["people.Consent"]
+    assert rank["people.Consent"] < rank["labs.Booking"] < rank["events.Event"]
     assert rank["labs.Lab"] < rank["labs.Equipment"] < rank["labs.Booking"]
     assert rank["labs.TrainingSession"] < rank["labs.TrainingSeat"]
     assert rank["events.Event"] < rank["events.Registration"]
@@ -80,10 +80,10 @@ def test_the_lock_is_an_update_lock_of_the_models_own_rows_in_id_order(db: Any) 
         locking.lock_rows(Person.objects.select_related("user"))
     statements = [query["sql"] for query in queries.captured_queries]
     lock = statements[-1]
-    assert 'ORDER BY "accounts_person"."id" ASC' in lock
+    assert 'ORDER BY "people_person"."id" ASC' in lock
     if connection.vendor == "postgresql":
         assert "set_config('lock_timeout'" in statements[-2]
-        assert lock.endswith('FOR NO KEY UPDATE OF "accounts_person"')
+        assert lock.endswith('FOR NO KEY UPDATE OF "people_person"')
     else:
         assert "FOR " not in lock.split("ORDER BY")[-1]
 
@@ -131,9 +131,9 @@ def test_a_deadlock_the_database_breaks_is_recognised_as_a_collision() -> None:
     def cross(mine: int, theirs: int) -> None:
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute("SELECT id FROM accounts_person WHERE id = %s FOR UPDATE", [mine])
+                cursor.execute("SELECT id FROM people_person WHERE id = %s FOR UPDATE", [mine])
                 both_hold.wait()
-                cursor.execute("SELECT id FROM accounts_person WHERE id = %s FOR UPDATE", [theirs])
+                cursor.execute("SELECT id FROM people_person WHERE id = %s FOR UPDATE", [theirs])
         except OperationalError as error:
             errors.append(error)
         finally:

@@ -34,13 +34,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import Person, User
+from technopark.accounts.models import User
 from technopark.core.errors import DomainError
 from technopark.core.services import log_action
 from technopark.core.text import quoted
 from technopark.events import pdf
 from technopark.events.models import Attendance, Certificate, Event, Registration, Result
 from technopark.network.models import Institution
+from technopark.people.models import Person
 
 # Events past these statuses may have documents.
 HELD_STATUSES = (Event.Status.HELD, Event.Status.RESULTS_PUBLISHED, Event.Status.ARCHIVED)

@@ -17,13 +17,14 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils import timezone
 
-from technopark.accounts.models import ConsentPurpose, Person, User
+from technopark.accounts.models import User
 from technopark.core.locking import lock_rows
 from technopark.core.services import log_action
 from technopark.core.transactions import email_after_commit
 from technopark.events.models import Event, Registration, TeamMember
 from technopark.events.services.mail import notify_consent_release
 from technopark.events.services.registrations import promote_waitlist
+from technopark.people.models import ConsentPurpose, Person
 
 # Why the registration changed, in the audit record.
 WHY = "consent_withdrawn"
@@ -39,7 +40,7 @@ def _coming(prefix: str = "") -> Q:
     )
 
 
-def release_without_consent(subject: Person, *, purpose: str, actor: User) -> list[Registration]:
+def release_without_consent(subject: Person, *, purpose: str, actor: User | None) -> list[Registration]:
     """Cancel ``subject``'s registrations for events that have not started, or take them out of their teams,
     when their consent to take part has ended. Called by `accounts.services.withdraw_consent` inside its
     transaction (only for someone a guardian consents for, once no consent to take part is left). Returns
@@ -68,7 +69,7 @@ def release_without_consent(subject: Person, *, purpose: str, actor: User) -> li
     return changed
 
 
-def _release(registration: Registration, event: Event, subject: Person, *, actor: User) -> bool:
+def _release(registration: Registration, event: Event, subject: Person, *, actor: User | None) -> bool:
     """Cancel ``registration`` or take ``subject`` out of its team; both rows are locked. False if it ended
     meanwhile."""
     if registration.status not in Registration.ACTIVE:

@@ -18,8 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django_tasks import task
 
-from technopark.accounts.models import Person
 from technopark.events.models import Event, EventSession, Registration
+from technopark.people.models import Person
 
 
 @task()

@@ -19,8 +19,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import ConsentPurpose, Person, User
-from technopark.accounts.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
+from technopark.accounts.models import User
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.locking import lock_row
 from technopark.core.services import log_action
@@ -28,6 +27,8 @@ from technopark.core.transactions import email_after_commit
 from technopark.events.models import Event, Nomination, Registration, TeamMember
 from technopark.events.services.mail import notify_member_left, notify_registration
 from technopark.events.services.questions import check_answers, save_answers
+from technopark.people.models import ConsentPurpose, Person
+from technopark.people.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 from technopark.projects.models import Project
 
 
@@ -340,7 +341,7 @@ def leave_team(
     return registration
 
 
-def promote_waitlist(event: Event, *, actor: User) -> list[Registration]:
+def promote_waitlist(event: Event, *, actor: User | None) -> list[Registration]:
     """Confirm waiting registrations, first come first served, while they fit; each is told by e-mail.
     Call inside a transaction that holds the event's lock (`cancel_registration`, a capacity change)."""
     promoted = []

@@ -14,13 +14,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
-from technopark.accounts import services as account_services
 from technopark.core.models import BackgroundJob
 from technopark.events import pdf, services
 from technopark.events.models import Certificate
 from technopark.events.selectors import normalise_code
 from technopark.events.tests.test_registrations import _teen, school  # noqa: F401  (school is a fixture)
 from technopark.network import services as network_services
+from technopark.people import services as people_services
 
 pytestmark = pytest.mark.skipif(
     not pdf.available(), reason="WeasyPrint needs the Pango library (Debian: libpango-1.0-0 libpangoft2-1.0-0)"
@@ -42,10 +42,10 @@ def held_contest(make_event: Any, school: Any, methodologist: Any, make_user: An
     """A contest after the event: a team of three with a supervisor (I degree), a participant with the
     "participant" award, one checked in without a result, one neither (no document)."""
     event = make_event("Городской конкурс «Юный инженер»", status="registration_open")
-    teacher = account_services.ensure_own_person(
+    teacher = people_services.ensure_own_person(
         make_user("petrova@example.test", "teacher", first_name="Анна", last_name="Петрова")
     )
-    network_services.set_affiliation(teacher, school, kind="teacher", actor=None)
+    people_services.set_affiliation(teacher, school, kind="teacher", actor=None)
     team = [_teen(school, name) for name in ("Алексеев", "Борисов", "Васильев")]
     winners = services.register(
         event, actor=methodologist, form="team", team_name="Роботы", members=team, institution=school,
@@ -198,7 +198,7 @@ def test_a_teachers_course_gives_a_certificate_of_completion_with_the_hours_atte
         session.hours = 4
         session.save()
     login = make_user("course.docs@example.test", "teacher")
-    teacher = account_services.ensure_own_person(login)
+    teacher = people_services.ensure_own_person(login)
     registration = services.register(course, actor=login, form="individual", person=teacher)
     for session in sessions[:2]:
         services.check_in(registration, session, actor=methodologist)

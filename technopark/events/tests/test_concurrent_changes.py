@@ -22,6 +22,7 @@ from technopark.events.models import Event, Nomination
 from technopark.events.tests.conftest import at
 from technopark.network import services as network_services
 from technopark.network.models import District
+from technopark.people import services as people_services
 
 
 @pytest.fixture
@@ -34,7 +35,7 @@ def school(db: Any) -> Any:
 
 def _teen(school: Any, name: str) -> Any:
     born = timezone.localdate() - dt.timedelta(days=17 * 366)
-    return network_services.add_student(school, actor=None, last_name=name, first_name="Иван", birth_date=born)
+    return people_services.add_student(school, actor=None, last_name=name, first_name="Иван", birth_date=born)
 
 
 def _client(user: Any) -> Client:

@@ -16,13 +16,13 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from technopark.accounts import services as account_services
-from technopark.accounts.models import Consent
 from technopark.core.models import AuditLog
 from technopark.events import services
 from technopark.events.models import Registration
 from technopark.network import services as network_services
 from technopark.network.models import District
+from technopark.people import services as people_services
+from technopark.people.models import Consent
 
 TODAY = timezone.localdate()
 
@@ -41,8 +41,8 @@ def school(db: Any) -> Any:
 
 @pytest.fixture
 def texts(db: Any) -> None:
-    text = account_services.create_consent_text(actor=None, purpose="participation", title_ru="Согласие", body_ru="Т")
-    account_services.publish_consent_text(text, actor=None)
+    text = people_services.create_consent_text(actor=None, purpose="participation", title_ru="Согласие", body_ru="Т")
+    people_services.publish_consent_text(text, actor=None)
 
 
 def _client(user: Any) -> Client:
@@ -56,7 +56,7 @@ def test_a_child_without_a_confirmed_date_of_birth_registers_only_with_a_guardia
 ) -> None:
     event = make_event(status="registration_open")
     login = make_user("alone@example.test", "student")
-    child = account_services.ensure_own_person(login)
+    child = people_services.ensure_own_person(login)
     assert child.birth_date is None
     api = _client(login)
     url = f"/api/v1/events/{event.pk}/registrations"
@@ -77,9 +77,9 @@ def test_a_child_without_a_confirmed_date_of_birth_registers_only_with_a_guardia
 def test_a_self_typed_date_of_birth_meets_no_age_group(make_event: Any, make_user: Any, school: Any) -> None:
     event = make_event(status="registration_open", min_age=10, max_age=14)
     login = make_user("older@example.test", "student")
-    pupil = account_services.ensure_own_person(login)
-    network_services.set_affiliation(pupil, school, kind="student", actor=None)
-    account_services.update_person(pupil, actor=login, birth_date=_born(13))
+    pupil = people_services.ensure_own_person(login)
+    people_services.set_affiliation(pupil, school, kind="student", actor=None)
+    people_services.update_person(pupil, actor=login, birth_date=_born(13))
     pupil.refresh_from_db()
     with pytest.raises(services.RegistrationError) as refused:
         services.register(event, actor=login, form="individual", person=pupil)
@@ -90,17 +90,17 @@ def test_a_self_typed_date_of_birth_meets_no_age_group(make_event: Any, make_use
 def family(school: Any, make_user: Any, texts: Any) -> dict[str, Any]:
     """A 13-year-old with a guardian who registers them and consented to their taking part."""
     parent_login = make_user("parent@example.test", "guardian")
-    parent = account_services.ensure_own_person(parent_login)
-    child = network_services.add_student(
+    parent = people_services.ensure_own_person(parent_login)
+    child = people_services.add_student(
         school, actor=None, last_name="Юнцов", first_name="Павел", birth_date=_born(13), grade=7
     )
-    account_services.link_guardian(child, parent, actor=None)
-    consent = account_services.give_consent(child, purpose="participation", giver=parent, actor=parent_login)
+    people_services.link_guardian(child, parent, actor=None)
+    consent = people_services.give_consent(child, purpose="participation", giver=parent, actor=parent_login)
     return {"parent_login": parent_login, "parent": parent, "child": child, "consent": consent}
 
 
 def _teen(school: Any, name: str) -> Any:
-    return network_services.add_student(school, actor=None, last_name=name, first_name="Олег", birth_date=_born(17))
+    return people_services.add_student(school, actor=None, last_name=name, first_name="Олег", birth_date=_born(17))
 
 
 def test_withdrawing_the_consent_cancels_the_childs_coming_registrations_and_tells_people(
@@ -117,7 +117,7 @@ def test_withdrawing_the_consent_cancels_the_childs_coming_registrations_and_tel
     team = services.register(
         teams, actor=methodologist, form="team", team_name="Роботы", members=[child, partner], institution=school
     )
-    teacher = account_services.create_person(actor=None, last_name="Учитель", first_name="Анна")
+    teacher = people_services.create_person(actor=None, last_name="Учитель", first_name="Анна")
     group = services.register(
         classes, actor=methodologist, form="group", institution=school, head_count=20, supervisors=[teacher]
     )
@@ -154,7 +154,7 @@ def test_staff_lists_and_exports_flag_a_child_who_no_longer_has_a_consent(
         services.change_status(under_way, step, actor=methodologist)
     staff = _client(methodologist)
     assert staff.get(f"/staff/events/{under_way.pk}/registrations/").context["without_consent"] == set()
-    account_services.withdraw_consent(family["consent"], actor=parent_login)
+    people_services.withdraw_consent(family["consent"], actor=parent_login)
     assert Consent.objects.get().withdrawn_at is not None
     listing = staff.get(f"/staff/events/{under_way.pk}/registrations/")
     assert listing.context["without_consent"] == {child.pk}

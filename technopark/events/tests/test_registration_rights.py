@@ -18,12 +18,12 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.utils import timezone
 
-from technopark.accounts import services as account_services
 from technopark.core.models import AuditLog
 from technopark.events import services
 from technopark.events.models import Answer, Certificate
 from technopark.network import services as network_services
 from technopark.network.models import District
+from technopark.people import services as people_services
 
 ONLINE = "https://meet.example.by/room-42"
 
@@ -46,13 +46,13 @@ def _client(user: Any) -> Client:
 def _teen(school: Any, name: str, *, login: Any = None, guardian: Any = None) -> Any:
     """A 16-year-old of ``school`` (no consent needed), with their own login or a guardian if given."""
     born = timezone.localdate() - dt.timedelta(days=16 * 366 + 30)
-    person = network_services.add_student(school, actor=None, last_name=name, first_name="Иван", birth_date=born)
+    person = people_services.add_student(school, actor=None, last_name=name, first_name="Иван", birth_date=born)
     if login is not None:
         person.user = login
         person.email = login.email
         person.save()
     if guardian is not None:
-        account_services.link_guardian(person, account_services.ensure_own_person(guardian), actor=None)
+        people_services.link_guardian(person, people_services.ensure_own_person(guardian), actor=None)
     return person
 
 
@@ -70,8 +70,8 @@ def pupils_registration(
     """The pupil of the teacher persona's school, child of the guardian persona, registered by a centre
     methodologist who is none of the personas; a document and an answer file of theirs."""
     settings.MEDIA_ROOT = tmp_path
-    teacher = account_services.ensure_own_person(personas["teacher"])
-    network_services.set_affiliation(teacher, school, kind="teacher", actor=None)
+    teacher = people_services.ensure_own_person(personas["teacher"])
+    people_services.set_affiliation(teacher, school, kind="teacher", actor=None)
     pupil = _teen(school, "Ученикова", guardian=personas["guardian"])
     organiser = make_user("organiser@example.test", "methodologist")
     event = make_event(status="registration_open")
@@ -150,10 +150,10 @@ def team(make_user: Any, school: Any, make_event: Any) -> dict[str, Any]:
     """A team of three registered by their teacher (with a supervising colleague) for an event with one more
     place, and a single participant waiting for a place."""
     registrant = make_user("coach@example.test", "teacher")
-    network_services.set_affiliation(account_services.ensure_own_person(registrant), school, kind="teacher", actor=None)
+    people_services.set_affiliation(people_services.ensure_own_person(registrant), school, kind="teacher", actor=None)
     colleague_login = make_user("colleague@example.test", "teacher")
-    colleague = account_services.ensure_own_person(colleague_login)
-    network_services.set_affiliation(colleague, school, kind="teacher", actor=None)
+    colleague = people_services.ensure_own_person(colleague_login)
+    people_services.set_affiliation(colleague, school, kind="teacher", actor=None)
     member_login = make_user("member@example.test", "student")
     parent = make_user("parent@example.test", "guardian")
     member = _teen(school, "Участников", login=member_login)
@@ -280,7 +280,7 @@ def test_the_teams_institution_coordinator_cancels_it_and_another_teacher_of_its
 ) -> None:
     registration = team["registration"]
     other = make_user("other.teacher@example.test", "teacher")
-    network_services.set_affiliation(account_services.ensure_own_person(other), school, kind="teacher", actor=None)
+    people_services.set_affiliation(people_services.ensure_own_person(other), school, kind="teacher", actor=None)
     refused = _client(other).delete(f"/api/v1/registrations/{registration.pk}")
     assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
     coordinator = make_user("team.coordinator@example.test")
@@ -373,7 +373,7 @@ def test_a_teacher_who_registered_a_confirmed_team_and_its_members_get_the_link(
 ) -> None:
     event = make_event(status="registration_open", format="mixed", online_url=ONLINE)
     coach = make_user("online.coach@example.test", "teacher")
-    network_services.set_affiliation(account_services.ensure_own_person(coach), school, kind="teacher", actor=None)
+    people_services.set_affiliation(people_services.ensure_own_person(coach), school, kind="teacher", actor=None)
     member_login = make_user("online.member@example.test", "student")
     services.register(
         event, actor=coach, form="team", team_name="Сеть",

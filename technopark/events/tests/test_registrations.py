@@ -12,13 +12,13 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from technopark.accounts import services as account_services
 from technopark.core.errors import ConflictError
 from technopark.events import services
 from technopark.events.models import Event, Registration
 from technopark.events.tests.conftest import at
 from technopark.network import services as network_services
 from technopark.network.models import District
+from technopark.people import services as people_services
 
 
 @pytest.fixture
@@ -31,20 +31,20 @@ def school(db: Any) -> Any:
 
 @pytest.fixture
 def texts(db: Any) -> None:
-    text = account_services.create_consent_text(
+    text = people_services.create_consent_text(
         actor=None, purpose="participation", title_ru="Согласие", body_ru="Текст"
     )
-    account_services.publish_consent_text(text, actor=None)
+    people_services.publish_consent_text(text, actor=None)
 
 
 def _student(school: Any, name: str, born: dt.date, grade: int = 8, guardian: Any = None) -> Any:
-    person = network_services.add_student(
+    person = people_services.add_student(
         school, actor=None, last_name=name, first_name="Иван", birth_date=born, grade=grade
     )
     if guardian is not None:
-        parent = account_services.ensure_own_person(guardian)
-        account_services.link_guardian(person, parent, actor=None)
-        account_services.give_consent(person, purpose="participation", giver=parent, actor=guardian)
+        parent = people_services.ensure_own_person(guardian)
+        people_services.link_guardian(person, parent, actor=None)
+        people_services.give_consent(person, purpose="participation", giver=parent, actor=guardian)
     return person
 
 
@@ -113,7 +113,7 @@ def test_a_team_takes_as_many_places_as_it_has_members(make_event: Any, school: 
 
 def test_a_group_counts_its_head_count(make_event: Any, school: Any, make_user: Any, methodologist: Any) -> None:
     event = make_event(kind="excursion", status="registration_open", capacity=30)
-    teacher = account_services.ensure_own_person(make_user("t@example.test", "teacher"))
+    teacher = people_services.ensure_own_person(make_user("t@example.test", "teacher"))
     group = services.register(
         event, actor=methodologist, form="group", institution=school, head_count=25, supervisors=[teacher]
     )
@@ -215,8 +215,8 @@ def test_a_teacher_registers_a_team_of_three_through_the_page_and_cancels_it(
         event, actor=methodologist, title_ru="Робототехника", min_grade=9, max_grade=11
     )
     teacher_login = make_user("teacher.reg@example.test", "teacher")
-    teacher = account_services.ensure_own_person(teacher_login)
-    network_services.set_affiliation(teacher, school, kind="teacher", actor=None)
+    teacher = people_services.ensure_own_person(teacher_login)
+    people_services.set_affiliation(teacher, school, kind="teacher", actor=None)
     team = [_teen(school, n) for n in ("Андреев", "Белов", "Волков")]
     client = Client()
     client.force_login(teacher_login)
@@ -287,7 +287,7 @@ def test_staff_check_in_by_the_qr_url_and_hours_are_counted_per_session(
         session.hours = 4
         session.save()
     login = make_user("teacher.course@example.test", "teacher")
-    teacher = account_services.ensure_own_person(login)
+    teacher = people_services.ensure_own_person(login)
     teacher.email = "teacher.course@example.test"
     teacher.save()
     mail.outbox.clear()
@@ -424,15 +424,15 @@ def test_staff_enter_and_publish_results_names_need_a_publication_consent(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     event = make_event(status="registration_open")
-    publication = account_services.create_consent_text(
+    publication = people_services.create_consent_text(
         actor=None, purpose="publication", title_ru="Публикация", body_ru="Текст"
     )
-    account_services.publish_consent_text(publication, actor=None)
+    people_services.publish_consent_text(publication, actor=None)
     public = _teen(school, "Публичный")
     public.user = make_user("public@example.test")
     public.email = "public@example.test"
     public.save()
-    account_services.give_consent(public, purpose="publication", giver=public, actor=public.user)
+    people_services.give_consent(public, purpose="publication", giver=public, actor=public.user)
     private = _teen(school, "Скрытый")
     first = services.register(event, actor=methodologist, form="individual", person=public)
     second = services.register(event, actor=methodologist, form="individual", person=private)

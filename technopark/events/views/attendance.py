@@ -13,8 +13,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import signed_in_user, staff_required
-from technopark.accounts.models import ConsentPurpose
-from technopark.accounts.selectors import needing_consent_without_it
 from technopark.core import spreadsheets
 from technopark.core.bounds import query_int, query_text
 from technopark.core.errors import DomainError
@@ -34,6 +32,8 @@ from technopark.events.models import (
     EventSession,
     Registration,
 )
+from technopark.people.models import ConsentPurpose
+from technopark.people.selectors import needing_consent_without_it
 
 # --- Check-in and attendance -------------------------------------------------------------------------
 

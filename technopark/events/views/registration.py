@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from technopark.accounts.access import signed_in_user
-from technopark.accounts.models import Person, User
+from technopark.accounts.models import User
 from technopark.accounts.typing import AnyUser
 from technopark.core.bounds import QueryValueError, query_int
 from technopark.core.errors import DomainError
@@ -47,7 +47,7 @@ from technopark.events.models import (
     Event,
     Registration,
 )
-from technopark.network.access import institutions_for_people
+from technopark.people.access import institutions_for_people, own_person
 from technopark.projects.models import Project
 
 PAGE_SIZE = 20
@@ -64,7 +64,7 @@ def _registration_form(request: HttpRequest, event: Event, data: Any = None, fil
         teachers=teachers,
     )  # fmt: skip
     if "supervisors" in form.fields:
-        own = Person.objects.filter(user=user).first()
+        own = own_person(user)
         form.fields["supervisors"].initial = [own] if own else []
     return form
 

@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from technopark.accounts.access import signed_in_user, staff_required
-from technopark.accounts.services.consent import CONSENTS_REVISION
 from technopark.core.bounds import QueryValueError, query_int
 from technopark.core.errors import DomainError
 from technopark.core.pagecache import cache_anonymous_page
@@ -23,6 +22,7 @@ from technopark.events.models import (
     Registration,
     Result,
 )
+from technopark.people.services.consent import CONSENTS_REVISION
 
 # --- Results -----------------------------------------------------------------------------------------
 

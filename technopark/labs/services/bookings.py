@@ -24,8 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import ConsentPurpose, Person, User
-from technopark.accounts.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
+from technopark.accounts.models import User
 from technopark.core.bounds import LATEST_DATE
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.locking import is_deadlock, lock_row, lock_rows
@@ -35,6 +34,8 @@ from technopark.labs import selectors
 from technopark.labs.access import may_book_labs, may_book_without_approval, may_decide, may_supervise
 from technopark.labs.models import PUBLIC_LABS, Booking, BookingUnit, Equipment, EquipmentStatusChange, Lab
 from technopark.labs.services.mail import local_moment, notify_booking
+from technopark.people.models import ConsentPurpose, Person
+from technopark.people.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
 
 # How far ahead people may book.
 HORIZON_DAYS = 120
@@ -545,7 +546,9 @@ def book_lab_weekly(
     return bookings
 
 
-def _release(booking: Booking, status: str, *, actor: User, action: str, data: dict[str, Any] | None = None) -> None:
+def _release(
+    booking: Booking, status: str, *, actor: User | None, action: str, data: dict[str, Any] | None = None
+) -> None:
     booking.status = status
     booking.decided_by = actor if getattr(actor, "pk", None) else None
     booking.save(update_fields=["status", "decided_by", "updated_at"])
@@ -555,7 +558,7 @@ def _release(booking: Booking, status: str, *, actor: User, action: str, data: d
 
 
 @transaction.atomic
-def cancel_booking(booking: Booking, *, actor: User, any_time: bool = False, reason: str = "") -> Booking:
+def cancel_booking(booking: Booking, *, actor: User | None, any_time: bool = False, reason: str = "") -> Booking:
     """Cancel until the start (staff at any time); the units are free at once."""
     booking = lock_row(Booking, booking.pk)
     if not booking.is_holding:

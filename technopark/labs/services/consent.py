@@ -11,18 +11,19 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from technopark.accounts.models import ConsentPurpose, Person, User
+from technopark.accounts.models import User
 from technopark.core.locking import lock_rows
 from technopark.core.transactions import email_after_commit
 from technopark.labs.models import Booking
 from technopark.labs.services.bookings import cancel_booking
 from technopark.labs.services.mail import notify_booking
+from technopark.people.models import ConsentPurpose, Person
 
 # Why the booking was cancelled, in the audit record and the e-mail's subject.
 WHY = "consent_withdrawn"
 
 
-def release_bookings_without_consent(subject: Person, *, purpose: str, actor: User) -> list[Booking]:
+def release_bookings_without_consent(subject: Person, *, purpose: str, actor: User | None) -> list[Booking]:
     """Cancel ``subject``'s coming bookings of equipment that needs an authorisation, once their consent to take
     part has ended. Called by `accounts.services.withdraw_consent` inside its transaction. Returns them."""
     if purpose != ConsentPurpose.PARTICIPATION:

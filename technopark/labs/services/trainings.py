@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from technopark.accounts.models import Person, User
+from technopark.accounts.models import User
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.locking import lock_row
 from technopark.core.services import log_action
 from technopark.labs.models import Authorisation, Equipment, Training, TrainingSeat, TrainingSession
+from technopark.people.models import Person
 
 # Holders hear about an expiring authorisation this many days before its last day.
 REMIND_DAYS_BEFORE = 14

@@ -11,12 +11,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from technopark.accounts import services as account_services
 from technopark.labs import services
 from technopark.labs.models import Booking, Equipment
 from technopark.labs.tests.conftest import at
 from technopark.network import services as network_services
 from technopark.network.models import District, Institution
+from technopark.people import services as people_services
 
 
 def _client(user: Any) -> Client:
@@ -34,8 +34,8 @@ def _school(name: str) -> Institution:
 
 def _teacher_of(school: Institution, email: str, *roles: str, make_user: Any) -> Any:
     login = make_user(email, *roles, last_name="Ковалёва", first_name="Анна")
-    teacher = account_services.ensure_own_person(login)
-    network_services.set_affiliation(teacher, school, kind="teacher", actor=None)
+    teacher = people_services.ensure_own_person(login)
+    people_services.set_affiliation(teacher, school, kind="teacher", actor=None)
     return teacher
 
 
@@ -49,7 +49,7 @@ def student(school: Institution, make_user: Any) -> Any:
     """A 17-year-old student of the school with a login (no guardian's consent needed)."""
     login = make_user("pupil.approver@example.test", "student")
     born = timezone.localdate() - dt.timedelta(days=17 * 366)
-    person = network_services.add_student(
+    person = people_services.add_student(
         school, actor=None, last_name="Кулибин", first_name="Иван", birth_date=born, grade=11
     )
     person.user = login
@@ -101,7 +101,7 @@ def test_the_api_takes_a_teacher_of_the_students_school_and_refuses_one_of_anoth
 
 
 def test_a_lab_manager_may_be_named_as_the_approver(workstations: Equipment, student: Any, make_user: Any) -> None:
-    manager = account_services.ensure_own_person(make_user("approving.manager@example.test", "lab_manager"))
+    manager = people_services.ensure_own_person(make_user("approving.manager@example.test", "lab_manager"))
     created = _api_booking(student.user, workstations, manager.pk)
     assert created.status_code == 201, created.content
 
@@ -137,7 +137,7 @@ def test_a_wrongly_named_approver_cannot_approve(
         services.decide_booking(booking, actor=student.user, approve=True)
     assert refused.value.code == "not_the_approver"
     # A login named as the approver that is no teacher of the student's school cannot approve either.
-    outsider = account_services.ensure_own_person(make_user("not.a.teacher@example.test", "guardian"))
+    outsider = people_services.ensure_own_person(make_user("not.a.teacher@example.test", "guardian"))
     Booking.objects.filter(pk=booking.pk).update(supervisor=outsider)
     assert (
         _client(outsider.user).post(f"/labs/bookings/{booking.pk}/decide/", {"decision": "approve"}).status_code == 403

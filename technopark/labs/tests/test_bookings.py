@@ -12,7 +12,6 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from technopark.accounts import services as account_services
 from technopark.core.errors import ConflictError
 from technopark.labs import selectors, services
 from technopark.labs.models import Booking, BookingUnit, ClosedDay, Equipment
@@ -20,11 +19,12 @@ from technopark.labs.services.bookings import last_series_day
 from technopark.labs.tests.conftest import at
 from technopark.network import services as network_services
 from technopark.network.models import District
+from technopark.people import services as people_services
 
 
 def _person(name: str, *, years: int = 15, user: Any = None) -> Any:
     born = timezone.localdate() - dt.timedelta(days=years * 366)
-    return account_services.create_person(actor=None, user=user, last_name=name, first_name="Иван", birth_date=born)
+    return people_services.create_person(actor=None, user=user, last_name=name, first_name="Иван", birth_date=born)
 
 
 def _same_school(student: Any, teacher: Any) -> None:
@@ -33,17 +33,17 @@ def _same_school(student: Any, teacher: Any) -> None:
         actor=None, full_name=f"ГУО «Школа {student.pk}»", short_name=f"Школа {student.pk}", kind="school",
         district=District.objects.get(code="frunzensky"), cluster_role="base",
     )  # fmt: skip
-    network_services.set_affiliation(student, school, kind="student", actor=None)
-    network_services.set_affiliation(teacher, school, kind="teacher", actor=None)
+    people_services.set_affiliation(student, school, kind="student", actor=None)
+    people_services.set_affiliation(teacher, school, kind="teacher", actor=None)
 
 
 def _consent_for(child: Any, make_user: Any) -> None:
-    text = account_services.create_consent_text(actor=None, purpose="participation", title_ru="С", body_ru="Т")
-    account_services.publish_consent_text(text, actor=None)
+    text = people_services.create_consent_text(actor=None, purpose="participation", title_ru="С", body_ru="Т")
+    people_services.publish_consent_text(text, actor=None)
     login = make_user(f"parent.{child.pk}@example.test", "guardian")
     parent = _person("Родитель", years=40, user=login)
-    account_services.link_guardian(child, parent, actor=None)
-    account_services.give_consent(child, purpose="participation", giver=parent, actor=login)
+    people_services.link_guardian(child, parent, actor=None)
+    people_services.give_consent(child, purpose="participation", giver=parent, actor=login)
 
 
 def test_one_machine_is_never_booked_twice_at_once(laser: Equipment, lab_manager: Any) -> None:

@@ -11,11 +11,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from technopark.accounts import services as account_services
 from technopark.core.models import AuditLog
 from technopark.labs import services
 from technopark.labs.models import Booking, Equipment
 from technopark.labs.tests.conftest import at
+from technopark.people import services as people_services
 
 TODAY = timezone.localdate()
 
@@ -28,8 +28,8 @@ def test_a_date_of_birth_the_child_typed_meets_no_minimum_age(
     laser: Equipment, make_user: Any, lab_manager: Any
 ) -> None:
     login = make_user("young.maker@example.test", "student")
-    child = account_services.ensure_own_person(login)
-    account_services.update_person(child, actor=login, birth_date=_born(20))
+    child = people_services.ensure_own_person(login)
+    people_services.update_person(child, actor=login, birth_date=_born(20))
     child.refresh_from_db()
     services.grant_authorisation(child, actor=lab_manager, kind="laser_cutter", months=12)
     with pytest.raises(services.BookingError) as refused:
@@ -44,13 +44,13 @@ def test_withdrawing_the_consent_cancels_the_childs_coming_bookings_of_machines_
     lab_manager: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    text = account_services.create_consent_text(actor=None, purpose="participation", title_ru="С", body_ru="Т")
-    account_services.publish_consent_text(text, actor=None)
+    text = people_services.create_consent_text(actor=None, purpose="participation", title_ru="С", body_ru="Т")
+    people_services.publish_consent_text(text, actor=None)
     parent_login = make_user("parent.maker@example.test", "guardian")
-    parent = account_services.ensure_own_person(parent_login)
-    child = account_services.create_person(actor=None, last_name="Мастеров", first_name="Лев", birth_date=_born(13))
-    account_services.link_guardian(child, parent, actor=None)
-    consent = account_services.give_consent(child, purpose="participation", giver=parent, actor=parent_login)
+    parent = people_services.ensure_own_person(parent_login)
+    child = people_services.create_person(actor=None, last_name="Мастеров", first_name="Лев", birth_date=_born(13))
+    people_services.link_guardian(child, parent, actor=None)
+    consent = people_services.give_consent(child, purpose="participation", giver=parent, actor=parent_login)
     services.grant_authorisation(child, actor=lab_manager, kind="laser_cutter", months=12)
     laser_job = services.book(
         laser, actor=lab_manager, starts_at=at(2, 10), ends_at=at(2, 11), purpose="project", person=child
@@ -60,7 +60,7 @@ def test_withdrawing_the_consent_cancels_the_childs_coming_bookings_of_machines_
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        account_services.withdraw_consent(consent, actor=parent_login)
+        people_services.withdraw_consent(consent, actor=parent_login)
     laser_job.refresh_from_db()
     lesson_seat.refresh_from_db()
     assert laser_job.status == Booking.Status.CANCELLED

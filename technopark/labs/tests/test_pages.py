@@ -12,12 +12,12 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
-from technopark.accounts import services as account_services
 from technopark.labs import services
 from technopark.labs.models import Authorisation, Booking, ClosedDay, Equipment
 from technopark.labs.tests.conftest import at
 from technopark.network import services as network_services
 from technopark.network.models import District
+from technopark.people import services as people_services
 
 
 def _client(user: Any = None) -> Client:
@@ -33,11 +33,11 @@ def _school_with_people(make_user: Any) -> tuple[Any, Any, Any, Any]:
         district=District.objects.get(code="frunzensky"), cluster_role="base",
     )  # fmt: skip
     teacher_login = make_user("teacher.lab@example.test", "teacher", last_name="Ковалёва", first_name="Анна")
-    teacher = account_services.ensure_own_person(teacher_login)
-    network_services.set_affiliation(teacher, school, kind="teacher", actor=None)
+    teacher = people_services.ensure_own_person(teacher_login)
+    people_services.set_affiliation(teacher, school, kind="teacher", actor=None)
     student_login = make_user("student.lab@example.test", "student")
     born = timezone.localdate() - dt.timedelta(days=17 * 366)
-    student = network_services.add_student(
+    student = people_services.add_student(
         school, actor=None, last_name="Кулибин", first_name="Иван", birth_date=born, grade=11
     )
     student.user = student_login
@@ -48,7 +48,7 @@ def _school_with_people(make_user: Any) -> tuple[Any, Any, Any, Any]:
 def test_public_pages_show_labs_equipment_and_busy_times_without_names(
     laser: Equipment, workstations: Equipment, lab_manager: Any, make_user: Any
 ) -> None:
-    person = account_services.create_person(
+    person = people_services.create_person(
         actor=None, last_name="Секретов", first_name="Иван", birth_date=dt.date(1990, 1, 1)
     )
     services.grant_authorisation(person, actor=lab_manager, kind="laser_cutter", months=12)
@@ -148,7 +148,7 @@ def test_lab_managers_block_for_maintenance_after_seeing_the_bookings_in_the_way
 def test_lab_managers_grant_and_revoke_authorisations_and_record_use(
     workstations: Equipment, lab_manager: Any, make_user: Any
 ) -> None:
-    person = account_services.create_person(actor=None, last_name="Допускаемый", first_name="Иван")
+    person = people_services.create_person(actor=None, last_name="Допускаемый", first_name="Иван")
     staff = _client(lab_manager)
     granted = staff.post("/staff/labs/authorisations/", {"person": person.pk, "kind": "cnc_mill", "months": 6})
     assert granted.status_code == 302

@@ -13,7 +13,6 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from technopark.accounts import services as account_services
 from technopark.core import pagecache
 from technopark.core.errors import ConflictError
 from technopark.labs import selectors, services
@@ -21,6 +20,7 @@ from technopark.labs.models import ClosedDay, Equipment, Lab
 from technopark.labs.tests.conftest import at
 from technopark.network import services as network_services
 from technopark.network.models import District
+from technopark.people import services as people_services
 
 
 @pytest.fixture
@@ -75,10 +75,10 @@ def _teacher_with_students(make_user: Any, count: int) -> Any:
         district=District.objects.get(code="frunzensky"), cluster_role="base",
     )  # fmt: skip
     login = make_user(f"teacher.{count}@example.test", "teacher", last_name="Учитель", first_name="Анна")
-    network_services.set_affiliation(account_services.ensure_own_person(login), school, kind="teacher", actor=None)
+    people_services.set_affiliation(people_services.ensure_own_person(login), school, kind="teacher", actor=None)
     born = timezone.localdate() - dt.timedelta(days=14 * 366)
     for i in range(count):
-        network_services.add_student(
+        people_services.add_student(
             school, actor=None, last_name=f"Ученик{i:03d}", first_name="Иван", birth_date=born, grade=8
         )
     return login

@@ -11,10 +11,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from technopark.accounts import services as account_services
 from technopark.labs import services
 from technopark.labs.models import Booking, ClosedDay, Equipment, Lab, OpeningHours
 from technopark.labs.tests.conftest import at
+from technopark.people import services as people_services
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def teacher(make_user: Any) -> Any:
 def test_a_teacher_without_a_birth_date_books_a_lesson_on_a_machine_for_twelve_and_over(
     laser: Equipment, teacher: Any
 ) -> None:
-    own = account_services.ensure_own_person(teacher)
+    own = people_services.ensure_own_person(teacher)
     assert own.birth_date is None and laser.min_age == 12
     lesson = services.book(laser, actor=teacher, starts_at=at(2, 10), ends_at=at(2, 11), purpose="lesson", person=own)
     assert lesson.status == "confirmed"
@@ -33,7 +33,7 @@ def test_a_teacher_without_a_birth_date_books_a_lesson_on_a_machine_for_twelve_a
 
 def test_a_student_still_meets_the_age_rule_for_project_work(laser: Equipment, make_user: Any) -> None:
     student = make_user("young@example.test", "student")
-    person = account_services.ensure_own_person(student)
+    person = people_services.ensure_own_person(student)
     with pytest.raises(services.BookingError) as refused:
         services.book(laser, actor=student, starts_at=at(2, 10), ends_at=at(2, 11), purpose="project", person=person)
     assert refused.value.code == "too_young"

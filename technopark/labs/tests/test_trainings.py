@@ -13,16 +13,16 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from technopark.accounts import services as account_services
 from technopark.core.errors import ConflictError
 from technopark.labs import selectors, services
 from technopark.labs.models import Authorisation, Training, TrainingSeat
 from technopark.labs.tests.conftest import at
+from technopark.people import services as people_services
 
 
 def _person(name: str, email: str = "") -> Any:
     born = timezone.localdate() - dt.timedelta(days=17 * 366)
-    return account_services.create_person(actor=None, last_name=name, first_name="Иван", birth_date=born, email=email)
+    return people_services.create_person(actor=None, last_name=name, first_name="Иван", birth_date=born, email=email)
 
 
 @pytest.fixture

@@ -28,12 +28,12 @@ from technopark.network.access import (
     access_agreement,
     access_import_job,
     access_institution,
+    may_list_people,
     may_manage_network,
     may_see_contacts,
     visible_agreements,
     visible_import_jobs,
     visible_institutions,
-    visible_persons,
 )
 from technopark.network.forms import (
     AgreementFilterForm,
@@ -83,7 +83,7 @@ def institution_detail(request: HttpRequest, institution_id: int) -> HttpRespons
             "agreements": agreements,
             "summary": selectors.institution_summary(institution),
             "people": selectors.institution_people_counts(institution) if show_contacts else None,
-            "may_list_people": show_contacts and visible_persons(request.user).exists(),
+            "may_list_people": show_contacts and may_list_people(request.user),
             "coordinator_form": CoordinatorForm(),
         },
     )

@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from technopark.accounts import services as account_services
 from technopark.network import services as network_services
 from technopark.network.models import District
+from technopark.people import services as people_services
 
 
 def png(name: str = "photo.png", colour: tuple[int, int, int] = (20, 60, 140)) -> SimpleUploadedFile:
@@ -41,15 +41,15 @@ def school(db: Any) -> Any:
 
 @pytest.fixture
 def publication_text(db: Any) -> Any:
-    text = account_services.create_consent_text(
+    text = people_services.create_consent_text(
         actor=None, purpose="publication", title_ru="Публикация", body_ru="Текст"
     )
-    return account_services.publish_consent_text(text, actor=None)
+    return people_services.publish_consent_text(text, actor=None)
 
 
 def make_student(school: Any, last_name: str, *, user: Any = None, years: int = 16) -> Any:
     born = timezone.localdate() - dt.timedelta(days=years * 366)
-    person = network_services.add_student(
+    person = people_services.add_student(
         school, actor=None, last_name=last_name, first_name="Иван", birth_date=born, grade=10
     )
     if user is not None:
@@ -67,6 +67,6 @@ def student(school: Any, make_user: Any) -> Any:
 @pytest.fixture
 def teacher(school: Any, make_user: Any) -> Any:
     user = make_user("mentor@example.test", "teacher", first_name="Ольга", last_name="Наставник")
-    person = account_services.ensure_own_person(user)
-    network_services.set_affiliation(person, school, kind="teacher", position="Учитель физики", actor=None)
+    person = people_services.ensure_own_person(user)
+    people_services.set_affiliation(person, school, kind="teacher", position="Учитель физики", actor=None)
     return person

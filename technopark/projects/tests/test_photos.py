@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from technopark.accounts import services as account_services
 from technopark.core import pagecache
+from technopark.people import services as people_services
 from technopark.projects import services
 from technopark.projects.models import StepImage
 from technopark.projects.tests.conftest import make_student, png
@@ -66,7 +66,7 @@ def test_a_withdrawn_publication_consent_hides_the_name_on_the_very_next_anonymo
     # The process has just read every revision and would keep them for an hour: the consents one must
     # still be read anew.
     monkeypatch.setattr(pagecache, "REVISION_TTL_SECONDS", 3600)
-    consent = account_services.give_consent(student, purpose="publication", giver=student, actor=student.user)
+    consent = people_services.give_consent(student, purpose="publication", giver=student, actor=student.user)
     project = services.create_project(
         actor=teacher.user, title="Умная теплица", direction="engineering", summary="Полив по датчику",
         team=[student], supervisors=[teacher],
@@ -74,7 +74,7 @@ def test_a_withdrawn_publication_consent_hides_the_name_on_the_very_next_anonymo
     services.publish_project(project, actor=teacher.user)
     visitor = Client()
     assert "Петров Иван" in visitor.get(f"/projects/{project.pk}/").content.decode()
-    account_services.withdraw_consent(consent, actor=student.user)
+    people_services.withdraw_consent(consent, actor=student.user)
     assert "Петров Иван" not in visitor.get(f"/projects/{project.pk}/").content.decode()
 
 
@@ -98,9 +98,9 @@ def test_a_guardian_sees_the_photos_of_their_child_in_a_draft_but_not_of_other_c
     child = make_student(school, "Сыночкин", years=12)
     other = make_student(school, "Чужаков", years=12)
     consenting = make_student(school, "Согласнов", years=17, user=make_user("agrees@example.test", "student"))
-    account_services.give_consent(consenting, purpose="publication", giver=consenting, actor=consenting.user)
+    people_services.give_consent(consenting, purpose="publication", giver=consenting, actor=consenting.user)
     parent_login = make_user("parent.photos@example.test", "guardian")
-    account_services.link_guardian(child, account_services.ensure_own_person(parent_login), actor=None)
+    people_services.link_guardian(child, people_services.ensure_own_person(parent_login), actor=None)
     draft = services.create_project(
         actor=teacher.user, title="Скворечник", direction="engineering", summary="Для скворцов",
         team=[child, other, consenting],

@@ -13,10 +13,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from technopark.accounts import services as account_services
 from technopark.core import pagecache
 from technopark.core.models import AuditLog
 from technopark.labs.models import Lab
+from technopark.people import services as people_services
 from technopark.projects import services
 from technopark.projects.models import JournalStep, Project, StepImage
 from technopark.projects.services import ProjectError
@@ -152,7 +152,7 @@ def test_public_pages_name_only_consenting_children_and_hide_photos_of_the_other
 ) -> None:
     monkeypatch.setattr(pagecache, "REVISION_TTL_SECONDS", 0)
     shy = make_student(school, "Сидорова")
-    account_services.give_consent(student, purpose="publication", giver=student, actor=student.user)
+    people_services.give_consent(student, purpose="publication", giver=student, actor=student.user)
     project = _published(student, teacher)
     project.team.add(shy)
     step = services.add_step(
@@ -176,7 +176,7 @@ def test_public_pages_name_only_consenting_children_and_hide_photos_of_the_other
 
     # Withdrawing the consent takes effect at once, even on the page cached for visitors.
     consent = student.consents.get(purpose="publication")
-    account_services.withdraw_consent(consent, actor=student.user)
+    people_services.withdraw_consent(consent, actor=student.user)
     assert "Петров" not in visitor.get(f"/projects/{project.pk}/").content.decode()
 
 
@@ -295,7 +295,7 @@ def test_files_download_under_their_name_and_a_drafts_files_stay_private(student
 def test_a_guardian_sees_the_childs_draft_but_does_not_edit_it(school: Any, teacher: Any, make_user: Any) -> None:
     child = make_student(school, "Малышев", years=12)
     parent_user = make_user("parent@example.test", "guardian")
-    account_services.link_guardian(child, account_services.ensure_own_person(parent_user), actor=None)
+    people_services.link_guardian(child, people_services.ensure_own_person(parent_user), actor=None)
     project = services.create_project(
         actor=teacher.user, title="Кормушка", direction="design", team=[child], supervisors=[teacher]
     )
@@ -349,8 +349,8 @@ def test_a_contest_entry_shows_its_award_once_the_results_are_published(
     )
     for status in ("published", "registration_open"):
         event_services.change_status(event, status, actor=methodologist)
-    text = account_services.create_consent_text(actor=None, purpose="participation", title_ru="С", body_ru="Т")
-    account_services.publish_consent_text(text, actor=None)
+    text = people_services.create_consent_text(actor=None, purpose="participation", title_ru="С", body_ru="Т")
+    people_services.publish_consent_text(text, actor=None)
     registration = event_services.register(event, actor=methodologist, form="individual", person=student)
     project = _published(student, teacher)
     services.add_contest_entry(

@@ -46,17 +46,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, models, transaction
 
-from technopark.accounts.models import (
-    ClaimCode,
-    Consent,
-    ConsentPurpose,
-    ConsentText,
-    Guardianship,
-    NotDuplicate,
-    RoleAssignment,
-    User,
-)
-from technopark.accounts.models import Person as Registered
+from technopark.accounts.models import RoleAssignment, User
 from technopark.accounts.roles import Role
 from technopark.core.models import AuditLog
 from technopark.core.text import search_key
@@ -71,7 +61,17 @@ from technopark.events.models import (
     TeamMember,
 )
 from technopark.labs.models import Booking, BookingUnit, Equipment, Lab, OpeningHours
-from technopark.network.models import Affiliation, Agreement, District, Institution
+from technopark.network.models import Agreement, District, Institution
+from technopark.people.models import (
+    Affiliation,
+    ClaimCode,
+    Consent,
+    ConsentPurpose,
+    ConsentText,
+    Guardianship,
+    NotDuplicate,
+)
+from technopark.people.models import Person as Registered
 from technopark.portal.models import HomeBlock, News
 
 EMAIL_DOMAIN = "scale.test"

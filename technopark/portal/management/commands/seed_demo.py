@@ -13,8 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from PIL import Image, ImageDraw
 
-from technopark.accounts import services as account_services
-from technopark.accounts.models import Person, RoleAssignment, User
+from technopark.accounts.models import RoleAssignment, User
 from technopark.accounts.roles import Role
 from technopark.core.text import search_key
 from technopark.events import pdf
@@ -22,8 +21,9 @@ from technopark.events import services as event_services
 from technopark.events.models import Event
 from technopark.labs import services as lab_services
 from technopark.labs.models import Equipment, Lab, OpeningHours
-from technopark.network import services as network_services
 from technopark.network.models import Agreement, District, Institution
+from technopark.people import services as people_services
+from technopark.people.models import Person
 from technopark.portal.models import News
 from technopark.projects import services as project_services
 from technopark.projects.models import Project
@@ -313,24 +313,24 @@ class Command(BaseCommand):
             return
         methodologist = User.objects.get(email="methodologist@demo.test")
         for purpose, (titles, bodies) in DEMO_CONSENT_TEXTS.items():
-            text = account_services.create_consent_text(
+            text = people_services.create_consent_text(
                 actor=methodologist, purpose=purpose,
                 **{f"title_{lang}": titles[i] for i, lang in enumerate(("ru", "be", "en"))},
                 **{f"body_{lang}": bodies[i] for i, lang in enumerate(("ru", "be", "en"))},
             )  # fmt: skip
-            account_services.publish_consent_text(text, actor=methodologist)
+            people_services.publish_consent_text(text, actor=methodologist)
         gymnasium = Institution.objects.get(short_name="Гимназия № 95")
         school = Institution.objects.get(short_name="СШ № 301")
         for email, position, category in [
             ("teacher@demo.test", "Учитель информатики", Person.Category.FIRST),
             ("coordinator@demo.test", "Заместитель директора по учебной работе", Person.Category.HIGHEST),
         ]:
-            person = account_services.ensure_own_person(User.objects.get(email=email))
-            account_services.update_person(person, actor=methodologist, qualification_category=category)
-            network_services.set_affiliation(person, gymnasium, kind="teacher", position=position, actor=methodologist)
+            person = people_services.ensure_own_person(User.objects.get(email=email))
+            people_services.update_person(person, actor=methodologist, qualification_category=category)
+            people_services.set_affiliation(person, gymnasium, kind="teacher", position=position, actor=methodologist)
         teacher = User.objects.get(email="teacher@demo.test")
         students = [
-            network_services.add_student(
+            people_services.add_student(
                 gymnasium, actor=teacher, last_name=last, first_name=first, patronymic=patronymic, birth_date=born,
                 grade=9,
             )
@@ -342,11 +342,11 @@ class Command(BaseCommand):
         )
         students[0].user = student
         students[0].save(update_fields=["user"])
-        guardian = account_services.ensure_own_person(guardian_login)
-        account_services.link_guardian(students[0], guardian, actor=teacher)
-        account_services.give_consent(students[0], purpose="participation", giver=guardian, actor=guardian_login)
+        guardian = people_services.ensure_own_person(guardian_login)
+        people_services.link_guardian(students[0], guardian, actor=teacher)
+        people_services.give_consent(students[0], purpose="participation", giver=guardian, actor=guardian_login)
         # The same boy typed again at another school, with a slip in the surname.
-        network_services.add_student(
+        people_services.add_student(
             school, actor=methodologist, last_name="Климавич", first_name="Максим", patronymic="Андреевич",
             birth_date=DEMO_CLASS[0][3], grade=9,
         )  # fmt: skip
