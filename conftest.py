@@ -124,3 +124,13 @@ def client_for(client: Any) -> Callable[[Any], Any]:
         return c
 
     return _client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with an empty cache, and a write's bumps run when it leaves for the test's own
+    transaction, as they would on commit (`technopark.core.cache.for_tests`)."""
+    from technopark.core import cache
+
+    with cache.for_tests():
+        yield

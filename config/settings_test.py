@@ -12,10 +12,12 @@ from config.settings import DATABASES, VAR_DIR
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One process, so local memory is shared by everything a test runs; bounded by entries (a culled version
+# token is replaced by a new one: core.cache).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 MEDIA_ROOT = VAR_DIR / "test-media"
 MFA_REQUIRED_FOR_STAFF = True
-PAGE_CACHE = False  # tests of the cache switch it on themselves
+PAGE_CACHE = True  # as in production: the cache is emptied before each test (conftest.py)
 if str(DATABASES["default"]["ENGINE"]).endswith("sqlite3"):
     # Tests use a file database so that the live server thread and concurrency tests share it.
     # TEST_SQLITE_NAME lets two test runs on one machine use separate files.

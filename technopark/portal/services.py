@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from technopark.core import cache
 from technopark.core.errors import DomainError
 from technopark.core.i18n import translated_fields
-from technopark.core.services import bump_content_revision, log_action
+from technopark.core.services import log_action
 from technopark.portal.models import HomeBlock, News
 
 NEWS_FIELDS = frozenset(
@@ -27,8 +28,8 @@ HOME_BLOCK_FIELDS = frozenset(
 )
 
 
-# The revision key of everything public that this module writes (cached pages follow it).
-PUBLIC_CONTENT = "portal"
+# The cache scope of everything public that this module writes (`core.cache`: cached pages follow it).
+PUBLIC_CONTENT = "news"
 
 
 class ContentError(DomainError):
@@ -66,7 +67,7 @@ def create_news(*, actor: Any, **fields: Any) -> News:
     _apply(news, NEWS_FIELDS, fields)
     news.full_clean()
     news.save()
-    bump_content_revision(PUBLIC_CONTENT)
+    cache.changed(PUBLIC_CONTENT)
     log_action(news, "portal.news.created", actor=actor)
     return news
 
@@ -78,7 +79,7 @@ def update_news(news: News, *, actor: Any, **fields: Any) -> News:
     if changed:
         news.full_clean()
         news.save(update_fields=[*changed, "updated_at"])
-        bump_content_revision(PUBLIC_CONTENT)
+        cache.changed(PUBLIC_CONTENT)
         log_action(news, "portal.news.updated", actor=actor, data={"fields": sorted(changed)})
         if "image" in changed and old_image:
             _delete_file_on_commit(news.image.storage, old_image)
@@ -104,7 +105,7 @@ def publish_news(news: News, *, actor: Any) -> News:
     news.status = News.Status.PUBLISHED
     news.published_at = news.published_at or timezone.now()
     news.save(update_fields=["status", "published_at", "updated_at"])
-    bump_content_revision(PUBLIC_CONTENT)
+    cache.changed(PUBLIC_CONTENT)
     log_action(news, "portal.news.published", actor=actor)
     return news
 
@@ -115,7 +116,7 @@ def unpublish_news(news: News, *, actor: Any) -> News:
         return news
     news.status = News.Status.DRAFT
     news.save(update_fields=["status", "updated_at"])
-    bump_content_revision(PUBLIC_CONTENT)
+    cache.changed(PUBLIC_CONTENT)
     log_action(news, "portal.news.unpublished", actor=actor)
     return news
 
@@ -125,7 +126,7 @@ def delete_news(news: News, *, actor: Any) -> None:
     """Delete a draft. Published items must be taken off the portal first, so nothing vanishes by a slip."""
     if news.is_published:
         raise ContentError(_("Unpublish the news item before deleting it."), code="published")
-    bump_content_revision(PUBLIC_CONTENT)
+    cache.changed(PUBLIC_CONTENT)
     log_action(news, "portal.news.deleted", actor=actor, data={"title": news.title_ru})
     image = news.image.name if news.image else ""
     storage = news.image.storage
@@ -140,7 +141,7 @@ def create_home_block(*, actor: Any, **fields: Any) -> HomeBlock:
     _apply(block, HOME_BLOCK_FIELDS, fields)
     block.full_clean()
     block.save()
-    bump_content_revision(PUBLIC_CONTENT)
+    cache.changed(PUBLIC_CONTENT)
     log_action(block, "portal.home_block.created", actor=actor)
     return block
 
@@ -151,13 +152,13 @@ def update_home_block(block: HomeBlock, *, actor: Any, **fields: Any) -> HomeBlo
     if changed:
         block.full_clean()
         block.save(update_fields=[*changed, "updated_at"])
-        bump_content_revision(PUBLIC_CONTENT)
+        cache.changed(PUBLIC_CONTENT)
         log_action(block, "portal.home_block.updated", actor=actor, data={"fields": sorted(changed)})
     return block
 
 
 @transaction.atomic
 def delete_home_block(block: HomeBlock, *, actor: Any) -> None:
-    bump_content_revision(PUBLIC_CONTENT)
+    cache.changed(PUBLIC_CONTENT)
     log_action(block, "portal.home_block.deleted", actor=actor, data={"title": block.title_ru, "kind": block.kind})
     block.delete()

@@ -28,10 +28,11 @@ from technopark.accounts.selectors import (
     may_process,
 )
 from technopark.accounts.services.mail import notify_consent_ended
+from technopark.core import cache
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.i18n import translated_fields
 from technopark.core.locking import lock_row, lock_rows
-from technopark.core.services import bump_content_revision, log_action
+from technopark.core.services import log_action
 from technopark.core.transactions import email_after_commit
 
 # Public pages that show names or photos only with a publication consent are cached under this revision too
@@ -91,7 +92,7 @@ def publish_consent_text(text: ConsentText, *, actor: Any) -> ConsentText:
         raise ConflictError(_("This version is already in force."), code="text_published")
     text.published_at = timezone.now()
     text.save(update_fields=["published_at", "updated_at"])
-    bump_content_revision(CONSENTS_REVISION)
+    cache.changed(CONSENTS_REVISION)
     log_action(
         text, "accounts.consent_text.published", actor=actor, data={"purpose": text.purpose, "version": text.version}
     )
@@ -176,7 +177,7 @@ def give_consent(
         consent.scan = scan
     consent.full_clean()
     consent.save()
-    bump_content_revision(CONSENTS_REVISION)
+    cache.changed(CONSENTS_REVISION)
     log_action(
         subject,
         "accounts.consent.given",
@@ -232,7 +233,7 @@ def withdraw_consent(
     consent.withdrawn_by = actor if getattr(actor, "pk", None) else None
     consent.withdrawal_reason = reason
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
-    bump_content_revision(CONSENTS_REVISION)
+    cache.changed(CONSENTS_REVISION)
     log_action(
         consent.subject,
         "accounts.consent.withdrawn",
