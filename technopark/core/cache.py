@@ -21,7 +21,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import pickle
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +44,37 @@ T = TypeVar("T")
 # this bounds how long superseded values linger, not how fresh a value is.
 DEFAULT_TIMEOUT = 24 * 3600
 PREFIX = "tp"
+
+# Each process also keeps the values it last read, up to NEAR_BYTES (their pickled size), and serves one
+# only when the tokens just read from the shared cache are the ones it was stored under: a read then moves
+# the tokens, not a week of 900 slots, and unpickles nothing. It can never be staler than the shared cache.
+NEAR_BYTES = 32 * 1024 * 1024
+_near: OrderedDict[str, tuple[tuple[str, ...], Any, int]] = OrderedDict()
+_near_size = 0
+_near_lock = threading.Lock()
+
+
+def _keep_near(key: str, versions: tuple[str, ...], value: Any) -> None:
+    global _near_size
+    size = len(key) + len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+    if size > NEAR_BYTES // 8:
+        return
+    with _near_lock:
+        old = _near.pop(key, None)
+        if old is not None:
+            _near_size -= old[2]
+        _near[key] = (versions, value, size)
+        _near_size += size
+        while _near_size > NEAR_BYTES:
+            _key, (_versions, _value, dropped) = _near.popitem(last=False)
+            _near_size -= dropped
+
+
+def _forget_near() -> None:
+    global _near_size
+    with _near_lock:
+        _near.clear()
+        _near_size = 0
 
 
 def _scope(scope: Scope | str) -> Scope:
@@ -117,16 +151,18 @@ class Lookup:
     def store(self, value: Any, timeout: float | None = DEFAULT_TIMEOUT) -> None:
         if settings.PAGE_CACHE:
             cache.set(self.key, (self.versions, value), timeout)
+            _keep_near(self.key, self.versions, value)
 
 
 def lookup(key: Sequence[Any], scopes: Iterable[Scope | str]) -> Lookup:
     """The value stored under ``key`` if it was read from ``scopes`` as they are now (one round trip; one more
-    per scope whose token was lost)."""
+    per scope whose token was lost, and one for the value when this process's copy is out of date)."""
     names = [version_key(scope) for scope in scopes]
     stored_key = value_key(key)
     if not settings.PAGE_CACHE:
         return Lookup(stored_key, (), hit=False)
-    found = cache.get_many([stored_key, *names])
+    near = _near.get(stored_key)
+    found = cache.get_many(names if near is not None else [stored_key, *names])
     versions = []
     for name in names:
         token = found.get(name)
@@ -137,10 +173,20 @@ def lookup(key: Sequence[Any], scopes: Iterable[Scope | str]) -> Lookup:
             if not cache.add(name, token, timeout=None):
                 token = cache.get(name) or token
         versions.append(token)
-    entry = found.get(stored_key)
-    if entry is not None and entry[0] == tuple(versions):
-        return Lookup(stored_key, tuple(versions), hit=True, value=entry[1])
-    return Lookup(stored_key, tuple(versions), hit=False)
+    current = tuple(versions)
+    if near is not None:
+        if near[0] == current:
+            with _near_lock:
+                if stored_key in _near:
+                    _near.move_to_end(stored_key)
+            return Lookup(stored_key, current, hit=True, value=near[1])
+        entry = cache.get(stored_key)
+    else:
+        entry = found.get(stored_key)
+    if entry is not None and entry[0] == current:
+        _keep_near(stored_key, current, entry[1])
+        return Lookup(stored_key, current, hit=True, value=entry[1])
+    return Lookup(stored_key, current, hit=False)
 
 
 def cached(
@@ -159,6 +205,7 @@ def cached(
 def clear(**kwargs: Any) -> None:
     """Forget every value (tests that change a setting a page shows: a deploy changes `release`)."""
     cache.clear()
+    _forget_near()
 
 
 @contextmanager
@@ -184,7 +231,7 @@ def for_tests() -> Iterator[None]:
             bump()
 
     global _testing
-    cache.clear()
+    clear()
     transaction.Atomic.__exit__ = exit_and_bump  # type: ignore[method-assign]
     _testing = True
     try:
@@ -192,4 +239,4 @@ def for_tests() -> Iterator[None]:
     finally:
         _testing = False
         transaction.Atomic.__exit__ = original_exit  # type: ignore[method-assign]
-        cache.clear()
+        clear()

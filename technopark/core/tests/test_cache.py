@@ -81,3 +81,10 @@ def test_nothing_is_kept_with_the_page_cache_off(db: Any, settings: Any) -> None
     settings.PAGE_CACHE = False
     assert cache.cached(("n",), ["news"], lambda: 1) == 1
     assert cache.cached(("n",), ["news"], lambda: 2) == 2
+
+
+def test_a_process_does_not_serve_its_own_copy_once_another_node_changed_a_scope(db: Any) -> None:
+    assert cache.cached(("n",), [("lab", 4)], lambda: "old") == "old"
+    assert cache.cached(("n",), [("lab", 4)], lambda: "unused") == "old"  # from this process's copy
+    django_cache.set(cache.version_key(("lab", 4)), "another-node-token")  # what a bump on another node does
+    assert cache.cached(("n",), [("lab", 4)], lambda: "new") == "new"
