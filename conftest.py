@@ -171,3 +171,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             from _pytest.nodeid import NodeId
 
             item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(sorted(groups))}")  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with an empty cache, and a write's bumps run when it leaves for the test's own
+    transaction, as they would on commit (`technopark.core.cache.for_tests`)."""
+    from technopark.core import cache
+
+    with cache.for_tests():
+        yield

@@ -2,7 +2,7 @@
 """A burst of bookings for overlapping slots of ten machines (bench/README.md, issue 5's target).
 
     python bench/book_burst.py [--database-url URL] [--requests 500] [--concurrency 20] [--machines 10]
-                               [--workers 4] [--scale small|city]
+                               [--slots 3] [--workers 4] [--scale small|city] [--label WORD]
 
 It prepares the database like `bench/load.py` (migrate, generated data with a year of bookings), then adds
 ``--machines`` fresh machines to the FabLab (inventory numbers ``SCALE-BURST-…``, removed with the generated
@@ -12,6 +12,10 @@ each other (10:00–12:00, 11:00–13:00, 12:00–14:00). At most two of them fi
 most requests are refused with 409 ``overlap``. It reports requests per second, the answers by status, and
 what the database holds afterwards: zero overlapping holds of a unit, zero 5xx — rule 2 of DOMAIN.md
 under load.
+
+``--slots 1 --machines 500`` spreads the burst instead: every request books a machine of its own at
+10:00–12:00, so every one is confirmed and no two of them compete for a machine (issue 13: bookings of
+different machines must not queue behind each other).
 """
 
 from __future__ import annotations
@@ -72,9 +76,10 @@ def _bodies(prepared: dict[str, str], args: argparse.Namespace) -> list[dict[str
     machines = [int(pk) for pk in prepared["machines"].split(",")]
     bodies = []
     for index in range(args.requests):
-        start, end = SLOTS[index % len(SLOTS)]
+        slots = SLOTS[: args.slots]
+        start, end = slots[index % len(slots)]
         bodies.append({
-            "equipment": machines[(index // len(SLOTS)) % len(machines)], "purpose": "lesson",
+            "equipment": machines[(index // len(slots)) % len(machines)], "purpose": "lesson",
             "starts_at": f"{day.isoformat()}T{start:02d}:00:00+03:00",
             "ends_at": f"{day.isoformat()}T{end:02d}:00:00+03:00",
         })  # fmt: skip
@@ -92,7 +97,9 @@ def _passed(result: dict[str, Any], counted: dict[str, Any], args: argparse.Name
 
 
 def main() -> int:
-    args = arguments(__doc__ or "", machines=10).parse_args()
+    args = arguments(__doc__ or "", machines=10, slots=3).parse_args()
+    if not 1 <= args.slots <= len(SLOTS):
+        sys.exit(f"--slots must be 1 to {len(SLOTS)}")
     burst = Burst(
         name="book-burst",
         target="≥ 100 requests/s, zero overlapping holds, zero 5xx",
@@ -102,7 +109,7 @@ def main() -> int:
         count_script=lambda prepared: COUNT_SCRIPT.replace("IDS", prepared["machines"]),
         counted_as="bookings_in_database",
         passed=_passed,
-        config=("machines",),
+        config=("machines", "slots"),
     )
     return run(burst, args)
 

@@ -68,6 +68,7 @@ def arguments(doc: str, **extra: int) -> argparse.ArgumentParser:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--skip-prepare", action="store_true")
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument("--label", default="", help="tag the result file, e.g. before/after")
     return parser
 
 
@@ -209,7 +210,8 @@ def run(burst: Burst, args: argparse.Namespace) -> int:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
         if not args.no_save:
             RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-            out = RESULTS_DIR / f"{dt.datetime.now():%Y%m%d-%H%M%S}-{kind}-{burst.name}.json"
+            label = f"-{args.label}" if args.label else ""
+            out = RESULTS_DIR / f"{dt.datetime.now():%Y%m%d-%H%M%S}-{kind}-{burst.name}{label}.json"
             out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
             print(f"Saved {out.relative_to(PROJECT_DIR)}")
         return 0 if passed else 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
@@ -120,11 +121,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DATABASE_LOCK_TIMEOUT = env_int("DATABASE_LOCK_TIMEOUT", 5)
 
 # --- Cache ------------------------------------------------------------------------------------
-# Login rate limits live in the cache, so it must be shared by every worker process: the database
-# by default, Redis when REDIS_URL is set.
+# Login rate limits and the versions of cached pages and reads (`core.cache`, decision 0008) live in the
+# cache, so it must be shared by every worker process: Redis when REDIS_URL is set (bounded by its own
+# maxmemory), the database otherwise; local memory for a development server (one process; bounded by
+# MAX_ENTRIES, a culled version is replaced by a new one).
 REDIS_URL = env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+elif DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 else:
     CACHES = {
         "default": {

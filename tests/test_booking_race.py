@@ -254,7 +254,8 @@ def test_a_lesson_booked_while_a_machine_is_added_holds_it(make_user: Any, monke
     booking = threading.Thread(target=book_lesson)
     booking.start()
     # With the lab's lock the lesson waits for the machine's transaction before it reads the lab's
-    # equipment; without it, it reads them now and then waits only to raise the `labs` revision.
+    # equipment; without it, it reads them now (no shared row makes it wait: the cache's scopes change
+    # after the commit).
     booking.join(0.5)
     release.set()
     adding.join(5)

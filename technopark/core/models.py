@@ -91,24 +91,6 @@ class AuditLog(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or '—'} {self.action} {self.target_label}"
 
 
-class ContentRevision(models.Model):
-    """A counter per area of public content, raised by every write to it.
-
-    Cached public pages are keyed by it (`technopark.core.pagecache`), so a change anywhere in the
-    area reaches every worker process within a second, without a shared cache server.
-    """
-
-    key = models.CharField(max_length=50, unique=True)
-    number = models.BigIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("content revision")
-        verbose_name_plural = _("content revisions")
-
-    def __str__(self) -> str:
-        return f"{self.key}#{self.number}"
-
-
 def job_file_path(instance: Any, filename: str) -> str:
     from technopark.core.files import random_upload_name
 

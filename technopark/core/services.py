@@ -1,4 +1,4 @@
-"""Writes that belong to the core: the audit log and content revisions."""
+"""Writes that belong to the core: the audit log and background jobs."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import F
 from django.utils import timezone, translation
 
 from technopark.core.context import current_request_info
-from technopark.core.models import AuditLog, BackgroundJob, ContentRevision
+from technopark.core.models import AuditLog, BackgroundJob
 
 if TYPE_CHECKING:
     # django-stubs resolves these aliases to AUTH_USER_MODEL, so core names the user model
@@ -56,13 +55,6 @@ def log_action(
             entry.target_label = str(target)[:255]
     entry.save()
     return entry
-
-
-def bump_content_revision(key: str) -> None:
-    """Mark the public content ``key`` as changed; call it inside the write's transaction."""
-    updated = ContentRevision.objects.filter(key=key).update(number=F("number") + 1)
-    if not updated:
-        ContentRevision.objects.get_or_create(key=key, defaults={"number": 1})
 
 
 def start_job(

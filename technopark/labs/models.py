@@ -21,9 +21,13 @@ from technopark.core.files import random_upload_name
 from technopark.core.i18n import translated
 from technopark.core.models import LONG_TEXT_LENGTH, TEXT_LENGTH, BoundedTextField, TimeStampedModel
 
-# The content revision of the public labs pages (`core.pagecache`): every write that changes what they show
-# raises it in its own transaction, so cached pages never outlive a booking.
+# The cache scopes of the labs (`core.cache`): ``PUBLIC_LABS`` for the labs, their hours, days and machines
+# as set up (every labs page depends on it); ``("lab", id)`` for all that holds the lab or any of its machines;
+# ``("equipment", id)`` for all that holds that machine, a lesson in its whole lab included. A booking changes
+# its machine's and its lab's scopes only, so another machine's cached week stays; and ``BOOKINGS``, which
+# only the search for free equipment (every machine's bookings) depends on.
 PUBLIC_LABS = "labs"
+BOOKINGS = "bookings"
 
 
 def lab_photo_path(instance: Any, filename: str) -> str:

@@ -4,20 +4,18 @@ free equipment, availability for the API and utilisation for staff. Times are Mi
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
-from technopark.core.pagecache import current_revision
+from technopark.core import cache
+from technopark.core.cache import Scope
 from technopark.labs.models import (
     PUBLIC_LABS,
     Authorisation,
@@ -55,50 +53,25 @@ class Schedule:
         ]
 
 
-def _load_schedule() -> Schedule:
+def schedule(lab_id: int) -> Schedule:
+    """The lab's weekly hours and its days with other hours (and those of all labs), from the database: a
+    booking's rules read them here, never from a cache (two queries)."""
     weekly: dict[tuple[int, int], list[tuple[dt.time, dt.time]]] = defaultdict(list)
-    for lab_id, weekday, opens, closes in OpeningHours.objects.order_by("lab_id", "weekday", "opens").values_list(
-        "lab_id", "weekday", "opens", "closes"
-    ):
+    hours = OpeningHours.objects.filter(lab_id=lab_id).order_by("weekday", "opens")
+    for weekday, opens, closes in hours.values_list("weekday", "opens", "closes"):
         weekly[(lab_id, weekday)].append((opens, closes))
     days: dict[tuple[int | None, dt.date], tuple[dt.time | None, dt.time | None]] = {
-        (lab_id, date): (opens, closes)
-        for lab_id, date, opens, closes in ClosedDay.objects.values_list("lab_id", "date", "opens", "closes")
+        (day_lab_id, date): (opens, closes)
+        for day_lab_id, date, opens, closes in ClosedDay.objects.filter(
+            Q(lab_id=lab_id) | Q(lab__isnull=True)
+        ).values_list("lab_id", "date", "opens", "closes")
     }
     return Schedule(dict(weekly), days)
 
 
-# The schedule kept in each process under the `labs` content revision, which every change of hours or days
-# raises in its own transaction (`services.setup`): a booking's check and a week calendar then read no
-# hours from the database. The revision is re-read at most once a second (`core.pagecache`), so a change
-# reaches every process within that second. With PAGE_CACHE off (tests) it is read anew every time.
-_schedule: tuple[int, Schedule] | None = None
-_schedule_lock = threading.Lock()
-
-
-def schedule() -> Schedule:
-    global _schedule
-    if not settings.PAGE_CACHE:
-        return _load_schedule()
-    revision = current_revision(PUBLIC_LABS)
-    kept = _schedule
-    if kept is not None and kept[0] == revision:
-        return kept[1]
-    with _schedule_lock:
-        loaded = _load_schedule()
-        _schedule = (revision, loaded)
-    return loaded
-
-
-def forget_schedule() -> None:
-    """Drop the kept schedule (tests that switch the cache on)."""
-    global _schedule
-    _schedule = None
-
-
 def opening_spans(lab: Lab, day: dt.date) -> list[Span]:
-    """When ``lab`` is open on ``day`` (see `Schedule.spans`)."""
-    return schedule().spans(lab.pk, day)
+    """When ``lab`` is open on ``day`` (see `Schedule.spans`), from the database."""
+    return schedule(lab.pk).spans(lab.pk, day)
 
 
 def within_opening_hours(lab: Lab, starts_at: dt.datetime, ends_at: dt.datetime) -> bool:
@@ -156,49 +129,40 @@ def free_units_of(equipment: list[Equipment], starts_at: dt.datetime, ends_at: d
     }
 
 
-# Equipment rows (with their lab) and labs kept per process under the `labs` revision, which every change of
-# a machine or a lab (status, units, texts) raises: the signed-in equipment and lab weeks then read no row of
-# their own (PostgreSQL's join of the two tables was a fifth of the equipment page's database time).
-# Read-only: callers never save them.
-MAX_KEPT_ROWS = 1024
-_kept_rows: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_kept_rows_lock = threading.Lock()
+def equipment_scopes(equipment: Equipment) -> tuple[Scope | str, ...]:
+    """What a machine's week and availability are read from (`labs.models.PUBLIC_LABS`)."""
+    return (PUBLIC_LABS, ("equipment", equipment.pk))
 
 
-def _kept_row(key: tuple[Any, ...], load: Callable[[], Any]) -> Any:
-    """``load()`` once per ``key`` and `labs` revision in this process (the last MAX_KEPT_ROWS rows)."""
-    if not settings.PAGE_CACHE:
-        return load()
-    key = (*key, current_revision(PUBLIC_LABS))
-    with _kept_rows_lock:
-        if key in _kept_rows:
-            return _kept_rows[key]
-    found = load()
-    with _kept_rows_lock:
-        _kept_rows[key] = found
-        while len(_kept_rows) > MAX_KEPT_ROWS:
-            _kept_rows.popitem(last=False)
-    return found
+def lab_scopes(lab: Lab) -> tuple[Scope | str, ...]:
+    """What a lab's page and week are read from: the lab and every booking in it."""
+    return (PUBLIC_LABS, ("lab", lab.pk))
 
 
 def kept_equipment(equipment_id: int) -> Equipment | None:
-    """The machine or pool ``equipment_id`` with its lab, or None (from memory when kept)."""
-    return _kept_row(
-        ("equipment", equipment_id), lambda: Equipment.objects.select_related("lab").filter(pk=equipment_id).first()
+    """The machine or pool ``equipment_id`` with its lab, or None (from the cache when kept; for pages only,
+    never saved)."""
+    return cache.cached(
+        ("labs.equipment", equipment_id),
+        (PUBLIC_LABS,),
+        lambda: Equipment.objects.select_related("lab").filter(pk=equipment_id).first(),
     )
 
 
 def kept_lab(code: str) -> Lab | None:
-    """The lab ``code``, or None (from memory when kept): its week is read signed in too, where the page
+    """The lab ``code``, or None (from the cache when kept): its week is read signed in too, where the page
     cache does not answer."""
-    return _kept_row(("lab", code), lambda: Lab.objects.filter(code=code).first())
+    return cache.cached(("labs.lab", code), (PUBLIC_LABS,), lambda: Lab.objects.filter(code=code).first())
 
 
-# The API's answers about one machine's availability for a given range, kept per process under the `labs`
-# revision like the weeks: partners poll the same ranges, and every booking or change raises the revision.
-MAX_AVAILABILITY = 512
-_availability: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-_availability_lock = threading.Lock()
+def lab_page_scopes(code: str) -> tuple[Scope | str, ...] | None:
+    """The scopes of the lab ``code``'s pages (`core.pagecache`), or None for an unknown lab."""
+    lab = kept_lab(code)
+    return None if lab is None else lab_scopes(lab)
+
+
+def equipment_page_scopes(equipment_id: int) -> tuple[Scope | str, ...]:
+    return (PUBLIC_LABS, ("equipment", equipment_id))
 
 
 def availability(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datetime, *, keep: bool) -> dict[str, Any]:
@@ -206,13 +170,10 @@ def availability(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datet
     included: it holds this equipment's units too) and the lab's opening hours in the range. ``keep``: the
     range was given by the caller, so the answer can be kept for the next caller (a range that starts "now"
     never repeats)."""
-    keep = keep and settings.PAGE_CACHE
-    key = (equipment.pk, equipment.status, equipment.units, starts_at, ends_at, current_revision(PUBLIC_LABS))
-    if keep:
-        with _availability_lock:
-            kept = _availability.get(key)
-        if kept is not None:
-            return kept
+    key = ("labs.availability", equipment.pk, equipment.status, equipment.units, starts_at, ends_at)
+    found = cache.lookup(key, equipment_scopes(equipment)) if keep else None
+    if found is not None and found.hit:
+        return found.value  # type: ignore[no-any-return]
     rows = BookingUnit.objects.filter(
         equipment=equipment, active=True, starts_at__lt=ends_at, ends_at__gt=starts_at
     ).values_list("booking_id", "unit", "starts_at", "ends_at")
@@ -230,11 +191,8 @@ def availability(equipment: Equipment, starts_at: dt.datetime, ends_at: dt.datet
         "open": [(a, b) for day in sorted(days) for a, b in days[day] if b > starts_at and a < ends_at],
         "held": sorted(spans.values(), key=lambda span: span["starts_at"]),
     }
-    if keep:
-        with _availability_lock:
-            _availability[key] = answer
-            while len(_availability) > MAX_AVAILABILITY:
-                _availability.popitem(last=False)
+    if found is not None:
+        found.store(answer)
     return answer
 
 
@@ -251,8 +209,8 @@ def expiring_authorisations(*, within_days: int = 30, day: dt.date | None = None
 
 
 def spans_by_day(lab: Lab, first: dt.date, last: dt.date) -> dict[dt.date, list[Span]]:
-    """`opening_spans` for every day from ``first`` to ``last``."""
-    kept = schedule()
+    """`opening_spans` for every day from ``first`` to ``last`` (one reading of the hours)."""
+    kept = schedule(lab.pk)
     result = {}
     day = first
     while day <= last:
@@ -320,28 +278,19 @@ class Week(list[DayColumn]):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self.html: dict[tuple[Any, ...], str] = {}
+        self.kept: cache.Lookup | None = None  # where it is kept, to keep it again with more HTML
+
+    def keep_again(self) -> None:
+        """Keep the week again with the HTML rendered since it was kept."""
+        if self.kept is not None:
+            self.kept.store(self)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"html": self.html, "kept": None}
 
 
 def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
-
-
-# Composed weeks kept in each process under the `labs` revision (raised by every booking, in its
-# transaction), per lab or machine, week, language and whether names are shown: a signed-in teacher's week
-# of a busy lab is ~900 slots, composed once per change instead of once per request. Off with PAGE_CACHE.
-MAX_WEEKS = 256
-_weeks: OrderedDict[tuple[Any, ...], Week] = OrderedDict()
-_weeks_lock = threading.Lock()
-
-
-def forget_weeks() -> None:
-    """Drop the kept weeks and availability answers (tests, whose rolled-back revisions repeat)."""
-    with _weeks_lock:
-        _weeks.clear()
-    with _availability_lock:
-        _availability.clear()
-    with _kept_rows_lock:
-        _kept_rows.clear()
 
 
 def week(
@@ -350,21 +299,24 @@ def week(
     """Seven days from ``monday``: the lab's hours and the holding bookings of ``equipment`` each day, as
     `Slot`s (one query for the week whatever the number of bookings, none for a kept week).
     ``show_names``: who holds each slot (staff and teachers); otherwise "busy". ``equipment``: a list of
-    machines, or a queryset of the whole lab's."""
-    if not settings.PAGE_CACHE:
-        return _compose_week(equipment, lab, monday, show_names=show_names)
-    which = tuple(item.pk for item in equipment) if isinstance(equipment, list) else "lab"
-    key = (lab.pk, which, monday, show_names, get_language(), current_revision(PUBLIC_LABS))
-    with _weeks_lock:
-        kept = _weeks.get(key)
-        if kept is not None:
-            _weeks.move_to_end(key)
-            return kept
+    machines, or a queryset of the whole lab's.
+
+    Kept per lab or machine, week, language and whether names are shown, under the machine's scope (a week
+    of one machine: its bookings and its lab's lessons) or the lab's (every booking in it): a signed-in
+    teacher's week of a busy lab is ~900 slots, composed once per change instead of once per request."""
+    if isinstance(equipment, list):
+        which: Any = tuple(item.pk for item in equipment)
+        scopes: list[Scope | str] = [PUBLIC_LABS, *(("equipment", pk) for pk in which)] if which else [*lab_scopes(lab)]
+    else:
+        which, scopes = "lab", [*lab_scopes(lab)]
+    found = cache.lookup(("labs.week", lab.pk, which, monday, show_names, get_language()), scopes)
+    if found.hit:
+        days: Week = found.value
+        days.kept = found
+        return days
     days = _compose_week(equipment, lab, monday, show_names=show_names)
-    with _weeks_lock:
-        _weeks[key] = days
-        while len(_weeks) > MAX_WEEKS:
-            _weeks.popitem(last=False)
+    found.store(days)
+    days.kept = found
     return days
 
 

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from technopark.accounts import services as account_services
 from technopark.accounts.models import User
 from technopark.accounts.roles import Role
+from technopark.core import cache
 from technopark.core.errors import DomainError
-from technopark.core.services import bump_content_revision, log_action
+from technopark.core.services import log_action
 from technopark.core.text import normalize_phone, search_key
 from technopark.network.models import Agreement, Contact, District, Institution
 
@@ -23,8 +24,8 @@ CONTACT_FIELDS = frozenset(["full_name", "position", "phone", "email"])
 AGREEMENT_FIELDS = frozenset(["number", "signed_on", "valid_from", "valid_until", "subject", "resources", "scan"])
 
 
-# The revision key of the public registry pages (cached for anonymous visitors, core/pagecache.py).
-PUBLIC_REGISTRY = "network"
+# The cache scope of the public registry pages (cached for anonymous visitors, `core.cache`).
+PUBLIC_REGISTRY = "registry"
 
 
 class NetworkError(DomainError):
@@ -75,7 +76,7 @@ def create_institution(*, actor: User | None, **fields: Any) -> Institution:
     institution.full_clean()
     _check_country(institution)
     institution.save()
-    bump_content_revision(PUBLIC_REGISTRY)
+    cache.changed(PUBLIC_REGISTRY)
     log_action(institution, "network.institution.created", actor=actor)
     return institution
 
@@ -89,7 +90,7 @@ def update_institution(institution: Institution, *, actor: User | None, **fields
         institution.full_clean()
         _check_country(institution)
         institution.save(update_fields=[*changed, "search_text", "updated_at"])
-        bump_content_revision(PUBLIC_REGISTRY)
+        cache.changed(PUBLIC_REGISTRY)
         log_action(
             institution,
             "network.institution.updated",
@@ -106,7 +107,7 @@ def set_institution_active(institution: Institution, active: bool, *, actor: Use
         return
     institution.is_active = active
     institution.save(update_fields=["is_active", "updated_at"])
-    bump_content_revision(PUBLIC_REGISTRY)
+    cache.changed(PUBLIC_REGISTRY)
     log_action(
         institution, "network.institution.activated" if active else "network.institution.deactivated", actor=actor
     )

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import User
+from technopark.core import cache
 from technopark.core.errors import DomainError
 from technopark.core.i18n import translated_fields
-from technopark.core.services import bump_content_revision, log_action
+from technopark.core.services import log_action
 from technopark.portal.models import HomeBlock, News
 
 NEWS_FIELDS = frozenset(
@@ -28,8 +29,8 @@ HOME_BLOCK_FIELDS = frozenset(
 )
 
 
-# The revision key of everything public that this module writes (cached pages follow it).
-PUBLIC_CONTENT = "portal"
+# The cache scope of everything public that this module writes (`core.cache`: cached pages follow it).
+PUBLIC_CONTENT = "news"
 
 
 class ContentError(DomainError):
@@ -67,7 +68,7 @@ def create_news(*, actor: User, **fields: Any) -> News:
     _apply(news, NEWS_FIELDS, fields)
     news.full_clean()
     news.save()
-    bump_content_revision(PUBLIC_CONTENT)
+    cache.changed(PUBLIC_CONTENT)
     log_action(news, "portal.news.created", actor=actor)
     return news
 
@@ -79,7 +80,7 @@ def update_news(news: News, *, actor: User, **fields: Any) -> News:
     if changed:
         news.full_clean()
         news.save(update_fields=[*changed, "updated_at"])
-        bump_content_revision(PUBLIC_CONTENT)
+        cache.changed(PUBLIC_CONTENT)
         log_action(news, "portal.news.updated", actor=actor, data={"fields": sorted(changed)})
         if "image" in changed and old_image:
             _delete_file_on_commit(news.image.storage, old_image)
@@ -105,7 +106,7 @@ def publish_news(news: News, *, actor: User) -> News:
     news.status = News.Status.PUBLISHED
     news.published_at = news.published_at or timezone.now()
     news.save(update_fields=["status", "published_at", "updated_at"])
-    bump_content_revision(PUBLIC_CONTENT)
+    cache.changed(PUBLIC_CONTENT)
     log_action(news, "portal.news.published", actor=actor)
     return news
 
@@ -116,7 +117,7 @@ def unpublish_news(news: News, *, actor: User) -> News:
         return news
     news.status = News.Status.DRAFT
     news.save(update_fields=["status", "updated_at"])
-    bump_content_revision(PUBLIC_CONTENT)
+    cache.changed(PUBLIC_CONTENT)
     log_action(news, "portal.news.unpublished", actor=actor)
     return news
 
@@ -126,7 +127,7 @@ def delete_news(news: News, *, actor: User) -> None:
     """Delete a draft. Published items must be taken off the portal first, so nothing vanishes by a slip."""
     if news.is_published:
         raise ContentError(_("Unpublish the news item before deleting it."), code="published")
-    bump_content_revision(PUBLIC_CONTENT)
+    cache.changed(PUBLIC_CONTENT)
     log_action(news, "portal.news.deleted", actor=actor, data={"title": news.title_ru})
     image = news.image.name if news.image else ""
     storage = news.image.storage
@@ -141,7 +142,7 @@ def create_home_block(*, actor: User, **fields: Any) -> HomeBlock:
     _apply(block, HOME_BLOCK_FIELDS, fields)
     block.full_clean()
     block.save()
-    bump_content_revision(PUBLIC_CONTENT)
+    cache.changed(PUBLIC_CONTENT)
     log_action(block, "portal.home_block.created", actor=actor)
     return block
 
@@ -152,13 +153,13 @@ def update_home_block(block: HomeBlock, *, actor: User, **fields: Any) -> HomeBl
     if changed:
         block.full_clean()
         block.save(update_fields=[*changed, "updated_at"])
-        bump_content_revision(PUBLIC_CONTENT)
+        cache.changed(PUBLIC_CONTENT)
         log_action(block, "portal.home_block.updated", actor=actor, data={"fields": sorted(changed)})
     return block
 
 
 @transaction.atomic
 def delete_home_block(block: HomeBlock, *, actor: User) -> None:
-    bump_content_revision(PUBLIC_CONTENT)
+    cache.changed(PUBLIC_CONTENT)
     log_action(block, "portal.home_block.deleted", actor=actor, data={"title": block.title_ru, "kind": block.kind})
     block.delete()

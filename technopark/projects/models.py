@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from technopark.core.files import random_upload_name
 from technopark.core.models import BoundedTextField, Direction, TimeStampedModel
 
-# The revision of the public gallery and passport pages kept in the page cache (core.pagecache).
+# The cache scope of the public gallery and passport pages kept in the page cache (`core.cache`).
 PUBLIC_PROJECTS = "projects"
 
 

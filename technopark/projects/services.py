@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import User
+from technopark.core import cache
 from technopark.core.errors import DomainError
 from technopark.core.files import validate_image
 from technopark.core.locking import lock_row
-from technopark.core.services import bump_content_revision, log_action
+from technopark.core.services import log_action
 from technopark.labs.models import Booking, Equipment
 from technopark.people.models import Person
 from technopark.projects.files import check_project_file
@@ -34,7 +35,7 @@ class ProjectError(DomainError):
 def _changed(project: Project) -> None:
     """A published passport changed: the cached public pages go stale."""
     if project.is_published:
-        bump_content_revision(PUBLIC_PROJECTS)
+        cache.changed(PUBLIC_PROJECTS)
 
 
 def _set_people(
@@ -143,7 +144,7 @@ def publish_project(project: Project, *, actor: User) -> Project:
     project.status = Project.Status.PUBLISHED
     project.published_at = project.published_at or timezone.now()
     project.save(update_fields=["status", "published_at", "updated_at"])
-    bump_content_revision(PUBLIC_PROJECTS)
+    cache.changed(PUBLIC_PROJECTS)
     log_action(project, "projects.project.published", actor=actor)
     return project
 
@@ -155,7 +156,7 @@ def unpublish_project(project: Project, *, actor: User, reason: str = "") -> Pro
     project = _lock(project)
     project.status = Project.Status.DRAFT
     project.save(update_fields=["status", "updated_at"])
-    bump_content_revision(PUBLIC_PROJECTS)
+    cache.changed(PUBLIC_PROJECTS)
     log_action(project, "projects.project.unpublished", actor=actor, data={"reason": reason} if reason else {})
     return project
 

@@ -46,7 +46,7 @@ from technopark.projects.models import PUBLIC_PROJECTS, Project
 PAGE_SIZE = 24
 
 
-@cache_anonymous_page(PUBLIC_PROJECTS, also=(CONSENTS_REVISION,))
+@cache_anonymous_page(PUBLIC_PROJECTS, CONSENTS_REVISION)
 def gallery(request: HttpRequest) -> HttpResponse:
     """Published projects with filters (direction, lab, stage, year) and a search."""
     form = GalleryForm(request.GET or None, years=selectors.gallery_years())
@@ -60,7 +60,7 @@ def gallery(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/gallery.html", {"form": form, "page_obj": page, "cards": cards})
 
 
-@cache_anonymous_page(PUBLIC_PROJECTS, also=(CONSENTS_REVISION,))
+@cache_anonymous_page(PUBLIC_PROJECTS, CONSENTS_REVISION)
 def project_detail(request: HttpRequest, project_id: int) -> HttpResponse:
     """A passport. Its people see everything; others see the published passport with the names and photos of
     children who have no publication consent left out."""

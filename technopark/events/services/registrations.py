@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import User
+from technopark.core import cache
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.locking import lock_row
 from technopark.core.services import log_action
@@ -29,7 +30,7 @@ from technopark.events.services.mail import notify_member_left, notify_registrat
 from technopark.events.services.questions import check_answers, save_answers
 from technopark.people.models import ConsentPurpose, Person
 from technopark.people.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
-from technopark.projects.models import Project
+from technopark.projects.models import PUBLIC_PROJECTS, Project
 
 
 class RegistrationError(DomainError):
@@ -410,6 +411,7 @@ def set_registration_project(registration: Registration, project: Project | None
         )
     registration.project = project
     registration.save(update_fields=["project", "updated_at"])
+    cache.changed(PUBLIC_PROJECTS)  # the passport lists the contest
     log_action(
         registration,
         "events.registration.project_set",

@@ -27,7 +27,7 @@ from technopark.people.services.consent import CONSENTS_REVISION
 # --- Results -----------------------------------------------------------------------------------------
 
 
-@cache_anonymous_page(services.PUBLIC_EVENTS, also=(CONSENTS_REVISION,))
+@cache_anonymous_page(services.PUBLIC_EVENTS, CONSENTS_REVISION)
 def event_results(request: HttpRequest, event_id: int) -> HttpResponse:
     """Published results by nomination; names only where a consent to publish them is on file."""
     event = access_event(request.user, event_id)

@@ -25,14 +25,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import User
+from technopark.core import cache
 from technopark.core.bounds import LATEST_DATE
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.locking import is_deadlock, lock_row, lock_rows
-from technopark.core.services import bump_content_revision, log_action
+from technopark.core.services import log_action
 from technopark.core.transactions import email_after_commit
 from technopark.labs import selectors
 from technopark.labs.access import may_book_labs, may_book_without_approval, may_decide, may_supervise
-from technopark.labs.models import PUBLIC_LABS, Booking, BookingUnit, Equipment, EquipmentStatusChange, Lab
+from technopark.labs.models import BOOKINGS, PUBLIC_LABS, Booking, BookingUnit, Equipment, EquipmentStatusChange, Lab
 from technopark.labs.services.mail import local_moment, notify_booking
 from technopark.people.models import ConsentPurpose, Person
 from technopark.people.selectors import GUARDIAN, counted_age_on, giver_rule, may_process
@@ -261,6 +262,18 @@ def _check_supervisor(supervisor: Person | None, person: Person | None) -> None:
         raise supervisor_not_allowed()
 
 
+def _booking_changed(booking: Booking, *, machines: list[int] | None = None) -> None:
+    """What shows ``booking`` is read anew once it commits: its machine's and its lab's weeks and pages, and
+    the search. A lesson in the whole lab holds every machine of it (``machines``: their ids, when known).
+    Another machine's week stays kept (`core.cache`)."""
+    if booking.lab_id is not None:
+        if machines is None:
+            machines = list(Equipment.objects.filter(lab_id=booking.lab_id).values_list("pk", flat=True))
+        cache.changed(BOOKINGS, ("lab", booking.lab_id), *(("equipment", pk) for pk in machines))
+    elif booking.equipment is not None:
+        cache.changed(BOOKINGS, ("lab", booking.equipment.lab_id), ("equipment", booking.equipment_id))
+
+
 def _new_booking(
     equipment: Equipment, *, actor: User, starts_at: dt.datetime, ends_at: dt.datetime, units: int, purpose: str,
     person: Person | None, supervisor: Person | None, note: str, series: uuid.UUID | None,
@@ -279,7 +292,7 @@ def _new_booking(
     )  # fmt: skip
     booking.save()
     _hold(equipment, booking)
-    bump_content_revision(PUBLIC_LABS)
+    _booking_changed(booking)
     return booking
 
 
@@ -489,7 +502,7 @@ def _new_lab_booking(
         for item in equipment
         for unit in range(1, item.units + 1)
     )
-    bump_content_revision(PUBLIC_LABS)
+    _booking_changed(booking, machines=[item.pk for item in equipment])
     return booking
 
 
@@ -553,7 +566,7 @@ def _release(
     booking.decided_by = actor if getattr(actor, "pk", None) else None
     booking.save(update_fields=["status", "decided_by", "updated_at"])
     booking.held_units.update(active=False)
-    bump_content_revision(PUBLIC_LABS)
+    _booking_changed(booking)
     log_action(booking, action, actor=actor, data=data or {})
 
 
@@ -588,7 +601,7 @@ def decide_booking(booking: Booking, *, actor: User, approve: bool) -> Booking:
         booking.status = Booking.Status.CONFIRMED
         booking.decided_by = actor if getattr(actor, "pk", None) else None
         booking.save(update_fields=["status", "decided_by", "updated_at"])
-        bump_content_revision(PUBLIC_LABS)
+        _booking_changed(booking)
         log_action(booking, "labs.booking.approved", actor=actor)
     else:
         _release(booking, Booking.Status.REJECTED, actor=actor, action="labs.booking.rejected")
@@ -668,7 +681,7 @@ def set_equipment_status(equipment: Equipment, *, actor: User, status: str, note
     equipment = lock_equipment(equipment)
     equipment.status = status
     equipment.save(update_fields=["status", "updated_at"])
-    bump_content_revision(PUBLIC_LABS)
+    cache.changed(PUBLIC_LABS)
     EquipmentStatusChange.objects.create(
         equipment=equipment,
         status=status,

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import User
+from technopark.core import cache
 from technopark.core.errors import DomainError
-from technopark.core.services import bump_content_revision, log_action
+from technopark.core.services import log_action
 from technopark.labs.models import (
     PUBLIC_LABS,
     Booking,
@@ -50,7 +51,7 @@ def update_lab(lab: Lab, *, actor: User, **values: Any) -> Lab:
     lab.save()
     if staff is not None:
         lab.staff.set(staff)
-    bump_content_revision(PUBLIC_LABS)
+    cache.changed(PUBLIC_LABS)
     log_action(
         lab, "labs.lab.changed", actor=actor, data={"fields": sorted(values) + (["staff"] if staff is not None else [])}
     )
@@ -73,7 +74,7 @@ def set_opening_hours(lab: Lab, rows: list[tuple[int, dt.time, dt.time]], *, act
     OpeningHours.objects.bulk_create(
         OpeningHours(lab=lab, weekday=weekday, opens=opens, closes=closes) for weekday, opens, closes in rows
     )
-    bump_content_revision(PUBLIC_LABS)
+    cache.changed(PUBLIC_LABS)
     log_action(lab, "labs.hours.set", actor=actor, data={"rows": [[w, f"{o:%H:%M}", f"{c:%H:%M}"] for w, o, c in rows]})
 
 
@@ -89,7 +90,7 @@ def add_closed_day(
     day = ClosedDay(lab=lab, date=date, opens=opens, closes=closes, reason_ru=reason_ru.strip())
     day.full_clean()
     day.save()
-    bump_content_revision(PUBLIC_LABS)
+    cache.changed(PUBLIC_LABS)
     log_action(lab or day, "labs.closed_day.added", actor=actor, data={"date": date.isoformat(), "why": reason_ru})
     return day
 
@@ -98,7 +99,7 @@ def add_closed_day(
 def delete_closed_day(day: ClosedDay, *, actor: User) -> None:
     log_action(day.lab or day, "labs.closed_day.deleted", actor=actor, data={"date": day.date.isoformat()})
     day.delete()
-    bump_content_revision(PUBLIC_LABS)
+    cache.changed(PUBLIC_LABS)
 
 
 @transaction.atomic
@@ -137,7 +138,7 @@ def save_equipment(equipment: Equipment | None, *, actor: User, **values: Any) -
     else:
         equipment.save(update_fields=[*sorted(values), "updated_at"])
     _follow_lab_lessons(equipment, before)
-    bump_content_revision(PUBLIC_LABS)
+    cache.changed(PUBLIC_LABS)
     if created:
         EquipmentStatusChange.objects.create(
             equipment=equipment, status=equipment.status, note=str(_("Added")),

@@ -16,8 +16,8 @@ register = template.Library()
 def week_calendar(
     context: template.Context, days: Any, *, show_equipment: bool = False, level: str = "3"
 ) -> SafeString:
-    """``labs/_week.html`` for ``days``; a kept week (`selectors.Week`, per lab or machine, week, language
-    and revision) keeps its HTML too, so it is rendered once per change rather than once per request."""
+    """``labs/_week.html`` for ``days``; a kept week (`selectors.Week`, per lab or machine, week and language,
+    in the cache) keeps its HTML too, so it is rendered once per change rather than once per request."""
     monday, previous_week, next_week = context.get("monday"), context.get("previous_week"), context.get("next_week")
     key = (get_language(), show_equipment, level, monday, previous_week, next_week)
     kept: dict[tuple[Any, ...], str] | None = getattr(days, "html", None)
@@ -35,4 +35,5 @@ def week_calendar(
     )
     if kept is not None:
         kept[key] = html
+        days.keep_again()
     return mark_safe(html)

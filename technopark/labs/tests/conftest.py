@@ -43,16 +43,3 @@ def workstations(fablab: Lab) -> Equipment:
 @pytest.fixture
 def lab_manager(make_user: Any) -> Any:
     return make_user("labs.manager@example.test", "lab_manager")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_schedule() -> Any:
-    """The schedule and weeks kept in the process are keyed by the `labs` revision, which rolled-back tests
-    repeat."""
-    from technopark.labs import selectors
-
-    selectors.forget_schedule()
-    selectors.forget_weeks()
-    yield
-    selectors.forget_schedule()
-    selectors.forget_weeks()

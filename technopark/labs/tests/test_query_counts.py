@@ -1,5 +1,5 @@
-"""Query counts of the labs' hot paths, at two data sizes, with the in-process caches on as in production
-(PAGE_CACHE): a refused booking, a booking made, a signed-in week calendar and a teacher's equipment page
+"""Query counts of the labs' hot paths, at two data sizes, with the cache on as in production
+(PAGE_CACHE, `core.cache`): a refused booking, a booking made, a signed-in week calendar and a teacher's equipment page
 with the booking form. Each count stays the same whatever the number of bookings, days with other hours or
 a school's students."""
 
@@ -13,9 +13,8 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from technopark.core import pagecache
 from technopark.core.errors import ConflictError
-from technopark.labs import selectors, services
+from technopark.labs import services
 from technopark.labs.models import ClosedDay, Equipment, Lab
 from technopark.labs.tests.conftest import at
 from technopark.network import services as network_services
@@ -25,10 +24,7 @@ from technopark.people import services as people_services
 
 @pytest.fixture
 def cached(settings: Any) -> Any:
-    settings.PAGE_CACHE = True
-    pagecache.clear()
-    yield
-    pagecache.clear()
+    assert settings.PAGE_CACHE  # on in the test settings, as in production
 
 
 def _busy(lab: Lab, lab_manager: Any, count: int) -> Equipment:
@@ -51,21 +47,22 @@ def test_a_refused_booking_costs_the_same_few_queries_however_busy_the_lab(
     fablab: Lab, lab_manager: Any, cached: Any, size: int, django_assert_num_queries: Any
 ) -> None:
     machine = _busy(fablab, lab_manager, size)
-    selectors.schedule()  # kept, as in a process that has answered before
-    with django_assert_num_queries(1), pytest.raises(ConflictError):  # the held units; no hours, no lock
+    # The lab's hours and days with other hours (a rule reads the database, never the cache), the held units;
+    # no lock.
+    with django_assert_num_queries(3), pytest.raises(ConflictError):
         services.book(machine, actor=lab_manager, starts_at=at(2, 11), ends_at=at(2, 13), purpose="lesson")
 
 
 @pytest.mark.parametrize("size", [2, 20])
-def test_a_booking_checks_the_rules_once_and_reads_no_hours(
+def test_a_booking_checks_the_rules_once(
     fablab: Lab, lab_manager: Any, cached: Any, size: int, django_assert_num_queries: Any
 ) -> None:
     machine = _busy(fablab, lab_manager, size)
-    selectors.schedule()
-    # Held units, then in the transaction: the lock (after its timeout, on PostgreSQL: `core.locking`), held
-    # units again, the booking, its unit, the revision, the audit record.
+    # Hours, days with other hours, held units, then in the transaction: the lock (after its timeout, on
+    # PostgreSQL: `core.locking`), held units again, the booking, its unit, the audit record. No shared row
+    # is written: the cache's scopes change after the commit (`core.cache`).
     lock_timeout = 1 if connection.vendor == "postgresql" else 0
-    with django_assert_num_queries(9 + lock_timeout):  # and the test's savepoint around the transaction
+    with django_assert_num_queries(10 + lock_timeout):  # and the test's savepoint around the transaction
         services.book(machine, actor=lab_manager, starts_at=at(2, 14), ends_at=at(2, 16), purpose="lesson")
 
 
@@ -93,8 +90,6 @@ def test_a_teachers_week_and_equipment_page_do_not_grow_with_bookings_or_student
     client = Client()
     client.force_login(_teacher_with_students(make_user, size))
     week = f"?week={at(2, 0).date():%Y-%m-%d}"
-    monkeypatch.setattr(pagecache, "REVISION_TTL_SECONDS", 3600)  # no re-read of the revision mid-test
-    pagecache.clear()
     client.get(f"/labs/fablab/week/{week}")  # composes and keeps the week
     # The session, the user with their roles (`accounts.backends`); the lab and its week are kept (no
     # bookings read, no hours).
@@ -107,8 +102,9 @@ def test_a_teachers_week_and_equipment_page_do_not_grow_with_bookings_or_student
         page = client.get(f"/labs/equipment/{machine.pk}/{week}")
     assert 'hx-get="/labs/equipment/' in page.content.decode()  # the form comes in its own request
     # The form: the machine, the session, the user with their roles; own record and children (ids, then
-    # rows). A teacher books outright (no approving teachers to list).
-    with django_assert_num_queries(5):
+    # rows); the lab's hours and days with other hours (the form starts on a day the lab is open). A teacher
+    # books outright (no approving teachers to list).
+    with django_assert_num_queries(7):
         form = client.get(f"/labs/equipment/{machine.pk}/book/", headers={"HX-Request": "true"})
     assert 'id="id_person_q"' in form.content.decode()
     assert "Ученик000" not in form.content.decode()  # the school's list is searched, not printed
@@ -134,13 +130,12 @@ def test_a_teachers_lab_page_reads_what_is_free_in_one_query_however_many_machin
 ) -> None:
     _busy(fablab, lab_manager, size)
     fablab.hours.update(opens=dt.time(0), closes=dt.time(23, 59, 59))  # open now, whatever the hour of the test
-    selectors.forget_schedule()  # changed behind the services' back, so without a new revision
     client = Client()
     client.force_login(make_user("lab.page@example.test", "teacher"))
     client.get("/labs/fablab/")
-    # The lab with its hours and staff (3), the session, the user with their roles, the equipment, what of
-    # it is held in the next hour, the days with other hours ahead.
-    with django_assert_num_queries(8):
+    # The lab with its hours and staff (3), the session, the user with their roles, the equipment, today's
+    # hours and days with other hours, what of it is held in the next hour, the days with other hours ahead.
+    with django_assert_num_queries(10):
         page = client.get("/labs/fablab/")
     assert (
         page.content.decode().count("/labs/equipment/") == size
@@ -161,7 +156,6 @@ def test_the_apis_availability_of_a_range_is_kept_until_the_next_booking(
     with django_assert_num_queries(1):  # the equipment; the answer is kept for the same range
         assert client.get(url).json() == first
     services.cancel_booking(machine.bookings.get(), actor=lab_manager, any_time=True)
-    pagecache.clear()  # the revision is re-read at most once a second; the test does not wait
     again = client.get(url).json()
     assert again["free_units"] == 1 and again["held"] == []
 
@@ -174,7 +168,6 @@ def test_a_kept_machine_shows_its_new_status_after_a_change(
     client.force_login(make_user("kept.teacher@example.test", "teacher"))
     assert "Работает" in client.get(f"/labs/equipment/{machine.pk}/").content.decode()
     services.set_equipment_status(machine, actor=lab_manager, status="maintenance", note="Замена сопла")
-    pagecache.clear()  # the revision is re-read at most once a second; the test does not wait
     assert "Техническое обслуживание" in client.get(f"/labs/equipment/{machine.pk}/").content.decode()
     assert client.get("/labs/equipment/999999/").status_code == 404
 
@@ -186,6 +179,5 @@ def test_a_kept_lab_shows_its_new_name_after_a_change(
     client.force_login(make_user("kept.lab@example.test", "teacher"))
     assert fablab.name_ru in client.get("/labs/fablab/week/").content.decode()
     services.update_lab(fablab, actor=lab_manager, name_ru="Фаблаб на втором этаже")
-    pagecache.clear()  # the revision is re-read at most once a second; the test does not wait
     assert "Фаблаб на втором этаже" in client.get("/labs/fablab/week/").content.decode()
     assert client.get("/labs/no-such-lab/week/").status_code == 404

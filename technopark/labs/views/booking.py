@@ -55,8 +55,9 @@ from technopark.labs.views.common import PAGE_SIZE, lab_context, week_context
 def _next_open_day(equipment: Equipment) -> dt.date:
     """The form's first day: tomorrow, or the next day the lab opens (a closed day refused every date)."""
     day = timezone.localdate() + dt.timedelta(days=1)
+    hours = selectors.schedule(equipment.lab_id)  # read once: the next fortnight from the same two queries
     for offset in range(14):
-        if selectors.opening_spans(equipment.lab, day + dt.timedelta(days=offset)):
+        if hours.spans(equipment.lab_id, day + dt.timedelta(days=offset)):
             return day + dt.timedelta(days=offset)
     return day
 

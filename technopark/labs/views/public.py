@@ -21,6 +21,7 @@ from technopark.labs.forms import (
     SearchForm,
 )
 from technopark.labs.models import (
+    BOOKINGS,
     PUBLIC_LABS,
     Lab,
 )
@@ -35,7 +36,7 @@ def lab_list(request: HttpRequest) -> HttpResponse:
     return render(request, "labs/lab_list.html", {"labs": labs})
 
 
-@cache_anonymous_page(PUBLIC_LABS, minutes=5)
+@cache_anonymous_page(per=selectors.lab_page_scopes, minutes=5)
 def lab_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A lab: description, hours and days with other hours, staff, its equipment and what is free today;
     teachers and staff book the whole lab for a lesson here."""
@@ -54,7 +55,7 @@ def lab_photo(request: HttpRequest, code: str) -> FileResponse:
     return response
 
 
-@cache_anonymous_page(PUBLIC_LABS)
+@cache_anonymous_page(per=selectors.lab_page_scopes)
 def lab_week(request: HttpRequest, code: str) -> HttpResponse:
     """The lab's week: every booking of its equipment, day by day."""
     lab = selectors.kept_lab(code)
@@ -65,7 +66,7 @@ def lab_week(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "labs/week.html", {"lab": lab, "days": days, **week_context(request, monday)})
 
 
-@cache_anonymous_page(PUBLIC_LABS)
+@cache_anonymous_page(per=selectors.equipment_page_scopes)
 def equipment_detail(request: HttpRequest, equipment_id: int) -> HttpResponse:
     """A machine or a pool: its details, status history for staff and its week. The booking form comes in its
     own request (`booking.book`, htmx), so the calendar does not wait for the lists of whom one books for."""
@@ -83,7 +84,7 @@ def equipment_detail(request: HttpRequest, equipment_id: int) -> HttpResponse:
     return render(request, "labs/equipment_detail.html", context)
 
 
-@cache_anonymous_page(PUBLIC_LABS, minutes=15)
+@cache_anonymous_page(PUBLIC_LABS, BOOKINGS, minutes=15)
 def search(request: HttpRequest) -> HttpResponse:
     """Free equipment of a kind on a day for so many hours, with the starts that fit."""
     form = SearchForm(request.GET or None)

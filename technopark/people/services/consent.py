@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from technopark.accounts.models import User
+from technopark.core import cache
 from technopark.core.errors import ConflictError, DomainError
 from technopark.core.i18n import translated_fields
 from technopark.core.locking import lock_row, lock_rows
-from technopark.core.services import bump_content_revision, log_action
+from technopark.core.services import log_action
 from technopark.core.transactions import email_after_commit
 from technopark.people.models import Consent, ConsentPurpose, ConsentText, Guardianship, Person, WithdrawalReason
 from technopark.people.selectors import GUARDIAN, SELF, current_consent_text, giver_rule, is_adult_by_grant, may_process
@@ -79,7 +80,7 @@ def publish_consent_text(text: ConsentText, *, actor: User | AnonymousUser | Non
         raise ConflictError(_("This version is already in force."), code="text_published")
     text.published_at = timezone.now()
     text.save(update_fields=["published_at", "updated_at"])
-    bump_content_revision(CONSENTS_REVISION)
+    cache.changed(CONSENTS_REVISION)
     log_action(
         text, "accounts.consent_text.published", actor=actor, data={"purpose": text.purpose, "version": text.version}
     )
@@ -164,7 +165,7 @@ def give_consent(
         consent.scan = scan
     consent.full_clean()
     consent.save()
-    bump_content_revision(CONSENTS_REVISION)
+    cache.changed(CONSENTS_REVISION)
     log_action(
         subject,
         "accounts.consent.given",
@@ -224,7 +225,7 @@ def withdraw_consent(
     consent.withdrawn_by = actor if isinstance(actor, User) else None
     consent.withdrawal_reason = reason
     consent.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
-    bump_content_revision(CONSENTS_REVISION)
+    cache.changed(CONSENTS_REVISION)
     log_action(
         consent.subject,
         "accounts.consent.withdrawn",

@@ -12,18 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from technopark.core import pagecache
 from technopark.people import services as people_services
 from technopark.projects import services
 from technopark.projects.models import StepImage
 from technopark.projects.tests.conftest import make_student, png
-
-
-@pytest.fixture(autouse=True)
-def fresh_page_cache() -> Any:
-    pagecache.clear()
-    yield
-    pagecache.clear()
 
 
 def _client(user: Any = None) -> Client:
@@ -62,10 +54,6 @@ def test_a_journal_photo_uploaded_with_its_gps_position_is_stored_without_it(stu
 def test_a_withdrawn_publication_consent_hides_the_name_on_the_very_next_anonymous_request(
     student: Any, teacher: Any, publication_text: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings.PAGE_CACHE = True
-    # The process has just read every revision and would keep them for an hour: the consents one must
-    # still be read anew.
-    monkeypatch.setattr(pagecache, "REVISION_TTL_SECONDS", 3600)
     consent = people_services.give_consent(student, purpose="publication", giver=student, actor=student.user)
     project = services.create_project(
         actor=teacher.user, title="Умная теплица", direction="engineering", summary="Полив по датчику",

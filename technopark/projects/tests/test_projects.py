@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from technopark.core import pagecache
+from technopark.core import cache
 from technopark.core.models import AuditLog
 from technopark.labs.models import Lab
 from technopark.people import services as people_services
@@ -21,11 +21,6 @@ from technopark.projects import services
 from technopark.projects.models import JournalStep, Project, StepImage
 from technopark.projects.services import ProjectError
 from technopark.projects.tests.conftest import binary_stl, make_student, png
-
-
-@pytest.fixture(autouse=True)
-def fresh_page_cache() -> None:
-    pagecache.clear()
 
 
 def _client(user: Any = None) -> Client:
@@ -128,7 +123,7 @@ def test_the_gallery_makes_the_same_number_of_queries_for_more_projects(
         for number in range(projects):
             project = _published(student, teacher, title=f"Проект {number}")
             services.add_step(project, actor=teacher.user, text="Шаг", images=[(png(), "Макет", [student])])
-        pagecache.clear()
+        cache.clear()
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
@@ -139,7 +134,7 @@ def test_the_gallery_makes_the_same_number_of_queries_for_more_projects(
     few = count_for(2)
     many = count_for(10)
     assert few == many
-    pagecache.clear()
+    cache.clear()
     with django_assert_num_queries(many):
         _client(teacher.user).get("/projects/")
 
@@ -150,7 +145,6 @@ def test_the_gallery_makes_the_same_number_of_queries_for_more_projects(
 def test_public_pages_name_only_consenting_children_and_hide_photos_of_the_others(
     school: Any, student: Any, teacher: Any, publication_text: Any, monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(pagecache, "REVISION_TTL_SECONDS", 0)
     shy = make_student(school, "Сидорова")
     people_services.give_consent(student, purpose="publication", giver=student, actor=student.user)
     project = _published(student, teacher)
@@ -470,7 +464,7 @@ def test_a_passport_page_makes_the_same_number_of_queries_for_a_longer_journal(s
             services.add_contest_entry(
                 project, actor=teacher.user, contest=f"Конкурс {number}", day=dt.date(2026, 1, 1)
             )
-        pagecache.clear()
+        cache.clear()
         with CaptureQueriesContext(connection) as queries:
             assert Client().get(f"/projects/{project.pk}/").status_code == 200
         return len(queries)
