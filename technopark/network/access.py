@@ -77,7 +77,7 @@ def access_import_job(user: AnyUser, job_id: int) -> BackgroundJob:
     return get_visible_or_404(visible_import_jobs(user), user=user, pk=job_id)
 
 
-def coordinated_institutions(user: Any) -> QuerySet[Institution]:
+def coordinated_institutions(user: AnyUser) -> QuerySet[Institution]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Institution.objects.none()
     return Institution.objects.filter(coordinators=user)
@@ -92,5 +92,5 @@ def register_people_lister(check: Callable[[Any], bool]) -> None:
     _people_listers.append(check)
 
 
-def may_list_people(user: Any) -> bool:
+def may_list_people(user: AnyUser) -> bool:
     return any(check(user) for check in _people_listers)
