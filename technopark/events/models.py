@@ -38,6 +38,11 @@ def event_document_path(instance: Any, filename: str) -> str:
     return random_upload_name("event-documents", filename)
 
 
+def event_scope(event_id: int) -> tuple[str, int]:
+    """The cache scope of one event's own pages (`core.cache`): a change to one event leaves the others' kept."""
+    return ("event", event_id)
+
+
 def certificate_path(instance: Any, filename: str) -> str:
     return random_upload_name("certificates", filename)
 

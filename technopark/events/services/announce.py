@@ -19,7 +19,7 @@ from technopark.core.i18n import translated_fields
 from technopark.core.services import log_action
 from technopark.core.text import search_key
 from technopark.core.transactions import email_after_commit
-from technopark.events.models import Direction, Event, EventDocument, EventSession, Nomination
+from technopark.events.models import Direction, Event, EventDocument, EventSession, Nomination, event_scope
 from technopark.events.services.mail import notify_results
 from technopark.events.services.registrations import lock_event, places_held, promote_waitlist
 from technopark.projects.models import PUBLIC_PROJECTS
@@ -165,7 +165,7 @@ def update_event(event: Event, *, actor: User, co_organisers: list[Any] | None =
     if changed:
         log_action(event, "events.event.changed", actor=actor, data={"fields": sorted(changed)})
         if event.is_public:
-            cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS)
+            cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS, event_scope(event.pk))
     return event
 
 
@@ -205,7 +205,7 @@ def set_sessions(event: Event, sessions: list[dict[str, Any]], *, actor: User) -
         data={"sessions": [[s.starts_at.isoformat(), s.ends_at.isoformat()] for s in built]},
     )
     if event.is_public:
-        cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS)
+        cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS, event_scope(event.pk))
     return built
 
 
@@ -252,7 +252,7 @@ def save_nomination(event: Event, *, actor: User, nomination: Nomination | None 
         data={"nomination": nomination.pk, "title": nomination.title_ru, "fields": sorted(changed)},
     )
     if event.is_public:
-        cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS)
+        cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS, event_scope(event.pk))
     return nomination
 
 
@@ -262,7 +262,7 @@ def delete_nomination(nomination: Nomination, *, actor: User) -> None:
     log_action(event, "events.nomination.deleted", actor=actor, data={"title": nomination.title_ru})
     nomination.delete()
     if event.is_public:
-        cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS)
+        cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS, event_scope(event.pk))
 
 
 @transaction.atomic
@@ -273,7 +273,7 @@ def add_document(event: Event, *, actor: User, title: str, kind: str, file: Uplo
     document.save()
     log_action(event, "events.document.added", actor=actor, data={"document": document.pk, "title": document.title})
     if event.is_public:
-        cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS)
+        cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS, event_scope(event.pk))
     return document
 
 
@@ -285,7 +285,7 @@ def delete_document(document: EventDocument, *, actor: User) -> None:
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))
     if event.is_public:
-        cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS)
+        cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS, event_scope(event.pk))
 
 
 def _status_label(status: str) -> str:
@@ -320,7 +320,7 @@ def change_status(event: Event, status: str, *, actor: User) -> Event:
     log_action(event, "events.event.status_changed", actor=actor, data={"from": old, "to": status})
     if status == Event.Status.RESULTS_PUBLISHED:
         email_after_commit(notify_results, event.pk)  # the e-mails go out from the worker
-    cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS)
+    cache.changed(PUBLIC_EVENTS, PUBLIC_PROJECTS, event_scope(event.pk))
     return event
 
 

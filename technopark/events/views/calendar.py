@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from technopark.core.bounds import EARLIEST_DATE, LATEST_DATE, query_int
+from technopark.core.cache import Scope
 from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.pagecache import cache_anonymous_page
 from technopark.events import ical, selectors, services
@@ -24,11 +25,11 @@ from technopark.events.access import (
 from technopark.events.forms import (
     CalendarFilterForm,
 )
-from technopark.events.models import (
-    Event,
-)
+from technopark.events.models import Event, event_scope
 from technopark.events.services.certificates import HELD_STATUSES
+from technopark.labs.models import PUBLIC_LABS
 from technopark.network.access import coordinated_institutions
+from technopark.network.services import PUBLIC_REGISTRY
 
 PAGE_SIZE = 20
 
@@ -75,7 +76,12 @@ def calendar_month(request: HttpRequest) -> HttpResponse:
     )
 
 
-@cache_anonymous_page(services.PUBLIC_EVENTS)
+def _event_page_scopes(event_id: int) -> tuple[Scope | str, ...]:
+    # The event's own scope, and what the page names from elsewhere: its venue lab and co-organisers.
+    return (event_scope(event_id), PUBLIC_LABS, PUBLIC_REGISTRY)
+
+
+@cache_anonymous_page(per=_event_page_scopes)
 def event_detail(request: HttpRequest, event_id: int) -> HttpResponse:
     access_event(request.user, event_id)
     event = selectors.event_page(visible_events(request.user), event_id).get()

@@ -17,17 +17,13 @@ from technopark.events.access import (
     access_event,
     may_manage_events,
 )
-from technopark.events.models import (
-    Event,
-    Registration,
-    Result,
-)
+from technopark.events.models import Event, Registration, Result, event_scope
 from technopark.people.services.consent import CONSENTS_REVISION
 
 # --- Results -----------------------------------------------------------------------------------------
 
 
-@cache_anonymous_page(services.PUBLIC_EVENTS, CONSENTS_REVISION)
+@cache_anonymous_page(CONSENTS_REVISION, per=lambda event_id: (event_scope(event_id),))
 def event_results(request: HttpRequest, event_id: int) -> HttpResponse:
     """Published results by nomination; names only where a consent to publish them is on file."""
     event = access_event(request.user, event_id)
