@@ -192,7 +192,8 @@ def lookup(key: Sequence[Any], scopes: Iterable[Scope | str]) -> Lookup:
 def cached(
     key: Sequence[Any], scopes: Iterable[Scope | str], compute: Callable[[], T], *, timeout: float | None = None
 ) -> T:
-    """``compute()``, or what it returned before while ``scopes`` have not changed since."""
+    """``compute()``, or what it returned before while ``scopes`` have not changed since. The value may be the
+    very object another request got (this process's copy): read it, never change it."""
     found = lookup(key, scopes)
     if found.hit:
         return found.value  # type: ignore[no-any-return]
