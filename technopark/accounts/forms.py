@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,10 +58,11 @@ class UserFilterForm(forms.Form):
 
 
 def _project_content_types() -> list[tuple[str, Any]]:
-    types = ContentType.objects.filter(app_label__in=["accounts", "core", "portal", "api"]).order_by(
-        "app_label", "model"
-    )
-    return [("", _("Any"))] + [(str(ct.pk), f"{ct.name} ({ct.app_label})") for ct in types]
+    """Every kind of object of the platform's own apps (events, labs, projects, institutions, people…), by the
+    name the reader knows it by; the audit log can be filtered by any of them."""
+    labels = [config.label for config in apps.get_app_configs() if config.name.startswith("technopark.")]
+    types = sorted(ContentType.objects.filter(app_label__in=labels), key=lambda ct: str(ct.name).lower())
+    return [("", _("Any"))] + [(str(ct.pk), str(ct.name).capitalize()) for ct in types]
 
 
 class AuditFilterForm(forms.Form):

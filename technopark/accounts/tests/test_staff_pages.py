@@ -134,6 +134,27 @@ def test_the_audit_page_filters_by_action_actor_and_date(make_user, client):
     assert len(response.context["page_obj"]) == 0
 
 
+def test_the_audit_filter_offers_events_labs_projects_institutions_and_people(make_user, client):
+    """Its object filter listed only accounts, core, portal and api (issue 14, item 8)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from technopark.events.models import Event
+    from technopark.labs.models import Booking
+    from technopark.network.models import Institution
+    from technopark.projects.models import Project
+
+    client.force_login(make_user("admin@example.test", Role.ADMINISTRATOR))
+    choices = dict(client.get("/en/staff/audit/").context["form"].fields["target_type"].choices)
+    for model in (Event, Booking, Project, Institution):
+        assert str(ContentType.objects.get_for_model(model).pk) in choices, model
+    event_type = ContentType.objects.get_for_model(Event)
+    assert choices[str(event_type.pk)] == "Event"
+    AuditLog.objects.create(action="events.event.created", target_type=event_type, target_id="7")
+    AuditLog.objects.create(action="portal.news.published")
+    response = client.get(reverse("accounts:audit-list"), {"target_type": event_type.pk})
+    assert [r.action for r in response.context["page_obj"]] == ["events.event.created"]
+
+
 def test_an_invalid_audit_filter_keeps_the_input_and_shows_the_error(make_user, client):
     client.force_login(make_user("admin@example.test", Role.ADMINISTRATOR))
     response = client.get(reverse("accounts:audit-list"), {"since": "2026-05-02", "until": "2026-05-01", "actor": "x"})
