@@ -160,7 +160,8 @@ def _event_with_participants(count: int) -> dict[str, int]:
 # the session and the login with its roles are two of them (`accounts.backends`); centre staff add one, whether
 # their authenticator app is still there (`accounts.access.apply_second_factor_rule`, DOMAIN.md rule 11).
 PAGES = {
-    "home": ("/", None, _news, 2),
+    # The home page: its blocks, the news, the coming events and the open registrations.
+    "home": ("/", None, _news, 4),
     "news list": ("/news/", None, _news, 2),
     "news list in English": ("/en/news/", None, _news, 2),
     "api news list": ("/api/v1/news?limit=50", None, _news, 2),

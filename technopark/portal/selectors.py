@@ -7,9 +7,12 @@ from collections import defaultdict
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from technopark.events.models import Event
+from technopark.events.selectors import upcoming
 from technopark.portal.models import HomeBlock, News
 
 HOME_NEWS_COUNT = 3
+HOME_EVENTS_COUNT = 4
 
 # Columns a news list or card needs; the long texts stay in the database.
 NEWS_CARD_FIELDS = [
@@ -60,3 +63,16 @@ def home_blocks_by_section() -> list[dict[str, object]]:
         {"kind": kind, "label": label, "blocks": [block for block in blocks if block.kind == kind]}
         for kind, label in HomeBlock.Kind.choices
     ]
+
+
+def home_events() -> dict[str, list[Event]]:
+    """What the home page offers before the news: the next announced events, and those one can register for
+    now, soonest deadline first (an open registration without a deadline last)."""
+    announced = Event.objects.exclude(status__in=(Event.Status.DRAFT, Event.Status.ARCHIVED))
+    coming = upcoming(announced).order_by("starts_at", "id")[:HOME_EVENTS_COUNT]
+    open_now = (
+        announced.filter(status=Event.Status.REGISTRATION_OPEN)
+        .filter(Q(registration_closes_at__isnull=True) | Q(registration_closes_at__gt=timezone.now()))
+        .order_by(F("registration_closes_at").asc(nulls_last=True), "starts_at", "id")[:HOME_EVENTS_COUNT]
+    )
+    return {"upcoming_events": list(coming), "open_registrations": list(open_now)}

@@ -13,6 +13,7 @@ from technopark.accounts.roles import Role
 from technopark.core.errors import DomainError
 from technopark.core.files import content_type_for, open_stored_file
 from technopark.core.pagecache import cache_anonymous_page
+from technopark.events.services import PUBLIC_EVENTS
 from technopark.portal import selectors, services
 from technopark.portal.access import access_home_block, access_news, may_edit_content, visible_news
 from technopark.portal.forms import HomeBlockForm, NewsForm, NewsStatusFilterForm
@@ -23,7 +24,8 @@ NEWS_PAGE_SIZE = 12
 STAFF_PAGE_SIZE = 50
 
 
-@cache_anonymous_page(PUBLIC_CONTENT)
+# The home page shows what is coming up: it changes with the events and with the date.
+@cache_anonymous_page(PUBLIC_CONTENT, PUBLIC_EVENTS, daily=True)
 def home(request: HttpRequest) -> HttpResponse:
     sections = selectors.home_sections()
     intro = sections.get(HomeBlock.Kind.INTRO, [])
@@ -37,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "labs": sections.get(HomeBlock.Kind.LAB, []),
             "activities": sections.get(HomeBlock.Kind.ACTIVITY, []),
             "latest_news": list(selectors.news_cards(selectors.published_news())[: selectors.HOME_NEWS_COUNT]),
+            **selectors.home_events(),
         },
     )
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from technopark.accounts.roles import Role
 from technopark.core.models import AuditLog
 from technopark.portal.models import HomeBlock
 
@@ -61,3 +62,32 @@ def test_hidden_and_deleted_blocks_disappear_from_the_home_page(make_user, clien
     assert "ФабЛаб" not in client.get("/").content.decode()
     services.delete_home_block(block, actor=user)
     assert not HomeBlock.objects.filter(pk=block.pk).exists()
+
+
+def test_the_home_page_offers_coming_events_and_open_registrations(make_user, client):
+    """Issue 14, item 10: the home page showed news only."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from technopark.events import services as events
+
+    staff = make_user("home.events@example.test", Role.METHODOLOGIST)
+
+    def event(title: str, days: int, *steps: str) -> None:
+        created = events.create_event(
+            actor=staff, title_ru=title, kind="contest", audience="students", level="city", format="in_person",
+            venue_kind="lab", venue_lab="fablab",
+        )  # fmt: skip
+        start = timezone.now() + dt.timedelta(days=days)
+        events.set_sessions(created, [{"starts_at": start, "ends_at": start + dt.timedelta(hours=3)}], actor=staff)
+        for step in steps:
+            events.change_status(created, step, actor=staff)
+
+    event("Конкурс «Анонс»", 10, "published")
+    page = client.get("/").content.decode()
+    assert "Конкурс «Анонс»" in page and "Registration is open" not in client.get("/en/").content.decode()
+    event("Фестиваль «Открыт»", 20, "published", "registration_open")  # the cached page shows it at once
+    event("Черновик «Скрыт»", 5)
+    page = client.get("/en/").content.decode()
+    assert "Registration is open" in page and "Фестиваль «Открыт»" in page and "Черновик" not in page
