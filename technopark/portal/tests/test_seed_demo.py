@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from technopark.accounts.models import User
 from technopark.accounts.roles import Role
+from technopark.events.models import Event
 from technopark.portal.models import News
 
 
@@ -16,6 +17,8 @@ def test_seed_demo_creates_people_of_every_role_and_is_idempotent(db):
     assert held == set(Role.values)
     assert User.objects.count() == 9
     assert News.objects.filter(status=News.Status.PUBLISHED).count() == 3
+    # A newcomer can try a registration at once: the nearest events are open for it.
+    assert Event.objects.filter(status=Event.Status.REGISTRATION_OPEN).count() == 3
 
 
 def test_seed_demo_prints_the_logins_and_says_when_mfa_is_off(db, settings):

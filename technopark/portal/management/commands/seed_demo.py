@@ -352,7 +352,8 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def _events(self) -> None:
-        """A few announced events in the coming weeks, so the calendar has something to show."""
+        """A few announced events in the coming weeks, the nearest open for registration, so the calendar and the
+        home page have something to show."""
         if Event.objects.exists():
             return
         author = User.objects.get(email="methodologist@demo.test")
@@ -382,6 +383,9 @@ class Command(BaseCommand):
             for position, title in enumerate(nominations):
                 event_services.save_nomination(event, actor=author, title_ru=title, position=position)
             event_services.change_status(event, Event.Status.PUBLISHED, actor=author)
+            # The nearest events take registrations, as the centre's do a few weeks ahead.
+            if days <= 14:
+                event_services.change_status(event, Event.Status.REGISTRATION_OPEN, actor=author)
         self._past_event(author, today)
 
     def _past_event(self, author: User, today: dt.date) -> None:
